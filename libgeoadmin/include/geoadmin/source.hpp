@@ -1,0 +1,148 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geoadmin/aliases.hpp"
+#include "geoadmin/crs.hpp"
+#include "geoadmin/finding.hpp"
+
+namespace geoadmin {
+
+class RuleSet;
+
+namespace detail {
+struct SourceImpl;
+}
+
+/// How to open a source.
+struct OpenOptions {
+    std::string encoding;             ///< force an encoding (GBK, GB18030, UTF-8 ...); "" = detect
+    std::optional<Crs> assume_crs;    ///< CRS for sources that declare none (or declare it wrongly)
+    std::optional<RecordKind> kind;   ///< record kind; unset = guessed from the headers
+    std::vector<std::string> layers;  ///< only these layers; empty = all
+};
+
+/// A bounding box in CGCS2000 longitude/latitude.
+struct Bounds {
+    double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
+    bool valid = false;
+    void expand(double x, double y);
+    void expand(const Bounds& other);
+};
+
+struct FieldInfo {
+    std::string name;       ///< as the source has it (UTF-8)
+    std::string type;       ///< OGR field type name
+    std::string canonical;  ///< canonical field for the layer's kind, or ""
+};
+
+/// One feature or data row, read and normalised.
+struct Record {
+    std::int64_t row = 0;  ///< 1-based ordinal in the layer
+    std::int64_t fid = -1;
+    std::vector<std::optional<std::string>> values;  ///< per field, UTF-8, nullopt = NULL
+    bool has_position = false;  ///< lon/lat below is a usable position (points)
+    double lon = 0, lat = 0;    ///< CGCS2000, for point records
+    Bounds bounds;              ///< CGCS2000 envelope of the geometry or point
+};
+
+struct ScanOptions {
+    /// Called with (done, total) now and then; total may be 0 when unknown.
+    std::function<void(std::int64_t, std::int64_t)> progress;
+};
+
+/// What a scan learned about the layer's coordinates.
+struct ScanSummary {
+    std::int64_t features = 0;
+    std::int64_t unreadable = 0;
+    std::int64_t located = 0;  ///< features with usable coordinates
+    Bounds extent;             ///< CGCS2000 lon/lat
+    std::string inferred_crs;  ///< description of the CRS inferred from the values, or ""
+    std::string inferred_crs_code;
+    std::vector<GkZone> zones;  ///< Gauss–Krüger zones seen (from prefixes or the CRS)
+};
+
+class VectorSource;
+
+/// One layer of a source.
+class Layer {
+public:
+    const std::string& name() const { return m_name; }
+    std::int64_t feature_count() const { return m_feature_count; }
+    const std::string& geometry_type() const { return m_geometry_type; }
+    const std::vector<FieldInfo>& fields() const { return m_fields; }
+    RecordKind kind() const { return m_kind; }
+    int kind_matches() const { return m_kind_matches; }
+    /// Index of the field mapped to `canonical`, or -1.
+    int field_index(std::string_view canonical) const;
+    /// Index of the field holding the record's own identifier (code, marker number ...), or -1.
+    int key_field_index() const;
+    /// The CRS given with --assume-crs, if any.
+    const std::optional<Crs>& assumed_crs() const { return m_assume_crs; }
+    /// The CRS the layer declares (empty when none).
+    const Crs& declared_crs() const { return m_declared_crs; }
+    /// Where coordinates come from: "geometry", "columns lon/lat", "columns x/y" or "none".
+    const std::string& coordinate_source() const { return m_coordinate_source; }
+
+    /// Reads every feature. Rows that cannot be read, values that cannot be parsed and
+    /// coordinate problems become findings in `findings`; the scan goes on.
+    ScanSummary scan(const RuleSet& rules, const ScanOptions& options,
+                     const std::function<void(const Record&)>& on_record,
+                     std::vector<Finding>& findings);
+
+private:
+    friend class VectorSource;
+    detail::SourceImpl* m_source = nullptr;
+    int m_index = 0;
+    std::string m_name;
+    std::int64_t m_feature_count = -1;
+    std::string m_geometry_type;
+    std::vector<FieldInfo> m_fields;
+    RecordKind m_kind = RecordKind::place_name;
+    int m_kind_matches = 0;
+    Crs m_declared_crs;
+    std::optional<Crs> m_assume_crs;
+    std::string m_coordinate_source;
+};
+
+/// A vector source opened through GDAL/OGR: any file or connection GDAL reads.
+class VectorSource {
+public:
+    /// Throws InputError (naming `path`) when the source cannot be opened.
+    static VectorSource open(const std::string& path, const OpenOptions& options,
+                             const RuleSet& rules);
+    ~VectorSource();
+    VectorSource(VectorSource&&) noexcept;
+    VectorSource& operator=(VectorSource&&) noexcept;
+
+    const std::string& path() const;
+    std::string driver() const;
+    /// Encoding of the attribute text: "UTF-8", "GB18030", ...
+    const std::string& encoding() const;
+    /// How the encoding was known: "declared (.cpg)", "declared (DBF language id)",
+    /// "detected", "option", "format (always UTF-8)".
+    const std::string& encoding_origin() const;
+    std::vector<Layer>& layers();
+    /// Findings about the source as a whole (encoding guessed, GDAL warnings on open).
+    const std::vector<Finding>& open_findings() const;
+
+private:
+    VectorSource();
+    std::unique_ptr<detail::SourceImpl> m_impl;
+    std::vector<Layer> m_layers;
+};
+
+/// Parses a longitude or latitude: decimal degrees or DMS (116°23′45.6″, 116 23 45.6,
+/// 116d23m45.6s, with optional E/W/N/S). nullopt when malformed or minutes/seconds >= 60.
+std::optional<double> parse_angle(std::string_view text);
+/// Parses a plain number (surrounding spaces allowed, full-width digits folded);
+/// nullopt when not a finite number.
+std::optional<double> parse_number(std::string_view text);
+
+}  // namespace geoadmin

@@ -1,0 +1,834 @@
+#include "geoadmin/source.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <unicode/normalizer2.h>
+#include <unicode/unistr.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "gdal_util.hpp"
+#include "geoadmin/error.hpp"
+#include "geoadmin/rules.hpp"
+#include "geoadmin/text.hpp"
+
+namespace geoadmin {
+
+// ---------------------------------------------------------------- value parsing
+
+namespace {
+std::string fold_width(std::string_view text) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
+    icu::UnicodeString in = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
+    icu::UnicodeString out = U_SUCCESS(status) ? nfkc->normalize(in, status) : in;
+    std::string s;
+    (U_SUCCESS(status) ? out : in).toUTF8String(s);
+    return s;
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    return s;
+}
+
+bool is_ascii(std::string_view s) {
+    for (char c : s) {
+        if (static_cast<unsigned char>(c) >= 0x80) return false;
+    }
+    return true;
+}
+}  // namespace
+
+std::optional<double> parse_number(std::string_view text) {
+    std::string folded = is_ascii(text) ? std::string(text) : fold_width(text);
+    std::string_view t = trim(folded);
+    if (t.empty()) return std::nullopt;
+    std::string s(t);
+    char* end = nullptr;
+    double v = std::strtod(s.c_str(), &end);
+    if (end == s.c_str() || *end != '\0' || !std::isfinite(v)) return std::nullopt;
+    return v;
+}
+
+std::optional<double> parse_angle(std::string_view text) {
+    std::string s = is_ascii(text) ? std::string(text) : fold_width(text);
+    // Hemisphere letters, at either end.
+    double sign = 1.0;
+    std::string_view t = trim(s);
+    if (t.empty()) return std::nullopt;
+    auto hemisphere = [&](char c) {
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (c == 'W' || c == 'S') {
+            sign = -1.0;
+            return true;
+        }
+        return c == 'E' || c == 'N';
+    };
+    if (hemisphere(t.front())) t.remove_prefix(1);
+    if (!t.empty() && hemisphere(t.back())) t.remove_suffix(1);
+    t = trim(t);
+    if (auto plain = parse_number(t)) return sign * *plain;
+    // DMS: numbers separated by degree/minute/second marks or spaces.
+    std::vector<double> parts;
+    std::string number;
+    auto flush = [&]() -> bool {
+        if (number.empty()) return true;
+        auto v = parse_number(number);
+        number.clear();
+        if (!v) return false;
+        parts.push_back(*v);
+        return true;
+    };
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        unsigned char c = static_cast<unsigned char>(t[i]);
+        if (std::isdigit(c) || c == '.' || (c == '-' && number.empty() && parts.empty())) {
+            number += static_cast<char>(c);
+        } else if (c == ' ' || c == 'd' || c == 'D' || c == 'm' || c == 'M' || c == 's' || c == 'S' ||
+                   c == '\'' || c == '"' || c == ':') {
+            if (!flush()) return std::nullopt;
+        } else if (c >= 0x80) {
+            // Multi-byte marks: ° ′ ″ ’ ” 度 分 秒 — any non-ASCII character separates.
+            if (!flush()) return std::nullopt;
+        } else {
+            return std::nullopt;
+        }
+    }
+    if (!flush() || parts.empty() || parts.size() > 3) return std::nullopt;
+    double deg = parts[0];
+    double min = parts.size() > 1 ? parts[1] : 0.0;
+    double sec = parts.size() > 2 ? parts[2] : 0.0;
+    if (min < 0 || min >= 60.0 || sec < 0 || sec >= 60.0) return std::nullopt;
+    if (parts.size() > 1 && deg != std::floor(deg)) return std::nullopt;
+    double value = std::fabs(deg) + min / 60.0 + sec / 3600.0;
+    return sign * (deg < 0 ? -value : value);
+}
+
+void Bounds::expand(double x, double y) {
+    if (!valid) {
+        min_x = max_x = x;
+        min_y = max_y = y;
+        valid = true;
+        return;
+    }
+    min_x = std::min(min_x, x);
+    max_x = std::max(max_x, x);
+    min_y = std::min(min_y, y);
+    max_y = std::max(max_y, y);
+}
+
+void Bounds::expand(const Bounds& other) {
+    if (!other.valid) return;
+    expand(other.min_x, other.min_y);
+    expand(other.max_x, other.max_y);
+}
+
+// ---------------------------------------------------------------- the source
+
+namespace detail {
+struct SourceImpl {
+    std::string path;        // as the user named it
+    std::string vsimem_path;  // transcoded copy, removed on close
+    GDALDatasetUniquePtr dataset;
+    std::string encoding = "UTF-8";
+    std::string encoding_origin = "the format is always UTF-8";
+    std::vector<Finding> open_findings;
+
+    ~SourceImpl() {
+        dataset.reset();
+        if (!vsimem_path.empty()) VSIUnlink(vsimem_path.c_str());
+    }
+};
+}  // namespace detail
+
+namespace {
+
+std::string lower_extension(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext;
+}
+
+bool is_connection(const std::string& path) {
+    return path.rfind("PG:", 0) == 0 || path.rfind("/vsi", 0) == 0 || path.find("://") != std::string::npos;
+}
+
+std::string read_file_bytes(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw InputError(path, "cannot read the file");
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+// GDAL messages gathered while opening or reading, folded to one finding per text.
+void add_gdal_findings(const std::vector<detail::GdalCapture::Message>& messages,
+                       const RuleSet& rules, const Subject& subject, std::vector<Finding>& out) {
+    std::map<std::string, int> counts;
+    std::vector<std::string> order;
+    for (const auto& m : messages) {
+        if (counts[m.text]++ == 0) order.push_back(m.text);
+    }
+    for (const auto& text : order) {
+        out.push_back(rules.make("READ-GDAL-MESSAGE", subject,
+                                 {{"message", text}, {"count", std::to_string(counts[text])}}));
+    }
+}
+
+std::atomic<int> g_vsimem_counter{0};
+
+GDALDatasetUniquePtr open_dataset(const std::string& path, const std::vector<std::string>& options,
+                                  detail::GdalCapture& capture, const std::string& user_path) {
+    std::vector<const char*> oo;
+    for (const auto& o : options) oo.push_back(o.c_str());
+    oo.push_back(nullptr);
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                                              nullptr, oo.data(), nullptr));
+    if (!ds) {
+        std::string why = capture.last_error();
+        throw InputError(user_path, why.empty() ? "not a vector data source GDAL can read" : why);
+    }
+    return ds;
+}
+
+}  // namespace
+
+VectorSource::VectorSource() : m_impl(std::make_unique<detail::SourceImpl>()) {}
+VectorSource::~VectorSource() = default;
+VectorSource::VectorSource(VectorSource&&) noexcept = default;
+VectorSource& VectorSource::operator=(VectorSource&&) noexcept = default;
+
+const std::string& VectorSource::path() const { return m_impl->path; }
+std::string VectorSource::driver() const {
+    return m_impl->dataset ? m_impl->dataset->GetDriverName() : "";
+}
+const std::string& VectorSource::encoding() const { return m_impl->encoding; }
+const std::string& VectorSource::encoding_origin() const { return m_impl->encoding_origin; }
+std::vector<Layer>& VectorSource::layers() { return m_layers; }
+const std::vector<Finding>& VectorSource::open_findings() const { return m_impl->open_findings; }
+
+VectorSource VectorSource::open(const std::string& path, const OpenOptions& options,
+                                const RuleSet& rules) {
+    detail::ensure_gdal();
+    VectorSource source;
+    detail::SourceImpl& impl = *source.m_impl;
+    impl.path = path;
+
+    if (!is_connection(path)) {
+        std::error_code ec;
+        if (!std::filesystem::exists(path, ec)) throw InputError(path, "no such file or directory");
+    }
+    if (!options.encoding.empty() && !is_known_encoding(options.encoding)) {
+        throw UsageError("--encoding: unknown encoding '" + options.encoding +
+                         "' (try GBK, GB18030, UTF-8, BIG5)");
+    }
+
+    const std::string ext = lower_extension(path);
+    const Subject whole{path, "", 0, -1, "", ""};
+    detail::GdalCapture capture;
+    std::string open_path = path;
+    std::vector<std::string> open_options;
+
+    if (ext == ".csv" || ext == ".tsv" || ext == ".txt") {
+        // GDAL's CSV reader takes bytes as UTF-8: transcode other encodings first, into
+        // memory, so headers and values reach GDAL as UTF-8.
+        std::string bytes = read_file_bytes(path);
+        bool had_bom = strip_bom(bytes).size() != bytes.size();
+        std::string encoding = options.encoding;
+        if (encoding.empty()) {
+            encoding = had_bom ? "UTF-8" : detect_encoding(bytes);
+            if (encoding.empty()) {
+                throw InputError(path, "the text is neither UTF-8 nor GBK/GB18030; give its encoding "
+                                       "with --encoding");
+            }
+            impl.encoding_origin = had_bom ? "declared (byte-order mark)" : "detected";
+        } else {
+            impl.encoding_origin = "option";
+        }
+        impl.encoding = encoding;
+        std::string upper = encoding;
+        for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (upper != "UTF-8" && upper != "UTF8") {
+            auto utf8 = to_utf8(bytes, encoding);
+            if (!utf8) throw InputError(path, "the text is not valid " + encoding);
+            impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
+                               std::filesystem::path(path).filename().string();
+            VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), nullptr, 0, FALSE);
+            if (f != nullptr) VSIFCloseL(f);
+            f = VSIFOpenL(impl.vsimem_path.c_str(), "wb");
+            if (f == nullptr) throw Error("cannot create an in-memory copy of " + path);
+            VSIFWriteL(utf8->data(), 1, utf8->size(), f);
+            VSIFCloseL(f);
+            open_path = impl.vsimem_path;
+            if (impl.encoding_origin == "detected") {
+                impl.open_findings.push_back(
+                    rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
+            }
+        }
+        open_options = {"HEADERS=YES", "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=YES"};
+        impl.dataset = open_dataset(open_path, open_options, capture, path);
+    } else if (ext == ".shp" || ext == ".dbf") {
+        if (!options.encoding.empty()) {
+            impl.dataset = open_dataset(path, {"ENCODING=" + options.encoding}, capture, path);
+            impl.encoding = options.encoding;
+            impl.encoding_origin = "option";
+        } else {
+            impl.dataset = open_dataset(path, {}, capture, path);
+            OGRLayer* layer = impl.dataset->GetLayerCount() > 0 ? impl.dataset->GetLayer(0) : nullptr;
+            const char* declared =
+                layer != nullptr ? layer->GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE") : nullptr;
+            if (declared != nullptr && *declared != '\0') {
+                impl.encoding = declared;
+                const char* cpg = layer->GetMetadataItem("ENCODING_FROM_CPG", "SHAPEFILE");
+                impl.encoding_origin =
+                    cpg != nullptr && *cpg != '\0' ? "declared (.cpg)" : "declared (DBF language id)";
+            } else {
+                // Nothing declared: read the raw bytes of the text fields and decide.
+                impl.dataset = open_dataset(path, {"ENCODING="}, capture, path);
+                std::string sample;
+                layer = impl.dataset->GetLayerCount() > 0 ? impl.dataset->GetLayer(0) : nullptr;
+                if (layer != nullptr) {
+                    OGRFeatureDefn* defn = layer->GetLayerDefn();
+                    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+                        sample += defn->GetFieldDefn(i)->GetNameRef();
+                        sample += '\n';
+                    }
+                    layer->ResetReading();
+                    int n = 0;
+                    for (auto& feature : *layer) {
+                        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+                            if (defn->GetFieldDefn(i)->GetType() == OFTString &&
+                                feature->IsFieldSetAndNotNull(i)) {
+                                sample += feature->GetFieldAsString(i);
+                                sample += '\n';
+                            }
+                        }
+                        if (++n >= 5000 || sample.size() > (1u << 20)) break;
+                    }
+                    layer->ResetReading();
+                }
+                std::string encoding = detect_encoding(sample);
+                if (encoding.empty()) {
+                    // Neither UTF-8 nor GB18030: leave GDAL's default (ISO-8859-1) and say so.
+                    impl.dataset = open_dataset(path, {}, capture, path);
+                    impl.encoding = "ISO-8859-1";
+                    impl.encoding_origin = "GDAL default (not declared, not detected)";
+                } else {
+                    impl.dataset = open_dataset(path, {"ENCODING=" + encoding}, capture, path);
+                    impl.encoding = encoding;
+                    impl.encoding_origin = "detected";
+                    if (encoding != "UTF-8") {
+                        impl.open_findings.push_back(rules.make("READ-ENCODING-DETECTED", whole,
+                                                                {{"encoding", encoding}}));
+                    }
+                }
+            }
+        }
+    } else if (ext == ".xlsx" || ext == ".ods") {
+        // Spreadsheets: the first row is the header, every cell is read as text so that
+        // geoadmin (not a type guesser) decides what a value means.
+        const char* prefix = ext == ".xlsx" ? "OGR_XLSX_" : "OGR_ODS_";
+        CPLSetThreadLocalConfigOption((std::string(prefix) + "HEADERS").c_str(), "FORCE");
+        CPLSetThreadLocalConfigOption((std::string(prefix) + "FIELD_TYPES").c_str(), "STRING");
+        try {
+            impl.dataset = open_dataset(path, {}, capture, path);
+        } catch (...) {
+            CPLSetThreadLocalConfigOption((std::string(prefix) + "HEADERS").c_str(), nullptr);
+            CPLSetThreadLocalConfigOption((std::string(prefix) + "FIELD_TYPES").c_str(), nullptr);
+            throw;
+        }
+        CPLSetThreadLocalConfigOption((std::string(prefix) + "HEADERS").c_str(), nullptr);
+        CPLSetThreadLocalConfigOption((std::string(prefix) + "FIELD_TYPES").c_str(), nullptr);
+    } else {
+        impl.dataset = open_dataset(path, {}, capture, path);
+    }
+
+    // Layers.
+    const AliasTable& aliases = AliasTable::builtin();
+    for (int i = 0; i < impl.dataset->GetLayerCount(); ++i) {
+        OGRLayer* ogr = impl.dataset->GetLayer(i);
+        std::string name = ogr->GetName();
+        if (!options.layers.empty() &&
+            std::find(options.layers.begin(), options.layers.end(), name) == options.layers.end()) {
+            continue;
+        }
+        Layer layer;
+        layer.m_source = &impl;
+        layer.m_index = i;
+        layer.m_name = name;
+        layer.m_assume_crs = options.assume_crs;
+        layer.m_feature_count = ogr->GetFeatureCount(TRUE);
+        layer.m_geometry_type = OGRGeometryTypeToName(ogr->GetGeomType());
+        OGRFeatureDefn* defn = ogr->GetLayerDefn();
+        std::vector<std::string> headers;
+        for (int f = 0; f < defn->GetFieldCount(); ++f) {
+            const OGRFieldDefn* fd = defn->GetFieldDefn(f);
+            layer.m_fields.push_back({fd->GetNameRef(), OGRFieldDefn::GetFieldTypeName(fd->GetType()), ""});
+            headers.push_back(fd->GetNameRef());
+        }
+        if (options.kind) {
+            layer.m_kind = *options.kind;
+            layer.m_kind_matches = 0;
+            for (const auto& h : headers) layer.m_kind_matches += aliases.canonical(*options.kind, h) ? 1 : 0;
+        } else {
+            layer.m_kind = aliases.guess_kind(headers, &layer.m_kind_matches);
+        }
+        for (auto& field : layer.m_fields) {
+            if (auto c = aliases.canonical(layer.m_kind, field.name)) {
+                // The first column mapped to a canonical field wins; later ones stay unmapped.
+                if (layer.field_index(*c) < 0) field.canonical = *c;
+            }
+        }
+        if (const OGRSpatialReference* srs = ogr->GetSpatialRef()) {
+            char* wkt = nullptr;
+            const char* wkt_options[] = {"FORMAT=WKT2_2019", nullptr};
+            srs->exportToWkt(&wkt, wkt_options);
+            layer.m_declared_crs = Crs::from_wkt(wkt != nullptr ? wkt : "");
+            CPLFree(wkt);
+        }
+        if (ogr->GetGeomType() != wkbNone && defn->GetGeomFieldCount() > 0) {
+            layer.m_coordinate_source = "geometry";
+        } else if (layer.field_index("x") >= 0 && layer.field_index("y") >= 0) {
+            layer.m_coordinate_source = "columns x/y";
+        } else if (layer.field_index("lon") >= 0 && layer.field_index("lat") >= 0) {
+            layer.m_coordinate_source = "columns lon/lat";
+        } else {
+            layer.m_coordinate_source = "none";
+        }
+        source.m_layers.push_back(std::move(layer));
+    }
+    if (!options.layers.empty() && source.m_layers.empty()) {
+        throw InputError(path, "no layer named " + options.layers.front());
+    }
+    add_gdal_findings(capture.take(), rules, whole, impl.open_findings);
+    return source;
+}
+
+// ---------------------------------------------------------------- layers
+
+int Layer::field_index(std::string_view canonical) const {
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+        if (m_fields[i].canonical == canonical) return static_cast<int>(i);
+    }
+    return -1;
+}
+
+int Layer::key_field_index() const {
+    switch (m_kind) {
+        case RecordKind::marker:
+            return field_index("marker_no");
+        case RecordKind::line:
+            return field_index("line_code");
+        case RecordKind::unit:
+            return field_index("code");
+        case RecordKind::place_name: {
+            int i = field_index("code");
+            return i >= 0 ? i : field_index("name");
+        }
+    }
+    return -1;
+}
+
+namespace {
+
+std::string fmt(double v) {
+    std::ostringstream out;
+    out.precision(std::fabs(v) < 1000.0 ? 8 : 12);
+    out << v;
+    return out.str();
+}
+
+std::string gk_crs_label(const GkZone& z, bool prefixed) {
+    int code = cgcs2000_gk_epsg(z, prefixed);
+    std::string label = "CGCS2000 / " + std::string(z.width == 3 ? "3-degree " : "") +
+                        "Gauss-Kruger " +
+                        (prefixed ? "zone " + std::to_string(z.zone)
+                                  : "CM " + std::to_string(static_cast<int>(z.central_meridian())) + "E");
+    if (code != 0) label += " (EPSG:" + std::to_string(code) + ")";
+    return label;
+}
+
+// Collects the per-feature coordinate findings of one rule so that a problem shared by
+// every feature becomes one layer-level finding instead of thousands.
+struct PendingRule {
+    std::vector<Finding> findings;
+    MessageArgs first_args;
+};
+
+}  // namespace
+
+ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
+                        const std::function<void(const Record&)>& on_record,
+                        std::vector<Finding>& findings) {
+    ScanSummary summary;
+    OGRLayer* ogr = m_source->dataset->GetLayer(m_index);
+    const std::string& dataset = m_source->path;
+    const bool from_geometry = m_coordinate_source == "geometry";
+    const bool from_xy = m_coordinate_source == "columns x/y";
+    const bool from_lonlat = m_coordinate_source == "columns lon/lat";
+    const int ix = from_xy ? field_index("x") : from_lonlat ? field_index("lon") : -1;
+    const int iy = from_xy ? field_index("y") : from_lonlat ? field_index("lat") : -1;
+    const int key_index = key_field_index();
+    const std::string geometry_field = from_geometry ? "geometry" : "";
+
+    // The CRS coordinates are taken in: --assume-crs, else the declared one, else
+    // inferred per feature from the form of its values.
+    std::optional<Crs> fixed_crs;
+    if (m_assume_crs && !m_assume_crs->empty()) {
+        fixed_crs = *m_assume_crs;
+    } else if (!m_declared_crs.empty()) {
+        fixed_crs = m_declared_crs;
+    }
+    std::optional<ToCgcs2000> fixed_transform;
+    if (fixed_crs) fixed_transform.emplace(*fixed_crs);
+    const std::optional<GkZone> fixed_zone = fixed_crs ? fixed_crs->gk_zone() : std::nullopt;
+    const bool fixed_prefixed = fixed_crs && fixed_crs->gk_prefixed();
+    std::map<int, ToCgcs2000> zone_transforms;  // key: width*100+zone (+1 prefixed flag)
+    std::optional<ToCgcs2000> cgcs2000_identity;
+
+    std::map<std::string, PendingRule> pending;
+    std::map<std::string, std::int64_t> zone_counts;  // label -> count
+    std::map<std::string, GkZone> zone_by_label;
+    std::int64_t geographic = 0, plain = 0;
+    std::string first_plain_easting;
+
+    const std::int64_t total = m_feature_count > 0 ? m_feature_count : 0;
+    detail::GdalCapture capture;
+    ogr->ResetReading();
+    std::int64_t row = 0;
+    int consecutive_failures = 0;
+    while (true) {
+        OGRFeatureUniquePtr feature(ogr->GetNextFeature());
+        auto messages = capture.take();
+        if (!feature) {
+            bool failed = false;
+            for (const auto& m : messages) failed = failed || m.level >= CE_Failure;
+            if (failed && total > 0 && row < total && consecutive_failures < 100) {
+                // A damaged feature: report it and step over it.
+                ++row;
+                ++summary.unreadable;
+                ++consecutive_failures;
+                Subject s{dataset, m_name, row, -1, "", ""};
+                findings.push_back(
+                    rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", messages.back().text}}));
+                ogr->SetNextByIndex(row);
+                capture.take();
+                continue;
+            }
+            if (!messages.empty()) {
+                add_gdal_findings(messages, rules, {dataset, m_name, 0, -1, "", ""}, findings);
+            }
+            break;
+        }
+        consecutive_failures = 0;
+        ++row;
+        ++summary.features;
+        Record record;
+        record.row = row;
+        record.fid = feature->GetFID();
+        record.values.resize(m_fields.size());
+        Subject subject{dataset, m_name, row, record.fid, "", ""};
+        for (std::size_t i = 0; i < m_fields.size(); ++i) {
+            int fi = static_cast<int>(i);
+            if (!feature->IsFieldSetAndNotNull(fi)) continue;
+            std::string value = feature->GetFieldAsString(fi);
+            if (!is_valid_utf8(value)) {
+                Subject s = subject;
+                s.field = m_fields[i].name;
+                findings.push_back(
+                    rules.make("READ-ENCODING-INVALID", s, {{"encoding", m_source->encoding}}));
+            }
+            record.values[i] = std::move(value);
+        }
+        if (key_index >= 0 && record.values[key_index]) subject.key = *record.values[key_index];
+        if (!messages.empty()) add_gdal_findings(messages, rules, subject, findings);
+
+        // ---- raw coordinates (GIS order: x = easting/longitude)
+        bool have = false;
+        bool is_point = true;
+        double minx = 0, miny = 0, maxx = 0, maxy = 0;
+        std::string field_a, field_b;  // source columns for messages
+        if (from_geometry) {
+            const OGRGeometry* g = feature->GetGeometryRef();
+            if (g != nullptr && !g->IsEmpty()) {
+                OGREnvelope env;
+                g->getEnvelope(&env);
+                if (std::isfinite(env.MinX) && std::isfinite(env.MaxX) && std::isfinite(env.MinY) &&
+                    std::isfinite(env.MaxY)) {
+                    minx = env.MinX, miny = env.MinY, maxx = env.MaxX, maxy = env.MaxY;
+                    is_point = wkbFlatten(g->getGeometryType()) == wkbPoint;
+                    have = true;
+                } else {
+                    Subject s = subject;
+                    s.field = geometry_field;
+                    findings.push_back(rules.make("READ-VALUE-INVALID", s,
+                                                  {{"value", "NaN/Inf"},
+                                                   {"expected_zh", "坐标"},
+                                                   {"expected_en", "coordinate"}}));
+                }
+            }
+            field_a = field_b = geometry_field;
+        } else if (ix >= 0 && iy >= 0) {
+            const auto& va = record.values[ix];
+            const auto& vb = record.values[iy];
+            field_a = m_fields[ix].name;
+            field_b = m_fields[iy].name;
+            std::optional<double> a, b;
+            if (va) a = from_lonlat ? parse_angle(*va) : parse_number(*va);
+            if (vb) b = from_lonlat ? parse_angle(*vb) : parse_number(*vb);
+            for (auto [value, parsed, column] : {std::tuple{&va, &a, field_a}, std::tuple{&vb, &b, field_b}}) {
+                if (*value && !*parsed) {
+                    Subject s = subject;
+                    s.field = column;
+                    findings.push_back(rules.make(
+                        "READ-VALUE-INVALID", s,
+                        {{"value", **value},
+                         {"expected_zh", from_lonlat ? "经纬度（十进制度或度分秒）" : "坐标数值"},
+                         {"expected_en", from_lonlat ? "angle (decimal degrees or DMS)" : "number"}}));
+                }
+            }
+            if (a && b) {
+                // Surveying convention: X is the northing, Y the easting.
+                double x = from_xy ? *b : *a;
+                double y = from_xy ? *a : *b;
+                minx = maxx = x;
+                miny = maxy = y;
+                have = true;
+            }
+        }
+
+        if (have) {
+            const double cx = (minx + maxx) / 2.0;
+            const double cy = (miny + maxy) / 2.0;
+            CoordClass cls = classify_coordinate(cx, cy);
+            // Values a user would read in the file: for x/y columns, X (north) first.
+            const std::string shown_a = fmt(from_xy ? cy : cx);
+            const std::string shown_b = fmt(from_xy ? cx : cy);
+            Subject s = subject;
+            const bool projected_other = fixed_crs && fixed_crs->is_projected() && !fixed_zone;
+            bool located = false;
+            bool reported_place = false;
+
+            if (cls.swapped && !projected_other) {
+                s.field = from_geometry ? geometry_field : field_a + "," + field_b;
+                MessageArgs args{{"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
+                Finding f = rules.make("CRS-AXIS-SWAPPED", s, args);
+                f.suggested = shown_b + "," + shown_a;
+                auto& p = pending["CRS-AXIS-SWAPPED"];
+                if (p.findings.empty()) p.first_args = args;
+                p.findings.push_back(std::move(f));
+                std::swap(minx, miny);
+                std::swap(maxx, maxy);
+            }
+            const double ux = (minx + maxx) / 2.0;  // easting of the un-swapped centre
+
+            // Which transform to use.
+            const ToCgcs2000* transform = nullptr;
+            std::optional<GkZone> value_zone =
+                cls.form == CoordForm::gk_prefixed ? gk_zone_from_prefixed_easting(ux) : std::nullopt;
+            auto inferred_transform = [&]() -> const ToCgcs2000* {
+                if (cls.form == CoordForm::geographic) {
+                    if (!cgcs2000_identity) cgcs2000_identity.emplace(Crs::cgcs2000());
+                    return &*cgcs2000_identity;
+                }
+                if (value_zone) {
+                    int k = value_zone->width * 100 + value_zone->zone;
+                    auto it = zone_transforms.find(k);
+                    if (it == zone_transforms.end()) {
+                        it = zone_transforms.emplace(k, ToCgcs2000(Crs::gauss_kruger(*value_zone, true))).first;
+                    }
+                    return &it->second;
+                }
+                return nullptr;
+            };
+            if (cls.form == CoordForm::geographic) ++geographic;
+            if (cls.form == CoordForm::gk_plain) {
+                ++plain;
+                if (first_plain_easting.empty()) first_plain_easting = fmt(ux);
+            }
+            if (value_zone) {
+                std::string label = std::to_string(value_zone->width) + ":" + std::to_string(value_zone->zone) + ":1";
+                ++zone_counts[label];
+                zone_by_label[label] = *value_zone;
+            } else if (fixed_zone && cls.form == CoordForm::gk_plain) {
+                std::string label = std::to_string(fixed_zone->width) + ":" + std::to_string(fixed_zone->zone) + ":0";
+                ++zone_counts[label];
+                zone_by_label[label] = *fixed_zone;
+            }
+
+            if (fixed_crs) {
+                // Does the value fit the CRS it is declared (or assumed) in?
+                std::string found_zh, found_en;
+                if (projected_other) {
+                    // Not a Gauss–Krüger CRS: judge after transforming.
+                } else if (fixed_crs->is_geographic() && cls.form != CoordForm::geographic &&
+                           cls.form != CoordForm::unknown) {
+                    found_zh = "投影坐标（米）";
+                    found_en = "projected coordinates (metres)";
+                } else if (fixed_zone && cls.form == CoordForm::geographic) {
+                    found_zh = "经纬度";
+                    found_en = "longitude/latitude";
+                } else if (fixed_zone && cls.form == CoordForm::gk_prefixed && !fixed_prefixed) {
+                    found_zh = "带带号的高斯-克吕格坐标";
+                    found_en = "Gauss-Kruger coordinates with a zone prefix";
+                } else if (fixed_zone && cls.form == CoordForm::gk_plain && fixed_prefixed) {
+                    found_zh = "不带带号的高斯-克吕格坐标";
+                    found_en = "Gauss-Kruger coordinates without a zone prefix";
+                } else if (fixed_zone && value_zone && fixed_prefixed &&
+                           (value_zone->zone != fixed_zone->zone)) {
+                    found_zh = "第 " + std::to_string(value_zone->zone) + " 带的坐标";
+                    found_en = "coordinates of zone " + std::to_string(value_zone->zone);
+                }
+                if (!found_en.empty()) {
+                    s.field = from_geometry ? geometry_field : field_a + "," + field_b;
+                    MessageArgs args{{"a", shown_a}, {"b", shown_b}, {"found_zh", found_zh},
+                                     {"found_en", found_en}, {"declared", fixed_crs->name()}};
+                    auto& p = pending["CRS-DECLARED-MISMATCH"];
+                    if (p.findings.empty()) p.first_args = args;
+                    p.findings.push_back(rules.make("CRS-DECLARED-MISMATCH", s, args));
+                    transform = inferred_transform();  // trust the values over the label
+                } else {
+                    transform = &*fixed_transform;
+                }
+            } else {
+                transform = inferred_transform();
+            }
+
+            if (cls.form == CoordForm::unknown && !projected_other) {
+                s.field = from_geometry ? geometry_field : field_a + "," + field_b;
+                MessageArgs args{{"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
+                auto& p = pending["CRS-OUT-OF-CHINA"];
+                if (p.findings.empty()) p.first_args = args;
+                p.findings.push_back(rules.make("CRS-OUT-OF-CHINA", s, args));
+                reported_place = true;
+                transform = nullptr;
+            }
+
+            if (transform != nullptr) {
+                double x0 = minx, y0 = miny, x1 = maxx, y1 = maxy;
+                bool ok = is_point ? transform->transform(x0, y0) : transform->transform_bounds(x0, y0, x1, y1);
+                if (is_point) x1 = x0, y1 = y0;
+                if (!ok) {
+                    s.field = from_geometry ? geometry_field : field_a + "," + field_b;
+                    findings.push_back(rules.make("CRS-TRANSFORM-FAILED", s,
+                                                  {{"a", shown_a}, {"b", shown_b},
+                                                   {"crs", fixed_crs ? fixed_crs->name() : std::string("?")}}));
+                } else if (!in_china_lonlat((x0 + x1) / 2, (y0 + y1) / 2)) {
+                    if (!reported_place) {
+                        s.field = from_geometry ? geometry_field : field_a + "," + field_b;
+                        MessageArgs args{{"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"},
+                                         {"what_en", "coordinates"}};
+                        auto& p = pending["CRS-OUT-OF-CHINA"];
+                        if (p.findings.empty()) p.first_args = args;
+                        p.findings.push_back(rules.make("CRS-OUT-OF-CHINA", s, args));
+                    }
+                } else {
+                    record.bounds.expand(x0, y0);
+                    record.bounds.expand(x1, y1);
+                    if (is_point) {
+                        record.has_position = true;
+                        record.lon = x0;
+                        record.lat = y0;
+                    }
+                    located = true;
+                }
+            }
+            if (located) {
+                ++summary.located;
+                summary.extent.expand(record.bounds);
+                // Findings of this feature carry its position.
+                char wkt[96];
+                std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)", (record.bounds.min_x + record.bounds.max_x) / 2,
+                              (record.bounds.min_y + record.bounds.max_y) / 2);
+                for (auto& [id, p] : pending) {
+                    if (!p.findings.empty() && p.findings.back().row == row) p.findings.back().geometry_wkt = wkt;
+                }
+            }
+        }
+        if (on_record) on_record(record);
+        if (options.progress && (row & 0xFFF) == 0) options.progress(row, total);
+    }
+    if (options.progress) options.progress(row, total);
+
+    // ---- fold layer-wide problems into one finding each
+    std::int64_t with_coordinates = 0;
+    for (const auto& [label, n] : zone_counts) (void)label, with_coordinates += n;
+    with_coordinates = std::max<std::int64_t>(with_coordinates, geographic + plain);
+    for (auto& [id, p] : pending) {
+        const std::int64_t n = static_cast<std::int64_t>(p.findings.size());
+        if (n > 1 && n >= summary.features - summary.unreadable) {
+            MessageArgs args = p.first_args;
+            for (auto& [k, v] : args) {
+                if (k == "what_zh") v = "全部 " + std::to_string(n) + " 个要素的坐标（例如第 1 个）";
+                if (k == "what_en") v = "coordinates of all " + std::to_string(n) + " features (the first:)";
+            }
+            if (id == "CRS-DECLARED-MISMATCH") {
+                for (auto& [k, v] : args) {
+                    if (k == "found_zh") v += "（全部 " + std::to_string(n) + " 个要素）";
+                    if (k == "found_en") v += " (all " + std::to_string(n) + " features)";
+                }
+            }
+            Subject s{dataset, m_name, 0, -1, "", p.findings.front().field};
+            Finding f = rules.make(id, s, args);
+            f.suggested = p.findings.front().suggested;
+            findings.push_back(std::move(f));
+        } else {
+            for (auto& f : p.findings) findings.push_back(std::move(f));
+        }
+    }
+    const Subject layer_subject{dataset, m_name, 0, -1, "", ""};
+    for (const auto& [label, n] : zone_counts) {
+        const GkZone& z = zone_by_label[label];
+        bool prefixed = label.back() == '1';
+        summary.zones.push_back(z);
+        std::ostringstream cm;
+        cm << z.central_meridian();
+        findings.push_back(rules.make(
+            "CRS-GK-ZONE", layer_subject,
+            {{"width", std::to_string(z.width)},
+             {"zone", std::to_string(z.zone)},
+             {"cm", cm.str()},
+             {"prefix_zh", prefixed ? "Y 坐标带带号" : "Y 坐标不带带号"},
+             {"prefix_en", prefixed ? "the easting carries the zone prefix" : "the easting has no zone prefix"},
+             {"count", std::to_string(n)}}));
+    }
+    if (!fixed_crs && plain > 0) {
+        Subject s = layer_subject;
+        s.field = from_geometry ? geometry_field : (ix >= 0 ? m_fields[iy].name : "");
+        findings.push_back(rules.make("CRS-GK-NO-ZONE-PREFIX", s, {{"easting", first_plain_easting}}));
+    }
+    // What the values say the CRS is.
+    if (geographic > 0 && zone_counts.empty() && plain == 0) {
+        summary.inferred_crs = "CGCS2000 longitude/latitude (EPSG:4490)";
+        summary.inferred_crs_code = "EPSG:4490";
+    } else if (!zone_counts.empty()) {
+        std::string all;
+        for (const auto& [label, n] : zone_counts) {
+            const GkZone& z = zone_by_label[label];
+            bool prefixed = label.back() == '1';
+            if (!all.empty()) all += "; ";
+            all += gk_crs_label(z, prefixed);
+            if (summary.inferred_crs_code.empty() && cgcs2000_gk_epsg(z, prefixed) != 0) {
+                summary.inferred_crs_code = "EPSG:" + std::to_string(cgcs2000_gk_epsg(z, prefixed));
+            }
+        }
+        summary.inferred_crs = all;
+    } else if (plain > 0) {
+        summary.inferred_crs = "Gauss-Kruger without zone prefix (zone unknown)";
+    }
+    if (!fixed_crs && m_coordinate_source != "none" && summary.features > 0) {
+        std::string inferred = summary.inferred_crs.empty() ? "?" : summary.inferred_crs;
+        findings.push_back(rules.make("CRS-MISSING", layer_subject, {{"inferred", inferred}}));
+    }
+    return summary;
+}
+
+}  // namespace geoadmin

@@ -1,0 +1,270 @@
+#include "command.hpp"
+
+#include <algorithm>
+#include <iostream>
+#include <sstream>
+
+#include "geoadmin/error.hpp"
+#include "geoadmin/sink.hpp"
+
+namespace geoadmin::cli {
+
+// ---------------------------------------------------------------- progress
+
+Progress::Progress(Context& ctx, bool enabled, std::string label)
+    : m_ctx(ctx), m_enabled(enabled), m_label(std::move(label)) {}
+
+Progress::~Progress() { finish(); }
+
+void Progress::update(std::int64_t done, std::int64_t total) {
+    if (!m_enabled) return;
+    int percent = total > 0 ? static_cast<int>(std::min<std::int64_t>(100, done * 100 / total)) : -1;
+    if (percent == m_last_percent && percent >= 0) return;
+    m_last_percent = percent;
+    constexpr int kWidth = 30;
+    m_ctx.err << "\r" << m_label << " [";
+    if (percent >= 0) {
+        int filled = percent * kWidth / 100;
+        m_ctx.err << std::string(static_cast<std::size_t>(filled), '#')
+                  << std::string(static_cast<std::size_t>(kWidth - filled), ' ') << "] " << percent << "%";
+    } else {
+        m_ctx.err << done << "]";
+    }
+    m_ctx.err.flush();
+    m_drawn = true;
+}
+
+void Progress::finish() {
+    if (m_drawn) {
+        m_ctx.err << "\r\033[K";
+        m_ctx.err.flush();
+        m_drawn = false;
+    }
+}
+
+// ---------------------------------------------------------------- input options
+
+void InputOptions::declare(po::options_description& options) {
+    options.add_options()
+        ("encoding", po::value(&encoding)->value_name("ENC"),
+         "text encoding of the input (GBK, GB18030, UTF-8, BIG5 ...); default: declared "
+         "(.cpg, DBF language id, BOM) or detected from the content")
+        ("assume-crs", po::value(&assume_crs)->value_name("CRS"),
+         "CRS of inputs that declare none, or declare it wrongly (as ogr2ogr -a_srs): EPSG:4490, "
+         "EPSG:4527 (CGCS2000 3-degree GK zone 39), a PROJ string, WKT, or GCJ02 for web-map "
+         "\"offset\" coordinates")
+        ("towgs84", po::value(&towgs84)->value_name("7 NUMBERS"),
+         "transformation parameters dx,dy,dz,rx,ry,rz,ds for a legacy datum given with "
+         "--assume-crs (Beijing 1954, Xi'an 1980)")
+        ("layer", po::value(&layers)->value_name("NAME")->composing(), "only this layer (repeatable)")
+        ("kind", po::value(&kind)->value_name("KIND"),
+         "record kind for the column aliases: place_name, marker, unit or line (default: guessed "
+         "from the headers)");
+}
+
+OpenOptions InputOptions::open_options() const {
+    OpenOptions o;
+    o.encoding = encoding;
+    o.layers = layers;
+    if (!kind.empty()) {
+        o.kind = parse_record_kind(kind);
+        if (!o.kind) throw UsageError("--kind must be place_name, marker, unit or line, not '" + kind + "'");
+    }
+    if (!towgs84.empty() && assume_crs.empty()) {
+        throw UsageError("--towgs84 goes with --assume-crs (the legacy CRS it belongs to)");
+    }
+    if (!assume_crs.empty()) {
+        std::optional<std::array<double, 7>> params;
+        if (!towgs84.empty()) params = parse_towgs84(towgs84);
+        o.assume_crs = Crs::from_user_input(assume_crs, params);
+    }
+    return o;
+}
+
+// ---------------------------------------------------------------- report options
+
+void ReportOptions::declare(po::options_description& options, const std::string& default_fail_on) {
+    fail_on = default_fail_on;
+    options.add_options()
+        ("format", po::value(&format)->value_name("FMT")->default_value("text"),
+         "what goes to stdout: text (a summary, then the findings) or json")
+        ("output,o", po::value(&output)->value_name("FILE"),
+         "also write the findings to FILE; the extension picks the format: .jsonl, .csv (UTF-8 "
+         "with BOM, opens in Excel), .gpkg (one layer per geometry type, for QGIS), .geojson")
+        ("lang", po::value(&lang)->value_name("LANG"),
+         "language of messages: zh or en (default: from LANG/LC_ALL, Chinese when it starts with zh)")
+        ("fail-on", po::value(&fail_on)->value_name("LEVEL")->default_value(default_fail_on),
+         "exit with 1 when there is a finding at or above LEVEL: error, warning or never")
+        ("rules", po::value(&rules_file)->value_name("FILE"),
+         "JSON file overriding rule severities, enabled flags and parameters "
+         "(same shape as data-schemas/rules.json)")
+        ("quiet,q", po::bool_switch(&quiet), "no progress and no notes on stderr")
+        ("no-progress", po::bool_switch(&no_progress), "no progress bar");
+}
+
+void ReportOptions::setup() {
+    if (format != "text" && format != "json") {
+        throw UsageError("--format must be text or json, not '" + format + "'");
+    }
+    if (lang.empty()) {
+        language = lang_from_environment();
+    } else if (auto l = parse_lang(lang)) {
+        language = *l;
+    } else {
+        throw UsageError("--lang must be zh or en, not '" + lang + "'");
+    }
+    if (fail_on == "never") {
+        fail_threshold.reset();
+    } else if (auto s = parse_severity(fail_on)) {
+        fail_threshold = *s;
+    } else {
+        throw UsageError("--fail-on must be error, warning or never, not '" + fail_on + "'");
+    }
+    if (!output.empty()) {
+        std::string ext = output.substr(std::min(output.size(), output.rfind('.')));
+        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+        auto exts = file_sink_extensions();
+        if (std::find(exts.begin(), exts.end(), ext) == exts.end()) {
+            throw UsageError("-o " + output + ": unknown output format; use .jsonl, .csv, .gpkg or .geojson");
+        }
+    }
+}
+
+RuleSet ReportOptions::load_rules() const {
+    RuleSet rules = RuleSet::builtin();
+    if (!rules_file.empty()) {
+        try {
+            rules.apply_overrides_file(rules_file);
+        } catch (const ConfigError& e) {
+            throw UsageError(std::string("--rules: ") + e.what());
+        }
+    }
+    return rules;
+}
+
+int ReportOptions::report(Context& ctx, const std::vector<Finding>& findings, const RuleSet& rules,
+                          bool print_findings_on_stdout) const {
+    if (!output.empty()) {
+        auto sink = make_file_sink(output, language);
+        sink->write(findings);
+        sink->close();
+    }
+    if (print_findings_on_stdout) {
+        auto sink = format == "json" ? make_jsonl_sink(ctx.out, language)
+                                     : make_text_sink(ctx.out, language, rules);
+        sink->write(findings);
+    }
+    if (!output.empty() && !quiet) {
+        ctx.err << (language == Lang::zh ? "问题清单已写入 " : "findings written to ") << output << "\n";
+    }
+    if (!fail_threshold) return kExitOk;
+    for (const auto& f : findings) {
+        if (f.severity >= *fail_threshold) return kExitFindings;
+    }
+    return kExitOk;
+}
+
+// ---------------------------------------------------------------- run_cli
+
+std::string version_string() { return "geoadmin 0.1.0"; }
+
+namespace {
+
+void print_global_help(std::ostream& out, const std::vector<std::unique_ptr<Command>>& commands) {
+    out << version_string() << " — 区划地名工具 / administrative divisions and place names\n\n"
+        << "Usage: geoadmin COMMAND [options] [arguments]\n\nCommands:\n";
+    for (const auto& c : commands) {
+        std::string name = c->name();
+        out << "  " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ') << c->summary_zh()
+            << "\n" << std::string(20, ' ') << c->summary_en() << "\n";
+    }
+    out << "\nRun 'geoadmin COMMAND --help' for a command's options and examples.\n"
+        << "Exit codes: 0 done, 1 findings at or above --fail-on, 2 usage error, 3 input "
+           "unreadable, 4 internal error.\n";
+}
+
+void print_command_help(std::ostream& out, Command& command, const po::options_description& options) {
+    out << "geoadmin " << command.name() << " — " << command.summary_zh() << "\n"
+        << command.summary_en() << "\n\nUsage: " << command.usage() << "\n\n"
+        << options << "\nExamples:\n"
+        << command.examples();
+}
+
+}  // namespace
+
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool err_is_terminal) {
+    Context ctx{out, err, err_is_terminal};
+    try {
+        auto commands = make_commands();
+        if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+            print_global_help(out, commands);
+            return args.empty() ? kExitUsage : kExitOk;
+        }
+        if (args[0] == "--version" || args[0] == "-V") {
+            out << version_string() << "\n";
+            return kExitOk;
+        }
+        // The command whose words match the most leading arguments.
+        Command* command = nullptr;
+        std::size_t used = 0;
+        for (const auto& c : commands) {
+            std::istringstream words(c->name());
+            std::string word;
+            std::size_t n = 0;
+            bool match = true;
+            while (words >> word) {
+                if (n >= args.size() || args[n] != word) {
+                    match = false;
+                    break;
+                }
+                ++n;
+            }
+            if (match && n > used) {
+                command = c.get();
+                used = n;
+            }
+        }
+        if (command == nullptr) {
+            std::string known;
+            for (const auto& c : commands) known += (known.empty() ? "" : ", ") + c->name();
+            throw UsageError("unknown command '" + args[0] + "'; commands: " + known +
+                             " (geoadmin --help lists them)");
+        }
+        po::options_description options("Options");
+        po::positional_options_description positional;
+        options.add_options()("help,h", "show this help");
+        command->declare(options, positional);
+        std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(used), args.end());
+        if (std::find(rest.begin(), rest.end(), "--help") != rest.end() ||
+            std::find(rest.begin(), rest.end(), "-h") != rest.end()) {
+            print_command_help(out, *command, options);
+            return kExitOk;
+        }
+        po::variables_map vm;
+        try {
+            po::store(po::command_line_parser(rest).options(options).positional(positional).run(), vm);
+            po::notify(vm);
+        } catch (const po::error& e) {
+            throw UsageError(e.what());
+        }
+        command->setup(vm);
+        return command->run(ctx);
+    } catch (const UsageError& e) {
+        err << "geoadmin: " << e.what() << "\n(geoadmin --help; geoadmin COMMAND --help)\n";
+        return kExitUsage;
+    } catch (const InputError& e) {
+        err << "geoadmin: cannot read " << e.what() << "\n";
+        return kExitInput;
+    } catch (const OutputError& e) {
+        err << "geoadmin: cannot write " << e.what() << "\n";
+        return kExitInput;
+    } catch (const ConfigError& e) {
+        err << "geoadmin: " << e.what() << "\n";
+        return kExitUsage;
+    } catch (const std::exception& e) {
+        err << "geoadmin: internal error: " << e.what() << "\nPlease report this with the command you ran.\n";
+        return kExitInternal;
+    }
+}
+
+}  // namespace geoadmin::cli

@@ -1,0 +1,123 @@
+#pragma once
+
+// The command framework of the `geoadmin` program: a Command base class, the option
+// groups every subcommand shares, and run_cli(), which the binary, the tests and the
+// QGIS plugin all go through.
+
+#include <boost/program_options.hpp>
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "geoadmin/finding.hpp"
+#include "geoadmin/rules.hpp"
+#include "geoadmin/source.hpp"
+
+namespace geoadmin::cli {
+
+namespace po = boost::program_options;
+
+/// Exit codes of the program (ARCHITECTURE.md).
+enum ExitCode : int {
+    kExitOk = 0,
+    kExitFindings = 1,
+    kExitUsage = 2,
+    kExitInput = 3,
+    kExitInternal = 4,
+};
+
+/// Where a command writes: stdout carries data only, stderr messages and progress.
+struct Context {
+    std::ostream& out;
+    std::ostream& err;
+    bool err_is_terminal = false;
+};
+
+/// A progress bar on stderr, drawn only when stderr is a terminal and not silenced.
+class Progress {
+public:
+    Progress(Context& ctx, bool enabled, std::string label);
+    ~Progress();
+    void update(std::int64_t done, std::int64_t total);
+    void finish();
+
+private:
+    Context& m_ctx;
+    bool m_enabled;
+    std::string m_label;
+    int m_last_percent = -1;
+    bool m_drawn = false;
+};
+
+/// One subcommand. setup() parses and validates without touching any file; run() works.
+class Command {
+public:
+    virtual ~Command() = default;
+    /// Words after `geoadmin`: "info", "names check".
+    virtual std::string name() const = 0;
+    virtual std::string summary_en() const = 0;
+    virtual std::string summary_zh() const = 0;
+    /// "geoadmin info [options] SOURCE..."
+    virtual std::string usage() const = 0;
+    /// Worked examples, shown by --help.
+    virtual std::string examples() const = 0;
+    virtual void declare(po::options_description& options,
+                         po::positional_options_description& positional) = 0;
+    virtual void setup(const po::variables_map& vm) = 0;
+    virtual int run(Context& ctx) = 0;
+};
+
+/// --encoding --assume-crs --towgs84 --layer --kind: how inputs are read.
+struct InputOptions {
+    std::string encoding;
+    std::string assume_crs;
+    std::string towgs84;
+    std::vector<std::string> layers;
+    std::string kind;
+
+    void declare(po::options_description& options);
+    /// Validates and builds the OpenOptions; throws UsageError.
+    OpenOptions open_options() const;
+};
+
+/// --format -o --lang --fail-on --rules -q --no-progress: how findings are reported.
+struct ReportOptions {
+    std::string format = "text";
+    std::string output;
+    std::string lang;
+    std::string fail_on;
+    std::string rules_file;
+    bool quiet = false;
+    bool no_progress = false;
+
+    Lang language = Lang::en;
+    std::optional<Severity> fail_threshold = Severity::error;
+
+    /// `default_fail_on` is the command's default for --fail-on.
+    void declare(po::options_description& options, const std::string& default_fail_on = "error");
+    void setup();
+    /// The built-in rules with --rules applied.
+    RuleSet load_rules() const;
+    bool show_progress(const Context& ctx) const { return !quiet && !no_progress && ctx.err_is_terminal; }
+    /// Writes findings to -o (if given) and, as --format says, to stdout; returns the exit
+    /// code --fail-on asks for. When `print_text` is false the text summary is left to
+    /// the caller (which prints its own report).
+    int report(Context& ctx, const std::vector<Finding>& findings, const RuleSet& rules,
+               bool print_findings_on_stdout = true) const;
+};
+
+/// Every registered command, in the order `geoadmin --help` lists them. Registering a
+/// command here is all it takes: the help test covers every entry.
+std::vector<std::unique_ptr<Command>> make_commands();
+
+/// Runs the program with `args` (without the program name). Catches every exception and
+/// maps it to an exit code with a message on `err`.
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            bool err_is_terminal = false);
+
+std::string version_string();
+
+}  // namespace geoadmin::cli

@@ -1,0 +1,13 @@
+// The one place subcommands are registered.
+#include "command.hpp"
+#include "command_info.hpp"
+
+namespace geoadmin::cli {
+
+std::vector<std::unique_ptr<Command>> make_commands() {
+    std::vector<std::unique_ptr<Command>> commands;
+    commands.push_back(std::make_unique<CommandInfo>());
+    return commands;
+}
+
+}  // namespace geoadmin::cli
