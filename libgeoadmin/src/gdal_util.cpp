@@ -4,6 +4,7 @@
 #include <gdal.h>
 
 #include <mutex>
+#include <string>
 
 namespace geoadmin::detail {
 
@@ -15,6 +16,13 @@ void ensure_gdal() {
         CPLSetConfigOption("OGR_GEOMETRY_ACCEPT_UNCLOSED_RING", "YES");
         // Never let a driver silently recode text: geoadmin decides the encoding.
         CPLSetConfigOption("SHAPE_ENCODING", nullptr);
+        // Spreadsheets: the first row is the header and every cell is text, so that
+        // geoadmin, not a type guesser, decides what a value means. (The drivers read
+        // these lazily, after open, so they are set for the whole process.)
+        for (const char* driver : {"OGR_XLSX_", "OGR_ODS_"}) {
+            CPLSetConfigOption((std::string(driver) + "HEADERS").c_str(), "FORCE");
+            CPLSetConfigOption((std::string(driver) + "FIELD_TYPES").c_str(), "STRING");
+        }
     });
 }
 

@@ -82,7 +82,9 @@ public:
             Severity s = static_cast<Severity>(-k.first);
             const RuleInfo* info = m_rules.find(k.second);
             std::string title = info == nullptr ? "" : (zh ? info->title_zh : info->title_en);
-            m_out << "  " << std::left << std::setw(zh ? 6 : 8) << severity_label(s, m_lang) << std::setw(26)
+            // Chinese labels are two characters, four columns wide: pad by columns, not bytes.
+            std::string label = severity_label(s, m_lang);
+            m_out << "  " << label << std::string(zh ? 4 : 9 - label.size(), ' ') << std::left << std::setw(26)
                   << k.second << std::right << std::setw(7) << n << "  " << title << "\n";
         }
         m_out << (zh ? "\n问题清单：\n" : "\nDetails:\n");

@@ -261,11 +261,11 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             if (!utf8) throw InputError(path, "the text is not valid " + encoding);
             impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
                                std::filesystem::path(path).filename().string();
-            VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), nullptr, 0, FALSE);
-            if (f != nullptr) VSIFCloseL(f);
-            f = VSIFOpenL(impl.vsimem_path.c_str(), "wb");
+            auto* copy = static_cast<GByte*>(VSIMalloc(utf8->size() + 1));
+            if (copy == nullptr) throw Error("out of memory transcoding " + path);
+            std::memcpy(copy, utf8->data(), utf8->size());
+            VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), copy, utf8->size(), TRUE);
             if (f == nullptr) throw Error("cannot create an in-memory copy of " + path);
-            VSIFWriteL(utf8->data(), 1, utf8->size(), f);
             VSIFCloseL(f);
             open_path = impl.vsimem_path;
             if (impl.encoding_origin == "detected") {
@@ -332,21 +332,6 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
                 }
             }
         }
-    } else if (ext == ".xlsx" || ext == ".ods") {
-        // Spreadsheets: the first row is the header, every cell is read as text so that
-        // geoadmin (not a type guesser) decides what a value means.
-        const char* prefix = ext == ".xlsx" ? "OGR_XLSX_" : "OGR_ODS_";
-        CPLSetThreadLocalConfigOption((std::string(prefix) + "HEADERS").c_str(), "FORCE");
-        CPLSetThreadLocalConfigOption((std::string(prefix) + "FIELD_TYPES").c_str(), "STRING");
-        try {
-            impl.dataset = open_dataset(path, {}, capture, path);
-        } catch (...) {
-            CPLSetThreadLocalConfigOption((std::string(prefix) + "HEADERS").c_str(), nullptr);
-            CPLSetThreadLocalConfigOption((std::string(prefix) + "FIELD_TYPES").c_str(), nullptr);
-            throw;
-        }
-        CPLSetThreadLocalConfigOption((std::string(prefix) + "HEADERS").c_str(), nullptr);
-        CPLSetThreadLocalConfigOption((std::string(prefix) + "FIELD_TYPES").c_str(), nullptr);
     } else {
         impl.dataset = open_dataset(path, {}, capture, path);
     }
@@ -498,7 +483,6 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
     std::map<std::string, std::int64_t> zone_counts;  // label -> count
     std::map<std::string, GkZone> zone_by_label;
     std::int64_t geographic = 0, plain = 0;
-    std::string first_plain_easting;
 
     const std::int64_t total = m_feature_count > 0 ? m_feature_count : 0;
     detail::GdalCapture capture;
@@ -549,7 +533,21 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             record.values[i] = std::move(value);
         }
         if (key_index >= 0 && record.values[key_index]) subject.key = *record.values[key_index];
-        if (!messages.empty()) add_gdal_findings(messages, rules, subject, findings);
+        if (!messages.empty()) {
+            // An error while reading a feature (a truncated .shp record, say) means part of
+            // it is lost: that is an unreadable feature, not a mere warning.
+            std::vector<detail::GdalCapture::Message> warnings;
+            for (auto& m : messages) {
+                if (m.level >= CE_Failure) {
+                    Subject s = subject;
+                    s.field = from_geometry ? "geometry" : "";
+                    findings.push_back(rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", m.text}}));
+                } else {
+                    warnings.push_back(std::move(m));
+                }
+            }
+            add_gdal_findings(warnings, rules, subject, findings);
+        }
 
         // ---- raw coordinates (GIS order: x = easting/longitude)
         bool have = false;
@@ -620,6 +618,13 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             if (cls.swapped && !projected_other) {
                 s.field = from_geometry ? geometry_field : field_a + "," + field_b;
                 MessageArgs args{{"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
+                if (cls.form == CoordForm::geographic) {
+                    args.emplace_back("why_zh", "经度应在前，纬度在后");
+                    args.emplace_back("why_en", "longitude comes first, latitude second");
+                } else {
+                    args.emplace_back("why_zh", "按测量习惯 X 为纵坐标（北），Y 为横坐标（东）并带带号");
+                    args.emplace_back("why_en", "surveying convention: X is the northing, Y the easting with the zone prefix");
+                }
                 Finding f = rules.make("CRS-AXIS-SWAPPED", s, args);
                 f.suggested = shown_b + "," + shown_a;
                 auto& p = pending["CRS-AXIS-SWAPPED"];
@@ -652,7 +657,13 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             if (cls.form == CoordForm::geographic) ++geographic;
             if (cls.form == CoordForm::gk_plain) {
                 ++plain;
-                if (first_plain_easting.empty()) first_plain_easting = fmt(ux);
+                if (!fixed_crs) {
+                    s.field = from_geometry ? geometry_field : field_b;
+                    MessageArgs args{{"easting", fmt(ux)}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
+                    auto& p = pending["CRS-GK-NO-ZONE-PREFIX"];
+                    if (p.findings.empty()) p.first_args = args;
+                    p.findings.push_back(rules.make("CRS-GK-NO-ZONE-PREFIX", s, args));
+                }
             }
             if (value_zone) {
                 std::string label = std::to_string(value_zone->width) + ":" + std::to_string(value_zone->zone) + ":1";
@@ -768,7 +779,7 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             MessageArgs args = p.first_args;
             for (auto& [k, v] : args) {
                 if (k == "what_zh") v = "全部 " + std::to_string(n) + " 个要素的坐标（例如第 1 个）";
-                if (k == "what_en") v = "coordinates of all " + std::to_string(n) + " features (the first:)";
+                if (k == "what_en") v = "coordinates of all " + std::to_string(n) + " features (the first shown)";
             }
             if (id == "CRS-DECLARED-MISMATCH") {
                 for (auto& [k, v] : args) {
@@ -799,11 +810,6 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
              {"prefix_zh", prefixed ? "Y 坐标带带号" : "Y 坐标不带带号"},
              {"prefix_en", prefixed ? "the easting carries the zone prefix" : "the easting has no zone prefix"},
              {"count", std::to_string(n)}}));
-    }
-    if (!fixed_crs && plain > 0) {
-        Subject s = layer_subject;
-        s.field = from_geometry ? geometry_field : (ix >= 0 ? m_fields[iy].name : "");
-        findings.push_back(rules.make("CRS-GK-NO-ZONE-PREFIX", s, {{"easting", first_plain_easting}}));
     }
     // What the values say the CRS is.
     if (geographic > 0 && zone_counts.empty() && plain == 0) {
