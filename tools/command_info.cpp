@@ -7,6 +7,7 @@
 
 #include "geoadmin/error.hpp"
 #include "geoadmin/sink.hpp"
+#include "geoadmin/text.hpp"
 
 namespace geoadmin::cli {
 
@@ -71,9 +72,9 @@ void print_text(std::ostream& out, const SourceReport& s, Lang lang) {
             << (zh ? " 个要素，" : " features, ") << l.geometry_type << (zh ? "，记录类型 " : ", record kind ")
             << l.kind << " (" << l.mapped << "/" << l.fields.size() << (zh ? " 个字段已识别)\n" : " fields mapped)\n");
         std::size_t width = 8;
-        for (const auto& f : l.fields) width = std::max(width, f.name.size());
+        for (const auto& f : l.fields) width = std::max(width, display_width(f.name));
         for (const auto& f : l.fields) {
-            out << "    " << f.name << std::string(width + 2 - f.name.size(), ' ') << std::left << std::setw(10)
+            out << "    " << f.name << std::string(width + 2 - display_width(f.name), ' ') << std::left << std::setw(10)
                 << f.type << std::right << (f.canonical.empty() ? (zh ? "（未识别）" : "(unmapped)") : "-> " + f.canonical)
                 << "\n";
         }

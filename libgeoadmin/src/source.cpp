@@ -65,8 +65,8 @@ std::optional<double> parse_angle(std::string_view text) {
     double sign = 1.0;
     std::string_view t = trim(s);
     if (t.empty()) return std::nullopt;
+    // Hemisphere letters are capitals; a lower-case s is the seconds mark of 116d23m45.6s.
     auto hemisphere = [&](char c) {
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         if (c == 'W' || c == 'S') {
             sign = -1.0;
             return true;
@@ -92,7 +92,7 @@ std::optional<double> parse_angle(std::string_view text) {
         unsigned char c = static_cast<unsigned char>(t[i]);
         if (std::isdigit(c) || c == '.' || (c == '-' && number.empty() && parts.empty())) {
             number += static_cast<char>(c);
-        } else if (c == ' ' || c == 'd' || c == 'D' || c == 'm' || c == 'M' || c == 's' || c == 'S' ||
+        } else if (c == ' ' || c == 'd' || c == 'D' || c == 'm' || c == 'M' || c == 's' ||
                    c == '\'' || c == '"' || c == ':') {
             if (!flush()) return std::nullopt;
         } else if (c >= 0x80) {
@@ -356,7 +356,9 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         std::vector<std::string> headers;
         for (int f = 0; f < defn->GetFieldCount(); ++f) {
             const OGRFieldDefn* fd = defn->GetFieldDefn(f);
-            layer.m_fields.push_back({fd->GetNameRef(), OGRFieldDefn::GetFieldTypeName(fd->GetType()), ""});
+            // A header in the wrong encoding stays readable in messages (U+FFFD for bad bytes).
+            layer.m_fields.push_back({make_valid_utf8(fd->GetNameRef()),
+                                      OGRFieldDefn::GetFieldTypeName(fd->GetType()), ""});
             headers.push_back(fd->GetNameRef());
         }
         if (options.kind) {

@@ -1,5 +1,6 @@
 #include "geoadmin/text.hpp"
 
+#include <unicode/uchar.h>
 #include <unicode/ucnv.h>
 #include <unicode/utf8.h>
 
@@ -17,6 +18,43 @@ bool is_valid_utf8(std::string_view bytes) {
         if (c < 0) return false;
     }
     return true;
+}
+
+std::string make_valid_utf8(std::string_view bytes) {
+    std::string out;
+    out.reserve(bytes.size());
+    const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
+    int32_t length = static_cast<int32_t>(bytes.size());
+    int32_t i = 0;
+    while (i < length) {
+        int32_t start = i;
+        UChar32 c;
+        U8_NEXT(s, i, length, c);
+        if (c < 0) {
+            out += "\xEF\xBF\xBD";  // U+FFFD
+        } else {
+            out.append(bytes.data() + start, static_cast<std::size_t>(i - start));
+        }
+    }
+    return out;
+}
+
+std::size_t display_width(std::string_view text) {
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    int32_t length = static_cast<int32_t>(text.size());
+    int32_t i = 0;
+    std::size_t width = 0;
+    while (i < length) {
+        UChar32 c;
+        U8_NEXT(s, i, length, c);
+        if (c < 0) {
+            ++width;
+            continue;
+        }
+        int ea = u_getIntPropertyValue(c, UCHAR_EAST_ASIAN_WIDTH);
+        width += (ea == U_EA_WIDE || ea == U_EA_FULLWIDTH) ? 2 : 1;
+    }
+    return width;
 }
 
 std::string_view strip_bom(std::string_view text) {
@@ -65,10 +103,9 @@ std::optional<std::string> to_utf8(std::string_view bytes, const std::string& en
 
 std::string detect_encoding(std::string_view sample) {
     if (is_valid_utf8(sample)) return "UTF-8";
-    // A sample may end in the middle of a multi-byte character: try shorter tails.
+    // A sample may end in the middle of a GBK character: try shorter tails.
     for (std::size_t cut = 0; cut < 4 && cut < sample.size(); ++cut) {
         std::string_view s = sample.substr(0, sample.size() - cut);
-        if (cut > 0 && is_valid_utf8(s)) return "UTF-8";
         if (auto text = to_utf8(s, "GB18030")) {
             // Accept only when the decoded text holds CJK ideographs: random Latin-1
             // bytes also decode as GB18030, CJK text rarely does by chance.

@@ -20,6 +20,12 @@ std::string detect_encoding(std::string_view sample);
 /// True when `name` is an encoding ICU knows.
 bool is_known_encoding(const std::string& name);
 
+/// `bytes` with every invalid UTF-8 sequence replaced by U+FFFD, for messages.
+std::string make_valid_utf8(std::string_view bytes);
+
+/// Columns `text` takes in a terminal: East Asian wide and full-width characters count 2.
+std::size_t display_width(std::string_view text);
+
 /// Removes a leading UTF-8 byte-order mark.
 std::string_view strip_bom(std::string_view text);
 

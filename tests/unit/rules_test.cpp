@@ -1,0 +1,110 @@
+#include "geoadmin/rules.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "geoadmin/error.hpp"
+#include "run_process.hpp"
+
+using namespace geoadmin;
+
+TEST(FormatMessage, ReplacesKnownPlaceholdersOnly) {
+    EXPECT_EQ(format_message("{a} 与 {b} 颠倒 {c}", {{"a", "1"}, {"b", "2"}}), "1 与 2 颠倒 {c}");
+    EXPECT_EQ(format_message("no braces", {}), "no braces");
+    EXPECT_EQ(format_message("{unclosed", {{"unclosed", "x"}}), "{unclosed");
+}
+
+TEST(RuleSet, BuiltinRulesHaveBilingualMessagesAndUniqueIds) {
+    RuleSet rules = RuleSet::builtin();
+    ASSERT_FALSE(rules.rules().empty());
+    // Ids are upper-case words joined by single hyphens: CRS-AXIS-SWAPPED.
+    auto well_formed = [](const std::string& id) {
+        if (id.empty() || id.front() == '-' || id.back() == '-' || id.find("--") != std::string::npos ||
+            id.find('-') == std::string::npos) {
+            return false;
+        }
+        for (char c : id) {
+            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+        }
+        return true;
+    };
+    for (const auto& r : rules.rules()) {
+        EXPECT_TRUE(well_formed(r.id)) << r.id;
+        EXPECT_FALSE(r.message_zh.empty()) << r.id;
+        EXPECT_FALSE(r.message_en.empty()) << r.id;
+        EXPECT_FALSE(r.title_zh.empty()) << r.id;
+        EXPECT_FALSE(r.title_en.empty()) << r.id;
+    }
+    ASSERT_NE(rules.find("CRS-AXIS-SWAPPED"), nullptr);
+    EXPECT_EQ(rules.severity("CRS-AXIS-SWAPPED"), Severity::error);
+    EXPECT_EQ(rules.find("NO-SUCH-RULE"), nullptr);
+}
+
+TEST(RuleSet, EveryRuleIsDocumented) {
+    std::string doc = test::read_file(std::string(GEOADMIN_SOURCE_DIR) + "/docs/rules.md");
+    ASSERT_FALSE(doc.empty());
+    const RuleSet rules = RuleSet::builtin();
+    for (const auto& r : rules.rules()) {
+        EXPECT_NE(doc.find("## " + r.id), std::string::npos) << r.id << " has no section in docs/rules.md";
+    }
+}
+
+TEST(RuleSet, MakeFillsSubjectAndMessages) {
+    RuleSet rules = RuleSet::builtin();
+    Subject s{"reg.csv", "reg", 12, 11, "3305001Q", "X坐标"};
+    Finding f = rules.make("READ-VALUE-INVALID", s,
+                           {{"value", "abc"}, {"expected_zh", "坐标数值"}, {"expected_en", "number"}});
+    EXPECT_EQ(f.rule, "READ-VALUE-INVALID");
+    EXPECT_EQ(f.severity, Severity::error);
+    EXPECT_EQ(f.row, 12);
+    EXPECT_EQ(f.key, "3305001Q");
+    EXPECT_EQ(f.field, "X坐标");
+    EXPECT_NE(f.message_zh.find("X坐标"), std::string::npos);
+    EXPECT_NE(f.message_zh.find("abc"), std::string::npos);
+    EXPECT_NE(f.message_en.find("not a valid number"), std::string::npos);
+    EXPECT_THROW(rules.make("NO-SUCH-RULE", s), Error);
+}
+
+TEST(RuleSet, OverridesChangeSeverityEnabledAndParameters) {
+    RuleSet rules = RuleSet::from_json(R"({"rules": {"A-B": {"severity": "warning",
+        "title": {"zh": "甲", "en": "a"}, "message": {"zh": "甲{x}", "en": "a{x}"},
+        "parameters": {"tolerance": 1.0, "words": ["宇宙", "中央"]}}}})", "test");
+    EXPECT_EQ(rules.number("A-B", "tolerance"), 1.0);
+    EXPECT_EQ(rules.list("A-B", "words").size(), 2u);
+    rules.apply_overrides_json(R"({"rules": {"A-B": {"severity": "error", "enabled": false,
+        "parameters": {"tolerance": 0.5, "words": ["天下"]}}}})", "user.json");
+    EXPECT_EQ(rules.severity("A-B"), Severity::error);
+    EXPECT_EQ(rules.find("A-B")->default_severity, Severity::warning);
+    EXPECT_FALSE(rules.enabled("A-B"));
+    EXPECT_EQ(rules.number("A-B", "tolerance"), 0.5);
+    EXPECT_EQ(rules.list("A-B", "words"), std::vector<std::string>{"天下"});
+}
+
+TEST(RuleSet, BadOverridesNameTheFileAndTheKey) {
+    RuleSet rules = RuleSet::builtin();
+    auto expect_error = [&](const char* json, const char* needle) {
+        try {
+            rules.apply_overrides_json(json, "user.json");
+            ADD_FAILURE() << "no error for " << json;
+        } catch (const ConfigError& e) {
+            EXPECT_NE(std::string(e.what()).find("user.json"), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+        }
+    };
+    expect_error(R"({"rules": {"NO-SUCH": {"severity": "error"}}})", "NO-SUCH");
+    expect_error(R"({"rules": {"CRS-MISSING": {"severity": "fatal"}}})", "fatal");
+    expect_error(R"({"rules": {"CRS-MISSING": {"message": {"zh": "x", "en": "y"}}}})", "message");
+    expect_error(R"({"rules": {"CRS-MISSING": {"parameters": {"nope": 1}}}})", "nope");
+    expect_error(R"({"rules": [})", "JSON");
+}
+
+TEST(RuleSet, OverridesFromAFile) {
+    std::string dir = test::temp_dir();
+    std::string path = dir + "/rules.json";
+    std::ofstream(path) << R"({"rules": {"CRS-MISSING": {"severity": "error"}}})";
+    RuleSet rules = RuleSet::builtin();
+    rules.apply_overrides_file(path);
+    EXPECT_EQ(rules.severity("CRS-MISSING"), Severity::error);
+    EXPECT_THROW(rules.apply_overrides_file(dir + "/missing.json"), ConfigError);
+}
