@@ -14,19 +14,25 @@ namespace geoadmin::cli {
 Progress::Progress(Context& ctx, bool enabled, std::string label)
     : m_ctx(ctx), m_enabled(enabled), m_label(std::move(label)) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+    finish();
+}
 
 void Progress::update(std::int64_t done, std::int64_t total) {
-    if (!m_enabled) return;
-    int percent = total > 0 ? static_cast<int>(std::min<std::int64_t>(100, done * 100 / total)) : -1;
-    if (percent == m_last_percent && percent >= 0) return;
+    if (!m_enabled)
+        return;
+    int percent =
+        total > 0 ? static_cast<int>(std::min<std::int64_t>(100, done * 100 / total)) : -1;
+    if (percent == m_last_percent && percent >= 0)
+        return;
     m_last_percent = percent;
     constexpr int kWidth = 30;
     m_ctx.err << "\r" << m_label << " [";
     if (percent >= 0) {
         int filled = percent * kWidth / 100;
         m_ctx.err << std::string(static_cast<std::size_t>(filled), '#')
-                  << std::string(static_cast<std::size_t>(kWidth - filled), ' ') << "] " << percent << "%";
+                  << std::string(static_cast<std::size_t>(kWidth - filled), ' ') << "] " << percent
+                  << "%";
     } else {
         m_ctx.err << done << "]";
     }
@@ -45,21 +51,22 @@ void Progress::finish() {
 // ---------------------------------------------------------------- input options
 
 void InputOptions::declare(po::options_description& options) {
-    options.add_options()
-        ("encoding", po::value(&encoding)->value_name("ENC"),
-         "text encoding of the input (GBK, GB18030, UTF-8, BIG5 ...); default: declared "
-         "(.cpg, DBF language id, BOM) or detected from the content")
-        ("assume-crs", po::value(&assume_crs)->value_name("CRS"),
-         "CRS of inputs that declare none, or declare it wrongly (as ogr2ogr -a_srs): EPSG:4490, "
-         "EPSG:4527 (CGCS2000 3-degree GK zone 39), a PROJ string, WKT, or GCJ02 for web-map "
-         "\"offset\" coordinates")
-        ("towgs84", po::value(&towgs84)->value_name("7 NUMBERS"),
-         "transformation parameters dx,dy,dz,rx,ry,rz,ds for a legacy datum given with "
-         "--assume-crs (Beijing 1954, Xi'an 1980)")
-        ("layer", po::value(&layers)->value_name("NAME")->composing(), "only this layer (repeatable)")
-        ("kind", po::value(&kind)->value_name("KIND"),
-         "record kind for the column aliases: place_name, marker, unit or line (default: guessed "
-         "from the headers)");
+    options.add_options()(
+        "encoding", po::value(&encoding)->value_name("ENC"),
+        "text encoding of the input (GBK, GB18030, UTF-8, BIG5 ...); default: declared "
+        "(.cpg, DBF language id, BOM) or detected from the content")(
+        "assume-crs", po::value(&assume_crs)->value_name("CRS"),
+        "CRS of inputs that declare none, or declare it wrongly (as ogr2ogr -a_srs): EPSG:4490, "
+        "EPSG:4527 (CGCS2000 3-degree GK zone 39), a PROJ string, WKT, or GCJ02 for web-map "
+        "\"offset\" coordinates")(
+        "towgs84", po::value(&towgs84)->value_name("7 NUMBERS"),
+        "transformation parameters dx,dy,dz,rx,ry,rz,ds for a legacy datum given with "
+        "--assume-crs (Beijing 1954, Xi'an 1980)")(
+        "layer", po::value(&layers)->value_name("NAME")->composing(),
+        "only this layer (repeatable)")(
+        "kind", po::value(&kind)->value_name("KIND"),
+        "record kind for the column aliases: place_name, marker, unit or line (default: guessed "
+        "from the headers)");
 }
 
 OpenOptions InputOptions::open_options() const {
@@ -68,14 +75,16 @@ OpenOptions InputOptions::open_options() const {
     o.layers = layers;
     if (!kind.empty()) {
         o.kind = parse_record_kind(kind);
-        if (!o.kind) throw UsageError("--kind must be place_name, marker, unit or line, not '" + kind + "'");
+        if (!o.kind)
+            throw UsageError("--kind must be place_name, marker, unit or line, not '" + kind + "'");
     }
     if (!towgs84.empty() && assume_crs.empty()) {
         throw UsageError("--towgs84 goes with --assume-crs (the legacy CRS it belongs to)");
     }
     if (!assume_crs.empty()) {
         std::optional<std::array<double, 7>> params;
-        if (!towgs84.empty()) params = parse_towgs84(towgs84);
+        if (!towgs84.empty())
+            params = parse_towgs84(towgs84);
         o.assume_crs = Crs::from_user_input(assume_crs, params);
     }
     return o;
@@ -85,21 +94,20 @@ OpenOptions InputOptions::open_options() const {
 
 void ReportOptions::declare(po::options_description& options, const std::string& default_fail_on) {
     fail_on = default_fail_on;
-    options.add_options()
-        ("format", po::value(&format)->value_name("FMT")->default_value("text"),
-         "what goes to stdout: text (a summary, then the findings) or json")
-        ("output,o", po::value(&output)->value_name("FILE"),
-         "also write the findings to FILE; the extension picks the format: .jsonl, .csv (UTF-8 "
-         "with BOM, opens in Excel), .gpkg (one layer per geometry type, for QGIS), .geojson")
-        ("lang", po::value(&lang)->value_name("LANG"),
-         "language of messages: zh or en (default: from LANG/LC_ALL, Chinese when it starts with zh)")
-        ("fail-on", po::value(&fail_on)->value_name("LEVEL")->default_value(default_fail_on),
-         "exit with 1 when there is a finding at or above LEVEL: error, warning or never")
-        ("rules", po::value(&rules_file)->value_name("FILE"),
-         "JSON file overriding rule severities, enabled flags and parameters "
-         "(same shape as data-schemas/rules.json)")
-        ("quiet,q", po::bool_switch(&quiet), "no progress and no notes on stderr")
-        ("no-progress", po::bool_switch(&no_progress), "no progress bar");
+    options.add_options()("format", po::value(&format)->value_name("FMT")->default_value("text"),
+                          "what goes to stdout: text (a summary, then the findings) or json")(
+        "output,o", po::value(&output)->value_name("FILE"),
+        "also write the findings to FILE; the extension picks the format: .jsonl, .csv (UTF-8 "
+        "with BOM, opens in Excel), .gpkg (one layer per geometry type, for QGIS), .geojson")(
+        "lang", po::value(&lang)->value_name("LANG"),
+        "language of messages: zh or en (default: from LANG/LC_ALL, Chinese when it starts with "
+        "zh)")("fail-on", po::value(&fail_on)->value_name("LEVEL")->default_value(default_fail_on),
+               "exit with 1 when there is a finding at or above LEVEL: error, warning or never")(
+        "rules", po::value(&rules_file)->value_name("FILE"),
+        "JSON file overriding rule severities, enabled flags and parameters "
+        "(same shape as data-schemas/rules.json)")("quiet,q", po::bool_switch(&quiet),
+                                                   "no progress and no notes on stderr")(
+        "no-progress", po::bool_switch(&no_progress), "no progress bar");
 }
 
 void ReportOptions::setup() {
@@ -122,10 +130,12 @@ void ReportOptions::setup() {
     }
     if (!output.empty()) {
         std::string ext = output.substr(std::min(output.size(), output.rfind('.')));
-        std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+        std::transform(ext.begin(), ext.end(), ext.begin(),
+                       [](unsigned char c) { return std::tolower(c); });
         auto exts = file_sink_extensions();
         if (std::find(exts.begin(), exts.end(), ext) == exts.end()) {
-            throw UsageError("-o " + output + ": unknown output format; use .jsonl, .csv, .gpkg or .geojson");
+            throw UsageError("-o " + output +
+                             ": unknown output format; use .jsonl, .csv, .gpkg or .geojson");
         }
     }
 }
@@ -155,18 +165,23 @@ int ReportOptions::report(Context& ctx, const std::vector<Finding>& findings, co
         sink->write(findings);
     }
     if (!output.empty() && !quiet) {
-        ctx.err << (language == Lang::zh ? "问题清单已写入 " : "findings written to ") << output << "\n";
+        ctx.err << (language == Lang::zh ? "问题清单已写入 " : "findings written to ") << output
+                << "\n";
     }
-    if (!fail_threshold) return kExitOk;
+    if (!fail_threshold)
+        return kExitOk;
     for (const auto& f : findings) {
-        if (f.severity >= *fail_threshold) return kExitFindings;
+        if (f.severity >= *fail_threshold)
+            return kExitFindings;
     }
     return kExitOk;
 }
 
 // ---------------------------------------------------------------- run_cli
 
-std::string version_string() { return "geoadmin 0.1.0"; }
+std::string version_string() {
+    return "geoadmin 0.1.0";
+}
 
 namespace {
 
@@ -175,15 +190,17 @@ void print_global_help(std::ostream& out, const std::vector<std::unique_ptr<Comm
         << "Usage: geoadmin COMMAND [options] [arguments]\n\nCommands:\n";
     for (const auto& c : commands) {
         std::string name = c->name();
-        out << "  " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ') << c->summary_zh()
-            << "\n" << std::string(20, ' ') << c->summary_en() << "\n";
+        out << "  " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ')
+            << c->summary_zh() << "\n"
+            << std::string(20, ' ') << c->summary_en() << "\n";
     }
     out << "\nRun 'geoadmin COMMAND --help' for a command's options and examples.\n"
         << "Exit codes: 0 done, 1 findings at or above --fail-on, 2 usage error, 3 input "
            "unreadable, 4 internal error.\n";
 }
 
-void print_command_help(std::ostream& out, Command& command, const po::options_description& options) {
+void print_command_help(std::ostream& out, Command& command,
+                        const po::options_description& options) {
     out << "geoadmin " << command.name() << " — " << command.summary_zh() << "\n"
         << command.summary_en() << "\n\nUsage: " << command.usage() << "\n\n"
         << options << "\nExamples:\n"
@@ -192,7 +209,8 @@ void print_command_help(std::ostream& out, Command& command, const po::options_d
 
 }  // namespace
 
-int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, bool err_is_terminal) {
+int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err,
+            bool err_is_terminal) {
     Context ctx{out, err, err_is_terminal};
     try {
         auto commands = make_commands();
@@ -226,7 +244,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
         if (command == nullptr) {
             std::string known;
-            for (const auto& c : commands) known += (known.empty() ? "" : ", ") + c->name();
+            for (const auto& c : commands)
+                known += (known.empty() ? "" : ", ") + c->name();
             throw UsageError("unknown command '" + args[0] + "'; commands: " + known +
                              " (geoadmin --help lists them)");
         }
@@ -242,7 +261,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         }
         po::variables_map vm;
         try {
-            po::store(po::command_line_parser(rest).options(options).positional(positional).run(), vm);
+            po::store(po::command_line_parser(rest).options(options).positional(positional).run(),
+                      vm);
             po::notify(vm);
         } catch (const po::error& e) {
             throw UsageError(e.what());
@@ -262,7 +282,8 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         err << "geoadmin: " << e.what() << "\n";
         return kExitUsage;
     } catch (const std::exception& e) {
-        err << "geoadmin: internal error: " << e.what() << "\nPlease report this with the command you ran.\n";
+        err << "geoadmin: internal error: " << e.what()
+            << "\nPlease report this with the command you ran.\n";
         return kExitInternal;
     }
 }

@@ -38,13 +38,13 @@ struct Context {
 
 /// A progress bar on stderr, drawn only when stderr is a terminal and not silenced.
 class Progress {
-public:
+  public:
     Progress(Context& ctx, bool enabled, std::string label);
     ~Progress();
     void update(std::int64_t done, std::int64_t total);
     void finish();
 
-private:
+  private:
     Context& m_ctx;
     bool m_enabled;
     std::string m_label;
@@ -54,7 +54,7 @@ private:
 
 /// One subcommand. setup() parses and validates without touching any file; run() works.
 class Command {
-public:
+  public:
     virtual ~Command() = default;
     /// Words after `geoadmin`: "info", "names check".
     virtual std::string name() const = 0;
@@ -101,7 +101,9 @@ struct ReportOptions {
     void setup();
     /// The built-in rules with --rules applied.
     RuleSet load_rules() const;
-    bool show_progress(const Context& ctx) const { return !quiet && !no_progress && ctx.err_is_terminal; }
+    bool show_progress(const Context& ctx) const {
+        return !quiet && !no_progress && ctx.err_is_terminal;
+    }
     /// Writes findings to -o (if given) and, as --format says, to stdout; returns the exit
     /// code --fail-on asks for. When `print_text` is false the text summary is left to
     /// the caller (which prints its own report).

@@ -21,14 +21,16 @@ const std::pair<RecordKind, std::string_view> kKindNames[] = {
 
 std::string_view to_string(RecordKind kind) {
     for (const auto& [k, name] : kKindNames) {
-        if (k == kind) return name;
+        if (k == kind)
+            return name;
     }
     return "place_name";
 }
 
 std::optional<RecordKind> parse_record_kind(std::string_view text) {
     for (const auto& [k, name] : kKindNames) {
-        if (name == text) return k;
+        if (name == text)
+            return k;
     }
     return std::nullopt;
 }
@@ -45,18 +47,21 @@ std::string normalize_header(std::string_view header) {
     icu::UnicodeString in = icu::UnicodeString::fromUTF8(
         icu::StringPiece(header.data(), static_cast<int32_t>(header.size())));
     icu::UnicodeString folded = U_SUCCESS(status) ? nfkc->normalize(in, status) : in;
-    if (U_FAILURE(status)) folded = in;
+    if (U_FAILURE(status))
+        folded = in;
     // Drop a trailing unit in brackets: "x坐标(m)" -> "x坐标" (full-width brackets are
     // already half-width after NFKC).
     folded.trim();
     if (folded.length() > 2 && (folded.endsWith(")") || folded.endsWith("]"))) {
         int32_t open = folded.lastIndexOf(folded.endsWith(")") ? u'(' : u'[');
-        if (open > 0) folded.truncate(open);
+        if (open > 0)
+            folded.truncate(open);
     }
     icu::UnicodeString kept;
     for (int32_t i = 0; i < folded.length(); ++i) {
         char16_t c = folded.charAt(i);
-        if (c == u' ' || c == u'_' || c == u'-' || c == u'\t' || c == u'\u3000') continue;
+        if (c == u' ' || c == u'_' || c == u'-' || c == u'\t' || c == u'\u3000')
+            continue;
         kept.append(c);
     }
     std::string out;
@@ -82,7 +87,8 @@ AliasTable AliasTable::from_json(std::string_view text, const std::string& origi
     AliasTable table;
     for (const auto& [kind_name, fields] : doc["kinds"].items()) {
         auto kind = parse_record_kind(kind_name);
-        if (!kind) throw ConfigError(origin, "unknown record kind '" + kind_name + "'");
+        if (!kind)
+            throw ConfigError(origin, "unknown record kind '" + kind_name + "'");
         KindTable& kt = table.m_kinds[*kind];
         for (const auto& [canonical, aliases] : fields.items()) {
             kt.fields.push_back(canonical);
@@ -106,9 +112,11 @@ AliasTable AliasTable::from_json(std::string_view text, const std::string& origi
 
 std::optional<std::string> AliasTable::canonical(RecordKind kind, std::string_view header) const {
     auto kt = m_kinds.find(kind);
-    if (kt == m_kinds.end()) return std::nullopt;
+    if (kt == m_kinds.end())
+        return std::nullopt;
     auto it = kt->second.by_alias.find(normalize_header(header));
-    if (it == kt->second.by_alias.end()) return std::nullopt;
+    if (it == kt->second.by_alias.end())
+        return std::nullopt;
     return it->second;
 }
 
@@ -124,14 +132,16 @@ RecordKind AliasTable::guess_kind(const std::vector<std::string>& headers, int* 
     for (RecordKind kind : all_record_kinds()) {
         int count = 0;
         for (const auto& h : headers) {
-            if (canonical(kind, h)) ++count;
+            if (canonical(kind, h))
+                ++count;
         }
         if (count > best_count) {
             best = kind;
             best_count = count;
         }
     }
-    if (matched != nullptr) *matched = best_count;
+    if (matched != nullptr)
+        *matched = best_count;
     return best;
 }
 

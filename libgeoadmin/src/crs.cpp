@@ -25,18 +25,23 @@ struct TransformImpl {
 // ---------------------------------------------------------------- zones and forms
 
 std::optional<GkZone> gk_zone_from_prefixed_easting(double easting) {
-    if (!std::isfinite(easting) || easting < 1.0e7 || easting >= 1.0e8) return std::nullopt;
+    if (!std::isfinite(easting) || easting < 1.0e7 || easting >= 1.0e8)
+        return std::nullopt;
     int prefix = static_cast<int>(easting / 1.0e6);
     double rest = easting - prefix * 1.0e6;
     // Within a zone the easting stays within about +-400 km of the 500 km false easting.
-    if (rest < 50'000.0 || rest > 950'000.0) return std::nullopt;
-    if (prefix >= 13 && prefix <= 23) return GkZone{6, prefix};
-    if (prefix >= 24 && prefix <= 45) return GkZone{3, prefix};
+    if (rest < 50'000.0 || rest > 950'000.0)
+        return std::nullopt;
+    if (prefix >= 13 && prefix <= 23)
+        return GkZone{6, prefix};
+    if (prefix >= 24 && prefix <= 45)
+        return GkZone{3, prefix};
     return std::nullopt;
 }
 
 GkZone gk_zone_for_longitude(double lon, int width) {
-    if (width == 6) return GkZone{6, static_cast<int>(std::floor(lon / 6.0)) + 1};
+    if (width == 6)
+        return GkZone{6, static_cast<int>(std::floor(lon / 6.0)) + 1};
     return GkZone{3, static_cast<int>(std::lround(lon / 3.0))};
 }
 
@@ -56,17 +61,27 @@ bool in_china_lonlat(double lon, double lat) {
 
 namespace {
 // Northings of China: about 330 km (3 N) to 6 000 km (54 N).
-bool is_northing(double v) { return v >= 300'000.0 && v <= 6'100'000.0; }
-bool is_plain_easting(double v) { return v >= 50'000.0 && v <= 950'000.0; }
+bool is_northing(double v) {
+    return v >= 300'000.0 && v <= 6'100'000.0;
+}
+bool is_plain_easting(double v) {
+    return v >= 50'000.0 && v <= 950'000.0;
+}
 }  // namespace
 
 CoordClass classify_coordinate(double x, double y) {
-    if (!std::isfinite(x) || !std::isfinite(y)) return {};
-    if (in_china_lonlat(x, y)) return {CoordForm::geographic, false};
-    if (in_china_lonlat(y, x)) return {CoordForm::geographic, true};
-    if (gk_zone_from_prefixed_easting(x) && is_northing(y)) return {CoordForm::gk_prefixed, false};
-    if (gk_zone_from_prefixed_easting(y) && is_northing(x)) return {CoordForm::gk_prefixed, true};
-    if (is_plain_easting(x) && is_northing(y)) return {CoordForm::gk_plain, false};
+    if (!std::isfinite(x) || !std::isfinite(y))
+        return {};
+    if (in_china_lonlat(x, y))
+        return {CoordForm::geographic, false};
+    if (in_china_lonlat(y, x))
+        return {CoordForm::geographic, true};
+    if (gk_zone_from_prefixed_easting(x) && is_northing(y))
+        return {CoordForm::gk_prefixed, false};
+    if (gk_zone_from_prefixed_easting(y) && is_northing(x))
+        return {CoordForm::gk_prefixed, true};
+    if (is_plain_easting(x) && is_northing(y))
+        return {CoordForm::gk_plain, false};
     // A plain easting is below 1 000 km; a northing above it means the two are exchanged.
     if (is_plain_easting(y) && is_northing(x) && x > 1'000'000.0) {
         return {CoordForm::gk_plain, true};
@@ -100,7 +115,8 @@ bool gcj_applies(double lon, double lat) {
 }
 
 double gcj_lat(double x, double y) {
-    double r = -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * std::sqrt(std::fabs(x));
+    double r =
+        -100.0 + 2.0 * x + 3.0 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * std::sqrt(std::fabs(x));
     r += (20.0 * std::sin(6.0 * x * kPi) + 20.0 * std::sin(2.0 * x * kPi)) * 2.0 / 3.0;
     r += (20.0 * std::sin(y * kPi) + 40.0 * std::sin(y / 3.0 * kPi)) * 2.0 / 3.0;
     r += (160.0 * std::sin(y / 12.0 * kPi) + 320.0 * std::sin(y * kPi / 30.0)) * 2.0 / 3.0;
@@ -127,7 +143,8 @@ void gcj_offset(double lon, double lat, double& dlon, double& dlat) {
 }  // namespace
 
 void cgcs2000_to_gcj02(double& lon, double& lat) {
-    if (!gcj_applies(lon, lat)) return;
+    if (!gcj_applies(lon, lat))
+        return;
     double dlon = 0, dlat = 0;
     gcj_offset(lon, lat, dlon, dlat);
     lon += dlon;
@@ -135,7 +152,8 @@ void cgcs2000_to_gcj02(double& lon, double& lat) {
 }
 
 void gcj02_to_cgcs2000(double& lon, double& lat) {
-    if (!gcj_applies(lon, lat)) return;
+    if (!gcj_applies(lon, lat))
+        return;
     const double target_lon = lon;
     const double target_lat = lat;
     double wlon = lon;
@@ -148,7 +166,8 @@ void gcj02_to_cgcs2000(double& lon, double& lat) {
         double elat = target_lat - glat;
         wlon += elon;
         wlat += elat;
-        if (std::fabs(elon) < 1e-10 && std::fabs(elat) < 1e-10) break;
+        if (std::fabs(elon) < 1e-10 && std::fabs(elat) < 1e-10)
+            break;
     }
     lon = wlon;
     lat = wlat;
@@ -170,13 +189,15 @@ std::shared_ptr<detail::CrsImpl> new_impl() {
 }
 
 std::string upper(std::string s) {
-    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : s)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return s;
 }
 
 // Attach an EPSG code when the definition lacks one but matches an EPSG CRS.
 void identify(OGRSpatialReference& srs) {
-    if (srs.GetAuthorityCode(nullptr) != nullptr) return;
+    if (srs.GetAuthorityCode(nullptr) != nullptr)
+        return;
     OGRSpatialReference* match = srs.FindBestMatch(90);
     if (match != nullptr) {
         match->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
@@ -186,7 +207,8 @@ void identify(OGRSpatialReference& srs) {
 }
 }  // namespace
 
-Crs Crs::from_user_input(const std::string& text, const std::optional<std::array<double, 7>>& towgs84) {
+Crs Crs::from_user_input(const std::string& text,
+                         const std::optional<std::array<double, 7>>& towgs84) {
     Crs crs;
     crs.m_impl = new_impl();
     std::string u = upper(text);
@@ -197,7 +219,8 @@ Crs Crs::from_user_input(const std::string& text, const std::optional<std::array
     }
     detail::GdalCapture capture;
     if (crs.m_impl->srs.SetFromUserInput(
-            text.c_str(), OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) != OGRERR_NONE) {
+            text.c_str(), OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) !=
+        OGRERR_NONE) {
         std::string why = capture.last_error();
         throw UsageError("'" + text + "' is not a coordinate reference system" +
                          (why.empty() ? std::string() : " (" + why + ")") +
@@ -214,20 +237,25 @@ Crs Crs::from_user_input(const std::string& text, const std::optional<std::array
 
 Crs Crs::from_wkt(const std::string& wkt) {
     Crs crs;
-    if (wkt.empty()) return crs;
+    if (wkt.empty())
+        return crs;
     auto impl = new_impl();
     detail::GdalCapture capture;
-    if (impl->srs.importFromWkt(wkt.c_str()) != OGRERR_NONE) return crs;
+    if (impl->srs.importFromWkt(wkt.c_str()) != OGRERR_NONE)
+        return crs;
     identify(impl->srs);
     crs.m_impl = impl;
     return crs;
 }
 
-Crs Crs::cgcs2000() { return from_user_input("EPSG:4490"); }
+Crs Crs::cgcs2000() {
+    return from_user_input("EPSG:4490");
+}
 
 Crs Crs::gauss_kruger(const GkZone& zone, bool prefixed) {
     int code = cgcs2000_gk_epsg(zone, prefixed);
-    if (code != 0) return from_user_input("EPSG:" + std::to_string(code));
+    if (code != 0)
+        return from_user_input("EPSG:" + std::to_string(code));
     std::ostringstream proj;
     proj.precision(12);
     proj << "+proj=tmerc +lat_0=0 +lon_0=" << zone.central_meridian()
@@ -236,32 +264,46 @@ Crs Crs::gauss_kruger(const GkZone& zone, bool prefixed) {
     return from_user_input(proj.str());
 }
 
-bool Crs::empty() const { return !m_impl; }
+bool Crs::empty() const {
+    return !m_impl;
+}
 
 std::string Crs::name() const {
-    if (!m_impl) return "";
-    if (m_impl->gcj02) return "GCJ-02";
+    if (!m_impl)
+        return "";
+    if (m_impl->gcj02)
+        return "GCJ-02";
     const char* n = m_impl->srs.GetName();
     return n != nullptr ? n : "";
 }
 
 std::string Crs::authority_code() const {
-    if (!m_impl || m_impl->gcj02) return "";
+    if (!m_impl || m_impl->gcj02)
+        return "";
     const char* auth = m_impl->srs.GetAuthorityName(nullptr);
     const char* code = m_impl->srs.GetAuthorityCode(nullptr);
-    if (auth == nullptr || code == nullptr) return "";
+    if (auth == nullptr || code == nullptr)
+        return "";
     return std::string(auth) + ":" + code;
 }
 
-bool Crs::is_geographic() const { return m_impl && m_impl->srs.IsGeographic(); }
-bool Crs::is_projected() const { return m_impl && m_impl->srs.IsProjected(); }
-bool Crs::is_gcj02() const { return m_impl && m_impl->gcj02; }
+bool Crs::is_geographic() const {
+    return m_impl && m_impl->srs.IsGeographic();
+}
+bool Crs::is_projected() const {
+    return m_impl && m_impl->srs.IsProjected();
+}
+bool Crs::is_gcj02() const {
+    return m_impl && m_impl->gcj02;
+}
 
 std::optional<GkZone> Crs::gk_zone() const {
-    if (!m_impl || !m_impl->srs.IsProjected()) return std::nullopt;
+    if (!m_impl || !m_impl->srs.IsProjected())
+        return std::nullopt;
     const OGRSpatialReference& s = m_impl->srs;
     const char* method = s.GetAttrValue("PROJECTION");
-    if (method == nullptr || std::string(method) != SRS_PT_TRANSVERSE_MERCATOR) return std::nullopt;
+    if (method == nullptr || std::string(method) != SRS_PT_TRANSVERSE_MERCATOR)
+        return std::nullopt;
     double k = s.GetNormProjParm(SRS_PP_SCALE_FACTOR, 1.0);
     double cm = s.GetNormProjParm(SRS_PP_CENTRAL_MERIDIAN, 0.0);
     double fe = s.GetNormProjParm(SRS_PP_FALSE_EASTING, 0.0);
@@ -270,23 +312,26 @@ std::optional<GkZone> Crs::gk_zone() const {
     }
     if (std::fabs(fe - 500000.0) < 1e-3) {
         std::string n = name();
-        bool six = n.find("3-degree") == std::string::npos && n.find("3 degree") == std::string::npos &&
-                   std::lround(cm + 3.0) % 6 == 0;
+        bool six = n.find("3-degree") == std::string::npos &&
+                   n.find("3 degree") == std::string::npos && std::lround(cm + 3.0) % 6 == 0;
         return six ? GkZone{6, static_cast<int>(std::lround((cm + 3.0) / 6.0))}
                    : GkZone{3, static_cast<int>(std::lround(cm / 3.0))};
     }
     auto zone = gk_zone_from_prefixed_easting(fe);
-    if (!zone) return std::nullopt;
+    if (!zone)
+        return std::nullopt;
     return zone;
 }
 
 bool Crs::gk_prefixed() const {
-    if (!gk_zone()) return false;
+    if (!gk_zone())
+        return false;
     return std::fabs(m_impl->srs.GetNormProjParm(SRS_PP_FALSE_EASTING, 0.0) - 500000.0) > 1e-3;
 }
 
 std::string Crs::wkt() const {
-    if (!m_impl) return "";
+    if (!m_impl)
+        return "";
     char* out = nullptr;
     const char* options[] = {"FORMAT=WKT2_2019", "MULTILINE=NO", nullptr};
     m_impl->srs.exportToWkt(&out, options);
@@ -301,18 +346,21 @@ std::array<double, 7> parse_towgs84(const std::string& text) {
     std::string item;
     std::size_t n = 0;
     while (std::getline(in, item, ',')) {
-        if (n >= 7) break;
+        if (n >= 7)
+            break;
         try {
             std::size_t used = 0;
             p[n] = std::stod(item, &used);
-            if (item.find_first_not_of(" \t", used) != std::string::npos) throw std::invalid_argument("");
+            if (item.find_first_not_of(" \t", used) != std::string::npos)
+                throw std::invalid_argument("");
         } catch (const std::exception&) {
             throw UsageError("--towgs84: '" + item + "' is not a number");
         }
         ++n;
     }
     if (n != 7 || std::getline(in, item, ',')) {
-        throw UsageError("--towgs84 takes seven numbers: dx,dy,dz (m),rx,ry,rz (arc-seconds),ds (ppm)");
+        throw UsageError(
+            "--towgs84 takes seven numbers: dx,dy,dz (m),rx,ry,rz (arc-seconds),ds (ppm)");
     }
     return p;
 }
@@ -334,7 +382,8 @@ std::unique_ptr<detail::TransformImpl> make_transform(const Crs& from, const Crs
 }  // namespace
 
 ToCgcs2000::ToCgcs2000(const Crs& source) {
-    if (source.empty()) throw Error("internal: transform from an empty CRS");
+    if (source.empty())
+        throw Error("internal: transform from an empty CRS");
     Crs target = Crs::cgcs2000();
     if (source.is_gcj02()) {
         m_impl = std::make_unique<detail::TransformImpl>();

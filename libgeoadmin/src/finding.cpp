@@ -17,15 +17,20 @@ std::string_view to_string(Severity s) {
 }
 
 std::optional<Severity> parse_severity(std::string_view text) {
-    if (text == "error") return Severity::error;
-    if (text == "warning" || text == "warn") return Severity::warning;
-    if (text == "info") return Severity::info;
+    if (text == "error")
+        return Severity::error;
+    if (text == "warning" || text == "warn")
+        return Severity::warning;
+    if (text == "info")
+        return Severity::info;
     return std::nullopt;
 }
 
 std::optional<Lang> parse_lang(std::string_view text) {
-    if (text.substr(0, 2) == "zh") return Lang::zh;
-    if (text.substr(0, 2) == "en") return Lang::en;
+    if (text.substr(0, 2) == "zh")
+        return Lang::zh;
+    if (text.substr(0, 2) == "en")
+        return Lang::en;
     return std::nullopt;
 }
 

@@ -26,14 +26,20 @@ void ensure_gdal() {
     });
 }
 
-GdalCapture::GdalCapture() { CPLPushErrorHandlerEx(&GdalCapture::handler, this); }
+GdalCapture::GdalCapture() {
+    CPLPushErrorHandlerEx(&GdalCapture::handler, this);
+}
 
-GdalCapture::~GdalCapture() { CPLPopErrorHandler(); }
+GdalCapture::~GdalCapture() {
+    CPLPopErrorHandler();
+}
 
 void CPL_STDCALL GdalCapture::handler(CPLErr level, CPLErrorNum code, const char* msg) {
-    if (level == CE_Debug || level == CE_None) return;
+    if (level == CE_Debug || level == CE_None)
+        return;
     auto* self = static_cast<GdalCapture*>(CPLGetErrorHandlerUserData());
-    if (self != nullptr) self->m_messages.push_back({level, code, msg != nullptr ? msg : ""});
+    if (self != nullptr)
+        self->m_messages.push_back({level, code, msg != nullptr ? msg : ""});
 }
 
 std::vector<GdalCapture::Message> GdalCapture::take() {
@@ -44,7 +50,8 @@ std::vector<GdalCapture::Message> GdalCapture::take() {
 
 std::string GdalCapture::last_error() const {
     for (auto it = m_messages.rbegin(); it != m_messages.rend(); ++it) {
-        if (it->level >= CE_Failure) return it->text;
+        if (it->level >= CE_Failure)
+            return it->text;
     }
     return m_messages.empty() ? std::string() : m_messages.back().text;
 }

@@ -15,7 +15,7 @@ void ensure_gdal();
 /// While alive, GDAL (and PROJ, through GDAL) messages on this thread are collected
 /// instead of printed. Nests: an inner capture hides messages from an outer one.
 class GdalCapture {
-public:
+  public:
     GdalCapture();
     ~GdalCapture();
     GdalCapture(const GdalCapture&) = delete;
@@ -31,7 +31,7 @@ public:
     /// The last error-level message text, or "" (does not clear).
     std::string last_error() const;
 
-private:
+  private:
     static void CPL_STDCALL handler(CPLErr level, CPLErrorNum code, const char* msg);
     std::vector<Message> m_messages;
 };

@@ -29,7 +29,8 @@ const json& rules_object(const json& doc, const std::string& origin) {
 }
 
 Severity severity_of(const json& value, const std::string& origin, const std::string& id) {
-    if (!value.is_string()) throw ConfigError(origin, id + ".severity must be a string");
+    if (!value.is_string())
+        throw ConfigError(origin, id + ".severity must be a string");
     auto s = parse_severity(value.get<std::string>());
     if (!s) {
         throw ConfigError(origin, id + ".severity must be error, warning or info, not '" +
@@ -39,9 +40,11 @@ Severity severity_of(const json& value, const std::string& origin, const std::st
 }
 
 std::string bilingual(const json& rule, const char* key, const char* lang) {
-    if (!rule.contains(key)) return {};
+    if (!rule.contains(key))
+        return {};
     const json& v = rule[key];
-    if (!v.is_object() || !v.contains(lang) || !v[lang].is_string()) return {};
+    if (!v.is_object() || !v.contains(lang) || !v[lang].is_string())
+        return {};
     return v[lang].get<std::string>();
 }
 
@@ -75,13 +78,16 @@ std::string format_message(std::string_view tmpl, const MessageArgs& args) {
     return out;
 }
 
-RuleSet RuleSet::builtin() { return from_json(detail::kRulesJson, "data-schemas/rules.json"); }
+RuleSet RuleSet::builtin() {
+    return from_json(detail::kRulesJson, "data-schemas/rules.json");
+}
 
 RuleSet RuleSet::from_json(std::string_view text, const std::string& origin) {
     json doc = parse_json(text, origin);
     RuleSet set;
     for (const auto& [id, rule] : rules_object(doc, origin).items()) {
-        if (!rule.is_object()) throw ConfigError(origin, id + " must be an object");
+        if (!rule.is_object())
+            throw ConfigError(origin, id + " must be an object");
         RuleInfo info;
         info.id = id;
         info.default_severity =
@@ -110,7 +116,8 @@ RuleSet RuleSet::from_json(std::string_view text, const std::string& origin) {
 
 void RuleSet::apply_overrides_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError(path, "cannot open the rules file");
+    if (!in)
+        throw ConfigError(path, "cannot open the rules file");
     std::stringstream buffer;
     buffer << in.rdbuf();
     apply_overrides_json(buffer.str(), path);
@@ -121,18 +128,23 @@ void RuleSet::apply_overrides_json(std::string_view text, const std::string& ori
     for (const auto& [id, rule] : rules_object(doc, origin).items()) {
         RuleInfo* info = nullptr;
         for (auto& r : m_rules) {
-            if (r.id == id) info = &r;
+            if (r.id == id)
+                info = &r;
         }
-        if (info == nullptr) throw ConfigError(origin, "unknown rule id '" + id + "'");
-        if (!rule.is_object()) throw ConfigError(origin, id + " must be an object");
+        if (info == nullptr)
+            throw ConfigError(origin, "unknown rule id '" + id + "'");
+        if (!rule.is_object())
+            throw ConfigError(origin, id + " must be an object");
         for (const auto& [key, value] : rule.items()) {
             if (key == "severity") {
                 info->severity = severity_of(value, origin, id);
             } else if (key == "enabled") {
-                if (!value.is_boolean()) throw ConfigError(origin, id + ".enabled must be true/false");
+                if (!value.is_boolean())
+                    throw ConfigError(origin, id + ".enabled must be true/false");
                 info->enabled = value.get<bool>();
             } else if (key == "parameters") {
-                if (!value.is_object()) throw ConfigError(origin, id + ".parameters must be an object");
+                if (!value.is_object())
+                    throw ConfigError(origin, id + ".parameters must be an object");
                 for (const auto& [name, v] : value.items()) {
                     auto it = info->parameters.find(name);
                     if (it == info->parameters.end()) {
@@ -140,14 +152,16 @@ void RuleSet::apply_overrides_json(std::string_view text, const std::string& ori
                     }
                     json old = json::parse(it->second);
                     if (old.type() != v.type() && !(old.is_number() && v.is_number())) {
-                        throw ConfigError(origin, id + ".parameters." + name + " must be a " +
-                                                      old.type_name());
+                        throw ConfigError(
+                            origin, id + ".parameters." + name + " must be a " + old.type_name());
                     }
                     it->second = v.dump();
                 }
             } else {
-                throw ConfigError(origin, id + ": only severity, enabled and parameters can be "
-                                               "overridden, not '" + key + "'");
+                throw ConfigError(origin, id +
+                                              ": only severity, enabled and parameters can be "
+                                              "overridden, not '" +
+                                              key + "'");
             }
         }
     }
@@ -155,19 +169,25 @@ void RuleSet::apply_overrides_json(std::string_view text, const std::string& ori
 
 const RuleInfo* RuleSet::find(std::string_view id) const {
     for (const auto& r : m_rules) {
-        if (r.id == id) return &r;
+        if (r.id == id)
+            return &r;
     }
     return nullptr;
 }
 
 const RuleInfo& RuleSet::require(std::string_view id) const {
     const RuleInfo* r = find(id);
-    if (r == nullptr) throw Error("internal: unknown rule id '" + std::string(id) + "'");
+    if (r == nullptr)
+        throw Error("internal: unknown rule id '" + std::string(id) + "'");
     return *r;
 }
 
-bool RuleSet::enabled(std::string_view id) const { return require(id).enabled; }
-Severity RuleSet::severity(std::string_view id) const { return require(id).severity; }
+bool RuleSet::enabled(std::string_view id) const {
+    return require(id).enabled;
+}
+Severity RuleSet::severity(std::string_view id) const {
+    return require(id).severity;
+}
 
 namespace {
 json parameter(const RuleInfo& rule, std::string_view param) {
@@ -181,7 +201,8 @@ json parameter(const RuleInfo& rule, std::string_view param) {
 
 double RuleSet::number(std::string_view id, std::string_view param) const {
     json v = parameter(require(id), param);
-    if (!v.is_number()) throw Error("internal: parameter is not a number");
+    if (!v.is_number())
+        throw Error("internal: parameter is not a number");
     return v.get<double>();
 }
 
@@ -194,7 +215,8 @@ std::vector<std::string> RuleSet::list(std::string_view id, std::string_view par
     json v = parameter(require(id), param);
     std::vector<std::string> out;
     if (v.is_array()) {
-        for (const auto& e : v) out.push_back(e.is_string() ? e.get<std::string>() : e.dump());
+        for (const auto& e : v)
+            out.push_back(e.is_string() ? e.get<std::string>() : e.dump());
     }
     return out;
 }

@@ -35,14 +35,17 @@ std::string fold_width(std::string_view text) {
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+        s.remove_prefix(1);
+    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+        s.remove_suffix(1);
     return s;
 }
 
 bool is_ascii(std::string_view s) {
     for (char c : s) {
-        if (static_cast<unsigned char>(c) >= 0x80) return false;
+        if (static_cast<unsigned char>(c) >= 0x80)
+            return false;
     }
     return true;
 }
@@ -51,11 +54,13 @@ bool is_ascii(std::string_view s) {
 std::optional<double> parse_number(std::string_view text) {
     std::string folded = is_ascii(text) ? std::string(text) : fold_width(text);
     std::string_view t = trim(folded);
-    if (t.empty()) return std::nullopt;
+    if (t.empty())
+        return std::nullopt;
     std::string s(t);
     char* end = nullptr;
     double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || *end != '\0' || !std::isfinite(v)) return std::nullopt;
+    if (end == s.c_str() || *end != '\0' || !std::isfinite(v))
+        return std::nullopt;
     return v;
 }
 
@@ -64,7 +69,8 @@ std::optional<double> parse_angle(std::string_view text) {
     // Hemisphere letters, at either end.
     double sign = 1.0;
     std::string_view t = trim(s);
-    if (t.empty()) return std::nullopt;
+    if (t.empty())
+        return std::nullopt;
     // Hemisphere letters are capitals; a lower-case s is the seconds mark of 116d23m45.6s.
     auto hemisphere = [&](char c) {
         if (c == 'W' || c == 'S') {
@@ -73,18 +79,23 @@ std::optional<double> parse_angle(std::string_view text) {
         }
         return c == 'E' || c == 'N';
     };
-    if (hemisphere(t.front())) t.remove_prefix(1);
-    if (!t.empty() && hemisphere(t.back())) t.remove_suffix(1);
+    if (hemisphere(t.front()))
+        t.remove_prefix(1);
+    if (!t.empty() && hemisphere(t.back()))
+        t.remove_suffix(1);
     t = trim(t);
-    if (auto plain = parse_number(t)) return sign * *plain;
+    if (auto plain = parse_number(t))
+        return sign * *plain;
     // DMS: numbers separated by degree/minute/second marks or spaces.
     std::vector<double> parts;
     std::string number;
     auto flush = [&]() -> bool {
-        if (number.empty()) return true;
+        if (number.empty())
+            return true;
         auto v = parse_number(number);
         number.clear();
-        if (!v) return false;
+        if (!v)
+            return false;
         parts.push_back(*v);
         return true;
     };
@@ -94,20 +105,25 @@ std::optional<double> parse_angle(std::string_view text) {
             number += static_cast<char>(c);
         } else if (c == ' ' || c == 'd' || c == 'D' || c == 'm' || c == 'M' || c == 's' ||
                    c == '\'' || c == '"' || c == ':') {
-            if (!flush()) return std::nullopt;
+            if (!flush())
+                return std::nullopt;
         } else if (c >= 0x80) {
             // Multi-byte marks: ° ′ ″ ’ ” 度 分 秒 — any non-ASCII character separates.
-            if (!flush()) return std::nullopt;
+            if (!flush())
+                return std::nullopt;
         } else {
             return std::nullopt;
         }
     }
-    if (!flush() || parts.empty() || parts.size() > 3) return std::nullopt;
+    if (!flush() || parts.empty() || parts.size() > 3)
+        return std::nullopt;
     double deg = parts[0];
     double min = parts.size() > 1 ? parts[1] : 0.0;
     double sec = parts.size() > 2 ? parts[2] : 0.0;
-    if (min < 0 || min >= 60.0 || sec < 0 || sec >= 60.0) return std::nullopt;
-    if (parts.size() > 1 && deg != std::floor(deg)) return std::nullopt;
+    if (min < 0 || min >= 60.0 || sec < 0 || sec >= 60.0)
+        return std::nullopt;
+    if (parts.size() > 1 && deg != std::floor(deg))
+        return std::nullopt;
     double value = std::fabs(deg) + min / 60.0 + sec / 3600.0;
     return sign * (deg < 0 ? -value : value);
 }
@@ -126,7 +142,8 @@ void Bounds::expand(double x, double y) {
 }
 
 void Bounds::expand(const Bounds& other) {
-    if (!other.valid) return;
+    if (!other.valid)
+        return;
     expand(other.min_x, other.min_y);
     expand(other.max_x, other.max_y);
 }
@@ -135,7 +152,7 @@ void Bounds::expand(const Bounds& other) {
 
 namespace detail {
 struct SourceImpl {
-    std::string path;        // as the user named it
+    std::string path;         // as the user named it
     std::string vsimem_path;  // transcoded copy, removed on close
     GDALDatasetUniquePtr dataset;
     std::string encoding = "UTF-8";
@@ -144,7 +161,8 @@ struct SourceImpl {
 
     ~SourceImpl() {
         dataset.reset();
-        if (!vsimem_path.empty()) VSIUnlink(vsimem_path.c_str());
+        if (!vsimem_path.empty())
+            VSIUnlink(vsimem_path.c_str());
     }
 };
 }  // namespace detail
@@ -153,17 +171,20 @@ namespace {
 
 std::string lower_extension(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
-    for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return ext;
 }
 
 bool is_connection(const std::string& path) {
-    return path.rfind("PG:", 0) == 0 || path.rfind("/vsi", 0) == 0 || path.find("://") != std::string::npos;
+    return path.rfind("PG:", 0) == 0 || path.rfind("/vsi", 0) == 0 ||
+           path.find("://") != std::string::npos;
 }
 
 std::string read_file_bytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, "cannot read the file");
+    if (!in)
+        throw InputError(path, "cannot read the file");
     std::ostringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
@@ -175,7 +196,8 @@ void add_gdal_findings(const std::vector<detail::GdalCapture::Message>& messages
     std::map<std::string, int> counts;
     std::vector<std::string> order;
     for (const auto& m : messages) {
-        if (counts[m.text]++ == 0) order.push_back(m.text);
+        if (counts[m.text]++ == 0)
+            order.push_back(m.text);
     }
     for (const auto& text : order) {
         out.push_back(rules.make("READ-GDAL-MESSAGE", subject,
@@ -188,7 +210,8 @@ std::atomic<int> g_vsimem_counter{0};
 GDALDatasetUniquePtr open_dataset(const std::string& path, const std::vector<std::string>& options,
                                   detail::GdalCapture& capture, const std::string& user_path) {
     std::vector<const char*> oo;
-    for (const auto& o : options) oo.push_back(o.c_str());
+    for (const auto& o : options)
+        oo.push_back(o.c_str());
     oo.push_back(nullptr);
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY,
                                               nullptr, oo.data(), nullptr));
@@ -206,14 +229,24 @@ VectorSource::~VectorSource() = default;
 VectorSource::VectorSource(VectorSource&&) noexcept = default;
 VectorSource& VectorSource::operator=(VectorSource&&) noexcept = default;
 
-const std::string& VectorSource::path() const { return m_impl->path; }
+const std::string& VectorSource::path() const {
+    return m_impl->path;
+}
 std::string VectorSource::driver() const {
     return m_impl->dataset ? m_impl->dataset->GetDriverName() : "";
 }
-const std::string& VectorSource::encoding() const { return m_impl->encoding; }
-const std::string& VectorSource::encoding_origin() const { return m_impl->encoding_origin; }
-std::vector<Layer>& VectorSource::layers() { return m_layers; }
-const std::vector<Finding>& VectorSource::open_findings() const { return m_impl->open_findings; }
+const std::string& VectorSource::encoding() const {
+    return m_impl->encoding;
+}
+const std::string& VectorSource::encoding_origin() const {
+    return m_impl->encoding_origin;
+}
+std::vector<Layer>& VectorSource::layers() {
+    return m_layers;
+}
+const std::vector<Finding>& VectorSource::open_findings() const {
+    return m_impl->open_findings;
+}
 
 VectorSource VectorSource::open(const std::string& path, const OpenOptions& options,
                                 const RuleSet& rules) {
@@ -224,7 +257,8 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
 
     if (!is_connection(path)) {
         std::error_code ec;
-        if (!std::filesystem::exists(path, ec)) throw InputError(path, "no such file or directory");
+        if (!std::filesystem::exists(path, ec))
+            throw InputError(path, "no such file or directory");
     }
     if (!options.encoding.empty() && !is_known_encoding(options.encoding)) {
         throw UsageError("--encoding: unknown encoding '" + options.encoding +
@@ -246,8 +280,9 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         if (encoding.empty()) {
             encoding = had_bom ? "UTF-8" : detect_encoding(bytes);
             if (encoding.empty()) {
-                throw InputError(path, "the text is neither UTF-8 nor GBK/GB18030; give its encoding "
-                                       "with --encoding");
+                throw InputError(path,
+                                 "the text is neither UTF-8 nor GBK/GB18030; give its encoding "
+                                 "with --encoding");
             }
             impl.encoding_origin = had_bom ? "declared (byte-order mark)" : "detected";
         } else {
@@ -255,17 +290,21 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         }
         impl.encoding = encoding;
         std::string upper = encoding;
-        for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        for (auto& c : upper)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         if (upper != "UTF-8" && upper != "UTF8") {
             auto utf8 = to_utf8(bytes, encoding);
-            if (!utf8) throw InputError(path, "the text is not valid " + encoding);
+            if (!utf8)
+                throw InputError(path, "the text is not valid " + encoding);
             impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
                                std::filesystem::path(path).filename().string();
             auto* copy = static_cast<GByte*>(VSIMalloc(utf8->size() + 1));
-            if (copy == nullptr) throw Error("out of memory transcoding " + path);
+            if (copy == nullptr)
+                throw Error("out of memory transcoding " + path);
             std::memcpy(copy, utf8->data(), utf8->size());
             VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), copy, utf8->size(), TRUE);
-            if (f == nullptr) throw Error("cannot create an in-memory copy of " + path);
+            if (f == nullptr)
+                throw Error("cannot create an in-memory copy of " + path);
             VSIFCloseL(f);
             open_path = impl.vsimem_path;
             if (impl.encoding_origin == "detected") {
@@ -282,14 +321,16 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             impl.encoding_origin = "option";
         } else {
             impl.dataset = open_dataset(path, {}, capture, path);
-            OGRLayer* layer = impl.dataset->GetLayerCount() > 0 ? impl.dataset->GetLayer(0) : nullptr;
+            OGRLayer* layer =
+                impl.dataset->GetLayerCount() > 0 ? impl.dataset->GetLayer(0) : nullptr;
             const char* declared =
                 layer != nullptr ? layer->GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE") : nullptr;
             if (declared != nullptr && *declared != '\0') {
                 impl.encoding = declared;
                 const char* cpg = layer->GetMetadataItem("ENCODING_FROM_CPG", "SHAPEFILE");
-                impl.encoding_origin =
-                    cpg != nullptr && *cpg != '\0' ? "declared (.cpg)" : "declared (DBF language id)";
+                impl.encoding_origin = cpg != nullptr && *cpg != '\0'
+                                           ? "declared (.cpg)"
+                                           : "declared (DBF language id)";
             } else {
                 // Nothing declared: read the raw bytes of the text fields and decide.
                 impl.dataset = open_dataset(path, {"ENCODING="}, capture, path);
@@ -311,7 +352,8 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
                                 sample += '\n';
                             }
                         }
-                        if (++n >= 5000 || sample.size() > (1u << 20)) break;
+                        if (++n >= 5000 || sample.size() > (1u << 20))
+                            break;
                     }
                     layer->ResetReading();
                 }
@@ -326,8 +368,8 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
                     impl.encoding = encoding;
                     impl.encoding_origin = "detected";
                     if (encoding != "UTF-8") {
-                        impl.open_findings.push_back(rules.make("READ-ENCODING-DETECTED", whole,
-                                                                {{"encoding", encoding}}));
+                        impl.open_findings.push_back(
+                            rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
                     }
                 }
             }
@@ -364,14 +406,16 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         if (options.kind) {
             layer.m_kind = *options.kind;
             layer.m_kind_matches = 0;
-            for (const auto& h : headers) layer.m_kind_matches += aliases.canonical(*options.kind, h) ? 1 : 0;
+            for (const auto& h : headers)
+                layer.m_kind_matches += aliases.canonical(*options.kind, h) ? 1 : 0;
         } else {
             layer.m_kind = aliases.guess_kind(headers, &layer.m_kind_matches);
         }
         for (auto& field : layer.m_fields) {
             if (auto c = aliases.canonical(layer.m_kind, field.name)) {
                 // The first column mapped to a canonical field wins; later ones stay unmapped.
-                if (layer.field_index(*c) < 0) field.canonical = *c;
+                if (layer.field_index(*c) < 0)
+                    field.canonical = *c;
             }
         }
         if (const OGRSpatialReference* srs = ogr->GetSpatialRef()) {
@@ -403,7 +447,8 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
 
 int Layer::field_index(std::string_view canonical) const {
     for (std::size_t i = 0; i < m_fields.size(); ++i) {
-        if (m_fields[i].canonical == canonical) return static_cast<int>(i);
+        if (m_fields[i].canonical == canonical)
+            return static_cast<int>(i);
     }
     return -1;
 }
@@ -435,11 +480,12 @@ std::string fmt(double v) {
 
 std::string gk_crs_label(const GkZone& z, bool prefixed) {
     int code = cgcs2000_gk_epsg(z, prefixed);
-    std::string label = "CGCS2000 / " + std::string(z.width == 3 ? "3-degree " : "") +
-                        "Gauss-Kruger " +
-                        (prefixed ? "zone " + std::to_string(z.zone)
-                                  : "CM " + std::to_string(static_cast<int>(z.central_meridian())) + "E");
-    if (code != 0) label += " (EPSG:" + std::to_string(code) + ")";
+    std::string label =
+        "CGCS2000 / " + std::string(z.width == 3 ? "3-degree " : "") + "Gauss-Kruger " +
+        (prefixed ? "zone " + std::to_string(z.zone)
+                  : "CM " + std::to_string(static_cast<int>(z.central_meridian())) + "E");
+    if (code != 0)
+        label += " (EPSG:" + std::to_string(code) + ")";
     return label;
 }
 
@@ -475,7 +521,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         fixed_crs = m_declared_crs;
     }
     std::optional<ToCgcs2000> fixed_transform;
-    if (fixed_crs) fixed_transform.emplace(*fixed_crs);
+    if (fixed_crs)
+        fixed_transform.emplace(*fixed_crs);
     const std::optional<GkZone> fixed_zone = fixed_crs ? fixed_crs->gk_zone() : std::nullopt;
     const bool fixed_prefixed = fixed_crs && fixed_crs->gk_prefixed();
     std::map<int, ToCgcs2000> zone_transforms;  // key: width*100+zone (+1 prefixed flag)
@@ -496,7 +543,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         auto messages = capture.take();
         if (!feature) {
             bool failed = false;
-            for (const auto& m : messages) failed = failed || m.level >= CE_Failure;
+            for (const auto& m : messages)
+                failed = failed || m.level >= CE_Failure;
             if (failed && total > 0 && row < total && consecutive_failures < 100) {
                 // A damaged feature: report it and step over it.
                 ++row;
@@ -524,7 +572,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         Subject subject{dataset, m_name, row, record.fid, "", ""};
         for (std::size_t i = 0; i < m_fields.size(); ++i) {
             int fi = static_cast<int>(i);
-            if (!feature->IsFieldSetAndNotNull(fi)) continue;
+            if (!feature->IsFieldSetAndNotNull(fi))
+                continue;
             std::string value = feature->GetFieldAsString(fi);
             if (!is_valid_utf8(value)) {
                 Subject s = subject;
@@ -534,7 +583,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             }
             record.values[i] = std::move(value);
         }
-        if (key_index >= 0 && record.values[key_index]) subject.key = *record.values[key_index];
+        if (key_index >= 0 && record.values[key_index])
+            subject.key = *record.values[key_index];
         if (!messages.empty()) {
             // An error while reading a feature (a truncated .shp record, say) means part of
             // it is lost: that is an unreadable feature, not a mere warning.
@@ -543,7 +593,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 if (m.level >= CE_Failure) {
                     Subject s = subject;
                     s.field = from_geometry ? "geometry" : "";
-                    findings.push_back(rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", m.text}}));
+                    findings.push_back(
+                        rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", m.text}}));
                 } else {
                     warnings.push_back(std::move(m));
                 }
@@ -582,9 +633,12 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             field_a = m_fields[ix].name;
             field_b = m_fields[iy].name;
             std::optional<double> a, b;
-            if (va) a = from_lonlat ? parse_angle(*va) : parse_number(*va);
-            if (vb) b = from_lonlat ? parse_angle(*vb) : parse_number(*vb);
-            for (auto [value, parsed, column] : {std::tuple{&va, &a, field_a}, std::tuple{&vb, &b, field_b}}) {
+            if (va)
+                a = from_lonlat ? parse_angle(*va) : parse_number(*va);
+            if (vb)
+                b = from_lonlat ? parse_angle(*vb) : parse_number(*vb);
+            for (auto [value, parsed, column] :
+                 {std::tuple{&va, &a, field_a}, std::tuple{&vb, &b, field_b}}) {
                 if (*value && !*parsed) {
                     Subject s = subject;
                     s.field = column;
@@ -592,7 +646,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                         "READ-VALUE-INVALID", s,
                         {{"value", **value},
                          {"expected_zh", from_lonlat ? "经纬度（十进制度或度分秒）" : "坐标数值"},
-                         {"expected_en", from_lonlat ? "angle (decimal degrees or DMS)" : "number"}}));
+                         {"expected_en",
+                          from_lonlat ? "angle (decimal degrees or DMS)" : "number"}}));
                 }
             }
             if (a && b) {
@@ -619,18 +674,25 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
 
             if (cls.swapped && !projected_other) {
                 s.field = from_geometry ? geometry_field : field_a + "," + field_b;
-                MessageArgs args{{"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
+                MessageArgs args{{"a", shown_a},
+                                 {"b", shown_b},
+                                 {"what_zh", "坐标"},
+                                 {"what_en", "coordinates"}};
                 if (cls.form == CoordForm::geographic) {
                     args.emplace_back("why_zh", "经度应在前，纬度在后");
                     args.emplace_back("why_en", "longitude comes first, latitude second");
                 } else {
-                    args.emplace_back("why_zh", "按测量习惯 X 为纵坐标（北），Y 为横坐标（东）并带带号");
-                    args.emplace_back("why_en", "surveying convention: X is the northing, Y the easting with the zone prefix");
+                    args.emplace_back("why_zh",
+                                      "按测量习惯 X 为纵坐标（北），Y 为横坐标（东）并带带号");
+                    args.emplace_back("why_en",
+                                      "surveying convention: X is the northing, Y the easting with "
+                                      "the zone prefix");
                 }
                 Finding f = rules.make("CRS-AXIS-SWAPPED", s, args);
                 f.suggested = shown_b + "," + shown_a;
                 auto& p = pending["CRS-AXIS-SWAPPED"];
-                if (p.findings.empty()) p.first_args = args;
+                if (p.findings.empty())
+                    p.first_args = args;
                 p.findings.push_back(std::move(f));
                 std::swap(minx, miny);
                 std::swap(maxx, maxy);
@@ -639,40 +701,49 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
 
             // Which transform to use.
             const ToCgcs2000* transform = nullptr;
-            std::optional<GkZone> value_zone =
-                cls.form == CoordForm::gk_prefixed ? gk_zone_from_prefixed_easting(ux) : std::nullopt;
+            std::optional<GkZone> value_zone = cls.form == CoordForm::gk_prefixed
+                                                   ? gk_zone_from_prefixed_easting(ux)
+                                                   : std::nullopt;
             auto inferred_transform = [&]() -> const ToCgcs2000* {
                 if (cls.form == CoordForm::geographic) {
-                    if (!cgcs2000_identity) cgcs2000_identity.emplace(Crs::cgcs2000());
+                    if (!cgcs2000_identity)
+                        cgcs2000_identity.emplace(Crs::cgcs2000());
                     return &*cgcs2000_identity;
                 }
                 if (value_zone) {
                     int k = value_zone->width * 100 + value_zone->zone;
                     auto it = zone_transforms.find(k);
                     if (it == zone_transforms.end()) {
-                        it = zone_transforms.emplace(k, ToCgcs2000(Crs::gauss_kruger(*value_zone, true))).first;
+                        it = zone_transforms
+                                 .emplace(k, ToCgcs2000(Crs::gauss_kruger(*value_zone, true)))
+                                 .first;
                     }
                     return &it->second;
                 }
                 return nullptr;
             };
-            if (cls.form == CoordForm::geographic) ++geographic;
+            if (cls.form == CoordForm::geographic)
+                ++geographic;
             if (cls.form == CoordForm::gk_plain) {
                 ++plain;
                 if (!fixed_crs) {
                     s.field = from_geometry ? geometry_field : field_b;
-                    MessageArgs args{{"easting", fmt(ux)}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
+                    MessageArgs args{
+                        {"easting", fmt(ux)}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
                     auto& p = pending["CRS-GK-NO-ZONE-PREFIX"];
-                    if (p.findings.empty()) p.first_args = args;
+                    if (p.findings.empty())
+                        p.first_args = args;
                     p.findings.push_back(rules.make("CRS-GK-NO-ZONE-PREFIX", s, args));
                 }
             }
             if (value_zone) {
-                std::string label = std::to_string(value_zone->width) + ":" + std::to_string(value_zone->zone) + ":1";
+                std::string label = std::to_string(value_zone->width) + ":" +
+                                    std::to_string(value_zone->zone) + ":1";
                 ++zone_counts[label];
                 zone_by_label[label] = *value_zone;
             } else if (fixed_zone && cls.form == CoordForm::gk_plain) {
-                std::string label = std::to_string(fixed_zone->width) + ":" + std::to_string(fixed_zone->zone) + ":0";
+                std::string label = std::to_string(fixed_zone->width) + ":" +
+                                    std::to_string(fixed_zone->zone) + ":0";
                 ++zone_counts[label];
                 zone_by_label[label] = *fixed_zone;
             }
@@ -702,10 +773,14 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 }
                 if (!found_en.empty()) {
                     s.field = from_geometry ? geometry_field : field_a + "," + field_b;
-                    MessageArgs args{{"a", shown_a}, {"b", shown_b}, {"found_zh", found_zh},
-                                     {"found_en", found_en}, {"declared", fixed_crs->name()}};
+                    MessageArgs args{{"a", shown_a},
+                                     {"b", shown_b},
+                                     {"found_zh", found_zh},
+                                     {"found_en", found_en},
+                                     {"declared", fixed_crs->name()}};
                     auto& p = pending["CRS-DECLARED-MISMATCH"];
-                    if (p.findings.empty()) p.first_args = args;
+                    if (p.findings.empty())
+                        p.first_args = args;
                     p.findings.push_back(rules.make("CRS-DECLARED-MISMATCH", s, args));
                     transform = inferred_transform();  // trust the values over the label
                 } else {
@@ -717,9 +792,13 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
 
             if (cls.form == CoordForm::unknown && !projected_other) {
                 s.field = from_geometry ? geometry_field : field_a + "," + field_b;
-                MessageArgs args{{"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
+                MessageArgs args{{"a", shown_a},
+                                 {"b", shown_b},
+                                 {"what_zh", "坐标"},
+                                 {"what_en", "coordinates"}};
                 auto& p = pending["CRS-OUT-OF-CHINA"];
-                if (p.findings.empty()) p.first_args = args;
+                if (p.findings.empty())
+                    p.first_args = args;
                 p.findings.push_back(rules.make("CRS-OUT-OF-CHINA", s, args));
                 reported_place = true;
                 transform = nullptr;
@@ -727,20 +806,27 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
 
             if (transform != nullptr) {
                 double x0 = minx, y0 = miny, x1 = maxx, y1 = maxy;
-                bool ok = is_point ? transform->transform(x0, y0) : transform->transform_bounds(x0, y0, x1, y1);
-                if (is_point) x1 = x0, y1 = y0;
+                bool ok = is_point ? transform->transform(x0, y0)
+                                   : transform->transform_bounds(x0, y0, x1, y1);
+                if (is_point)
+                    x1 = x0, y1 = y0;
                 if (!ok) {
                     s.field = from_geometry ? geometry_field : field_a + "," + field_b;
-                    findings.push_back(rules.make("CRS-TRANSFORM-FAILED", s,
-                                                  {{"a", shown_a}, {"b", shown_b},
-                                                   {"crs", fixed_crs ? fixed_crs->name() : std::string("?")}}));
+                    findings.push_back(
+                        rules.make("CRS-TRANSFORM-FAILED", s,
+                                   {{"a", shown_a},
+                                    {"b", shown_b},
+                                    {"crs", fixed_crs ? fixed_crs->name() : std::string("?")}}));
                 } else if (!in_china_lonlat((x0 + x1) / 2, (y0 + y1) / 2)) {
                     if (!reported_place) {
                         s.field = from_geometry ? geometry_field : field_a + "," + field_b;
-                        MessageArgs args{{"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"},
+                        MessageArgs args{{"a", shown_a},
+                                         {"b", shown_b},
+                                         {"what_zh", "坐标"},
                                          {"what_en", "coordinates"}};
                         auto& p = pending["CRS-OUT-OF-CHINA"];
-                        if (p.findings.empty()) p.first_args = args;
+                        if (p.findings.empty())
+                            p.first_args = args;
                         p.findings.push_back(rules.make("CRS-OUT-OF-CHINA", s, args));
                     }
                 } else {
@@ -759,34 +845,44 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 summary.extent.expand(record.bounds);
                 // Findings of this feature carry its position.
                 char wkt[96];
-                std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)", (record.bounds.min_x + record.bounds.max_x) / 2,
+                std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)",
+                              (record.bounds.min_x + record.bounds.max_x) / 2,
                               (record.bounds.min_y + record.bounds.max_y) / 2);
                 for (auto& [id, p] : pending) {
-                    if (!p.findings.empty() && p.findings.back().row == row) p.findings.back().geometry_wkt = wkt;
+                    if (!p.findings.empty() && p.findings.back().row == row)
+                        p.findings.back().geometry_wkt = wkt;
                 }
             }
         }
-        if (on_record) on_record(record);
-        if (options.progress && (row & 0xFFF) == 0) options.progress(row, total);
+        if (on_record)
+            on_record(record);
+        if (options.progress && (row & 0xFFF) == 0)
+            options.progress(row, total);
     }
-    if (options.progress) options.progress(row, total);
+    if (options.progress)
+        options.progress(row, total);
 
     // ---- fold layer-wide problems into one finding each
     std::int64_t with_coordinates = 0;
-    for (const auto& [label, n] : zone_counts) (void)label, with_coordinates += n;
+    for (const auto& [label, n] : zone_counts)
+        (void)label, with_coordinates += n;
     with_coordinates = std::max<std::int64_t>(with_coordinates, geographic + plain);
     for (auto& [id, p] : pending) {
         const std::int64_t n = static_cast<std::int64_t>(p.findings.size());
         if (n > 1 && n >= summary.features - summary.unreadable) {
             MessageArgs args = p.first_args;
             for (auto& [k, v] : args) {
-                if (k == "what_zh") v = "全部 " + std::to_string(n) + " 个要素的坐标（例如第 1 个）";
-                if (k == "what_en") v = "coordinates of all " + std::to_string(n) + " features (the first shown)";
+                if (k == "what_zh")
+                    v = "全部 " + std::to_string(n) + " 个要素的坐标（例如第 1 个）";
+                if (k == "what_en")
+                    v = "coordinates of all " + std::to_string(n) + " features (the first shown)";
             }
             if (id == "CRS-DECLARED-MISMATCH") {
                 for (auto& [k, v] : args) {
-                    if (k == "found_zh") v += "（全部 " + std::to_string(n) + " 个要素）";
-                    if (k == "found_en") v += " (all " + std::to_string(n) + " features)";
+                    if (k == "found_zh")
+                        v += "（全部 " + std::to_string(n) + " 个要素）";
+                    if (k == "found_en")
+                        v += " (all " + std::to_string(n) + " features)";
                 }
             }
             Subject s{dataset, m_name, 0, -1, "", p.findings.front().field};
@@ -794,7 +890,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             f.suggested = p.findings.front().suggested;
             findings.push_back(std::move(f));
         } else {
-            for (auto& f : p.findings) findings.push_back(std::move(f));
+            for (auto& f : p.findings)
+                findings.push_back(std::move(f));
         }
     }
     const Subject layer_subject{dataset, m_name, 0, -1, "", ""};
@@ -804,14 +901,15 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         summary.zones.push_back(z);
         std::ostringstream cm;
         cm << z.central_meridian();
-        findings.push_back(rules.make(
-            "CRS-GK-ZONE", layer_subject,
-            {{"width", std::to_string(z.width)},
-             {"zone", std::to_string(z.zone)},
-             {"cm", cm.str()},
-             {"prefix_zh", prefixed ? "Y 坐标带带号" : "Y 坐标不带带号"},
-             {"prefix_en", prefixed ? "the easting carries the zone prefix" : "the easting has no zone prefix"},
-             {"count", std::to_string(n)}}));
+        findings.push_back(
+            rules.make("CRS-GK-ZONE", layer_subject,
+                       {{"width", std::to_string(z.width)},
+                        {"zone", std::to_string(z.zone)},
+                        {"cm", cm.str()},
+                        {"prefix_zh", prefixed ? "Y 坐标带带号" : "Y 坐标不带带号"},
+                        {"prefix_en", prefixed ? "the easting carries the zone prefix"
+                                               : "the easting has no zone prefix"},
+                        {"count", std::to_string(n)}}));
     }
     // What the values say the CRS is.
     if (geographic > 0 && zone_counts.empty() && plain == 0) {
@@ -822,7 +920,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         for (const auto& [label, n] : zone_counts) {
             const GkZone& z = zone_by_label[label];
             bool prefixed = label.back() == '1';
-            if (!all.empty()) all += "; ";
+            if (!all.empty())
+                all += "; ";
             all += gk_crs_label(z, prefixed);
             if (summary.inferred_crs_code.empty() && cgcs2000_gk_epsg(z, prefixed) != 0) {
                 summary.inferred_crs_code = "EPSG:" + std::to_string(cgcs2000_gk_epsg(z, prefixed));

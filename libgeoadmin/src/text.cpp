@@ -15,7 +15,8 @@ bool is_valid_utf8(std::string_view bytes) {
     while (i < length) {
         UChar32 c;
         U8_NEXT(s, i, length, c);
-        if (c < 0) return false;
+        if (c < 0)
+            return false;
     }
     return true;
 }
@@ -59,7 +60,8 @@ std::size_t display_width(std::string_view text) {
 
 std::string_view strip_bom(std::string_view text) {
     if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF &&
-        static_cast<unsigned char>(text[1]) == 0xBB && static_cast<unsigned char>(text[2]) == 0xBF) {
+        static_cast<unsigned char>(text[1]) == 0xBB &&
+        static_cast<unsigned char>(text[2]) == 0xBF) {
         text.remove_prefix(3);
     }
     return text;
@@ -74,21 +76,27 @@ using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
 ConverterPtr open_strict(const std::string& encoding) {
     UErrorCode status = U_ZERO_ERROR;
     ConverterPtr conv(ucnv_open(encoding.c_str(), &status));
-    if (U_FAILURE(status)) return nullptr;
+    if (U_FAILURE(status))
+        return nullptr;
     ucnv_setToUCallBack(conv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
-    if (U_FAILURE(status)) return nullptr;
+    if (U_FAILURE(status))
+        return nullptr;
     return conv;
 }
 }  // namespace
 
-bool is_known_encoding(const std::string& name) { return open_strict(name) != nullptr; }
+bool is_known_encoding(const std::string& name) {
+    return open_strict(name) != nullptr;
+}
 
 std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding) {
     ConverterPtr from = open_strict(encoding);
-    if (!from) return std::nullopt;
+    if (!from)
+        return std::nullopt;
     UErrorCode status = U_ZERO_ERROR;
     ConverterPtr to(ucnv_open("UTF-8", &status));
-    if (U_FAILURE(status)) return std::nullopt;
+    if (U_FAILURE(status))
+        return std::nullopt;
     // Worst case: every byte becomes a 3-byte UTF-8 sequence (plus slack for the pivot).
     std::string out(bytes.size() * 3 + 16, '\0');
     char* target = out.data();
@@ -96,13 +104,15 @@ std::optional<std::string> to_utf8(std::string_view bytes, const std::string& en
     ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &source,
                    bytes.data() + bytes.size(), nullptr, nullptr, nullptr, nullptr, true, true,
                    &status);
-    if (U_FAILURE(status)) return std::nullopt;
+    if (U_FAILURE(status))
+        return std::nullopt;
     out.resize(static_cast<std::size_t>(target - out.data()));
     return out;
 }
 
 std::string detect_encoding(std::string_view sample) {
-    if (is_valid_utf8(sample)) return "UTF-8";
+    if (is_valid_utf8(sample))
+        return "UTF-8";
     // A sample may end in the middle of a GBK character: try shorter tails.
     for (std::size_t cut = 0; cut < 4 && cut < sample.size(); ++cut) {
         std::string_view s = sample.substr(0, sample.size() - cut);
@@ -116,9 +126,11 @@ std::string detect_encoding(std::string_view sample) {
             while (i < n) {
                 UChar32 c;
                 U8_NEXT(p, i, n, c);
-                if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF)) ++cjk;
+                if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+                    ++cjk;
             }
-            if (cjk > 0) return "GB18030";
+            if (cjk > 0)
+                return "GB18030";
         }
     }
     return "";

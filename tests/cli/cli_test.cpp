@@ -66,7 +66,8 @@ TEST(Cli, BadRulesFileExitsTwoNamingIt) {
     std::string dir = geoadmin::test::temp_dir();
     std::string rules = dir + "/rules.json";
     std::ofstream(rules) << R"({"rules": {"CRS-MISSING": {"severity": "fatal"}}})";
-    auto r = run_geoadmin({"info", "--rules", rules, geoadmin::test::data_path("io/places_utf8.csv")});
+    auto r =
+        run_geoadmin({"info", "--rules", rules, geoadmin::test::data_path("io/places_utf8.csv")});
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find(rules), std::string::npos);
 }

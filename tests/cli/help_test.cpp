@@ -10,7 +10,8 @@ using geoadmin::test::run_geoadmin;
 namespace {
 std::vector<std::string> command_names() {
     std::vector<std::string> names;
-    for (const auto& c : geoadmin::cli::make_commands()) names.push_back(c->name());
+    for (const auto& c : geoadmin::cli::make_commands())
+        names.push_back(c->name());
     return names;
 }
 
@@ -18,7 +19,8 @@ std::vector<std::string> split(const std::string& words) {
     std::vector<std::string> out;
     std::istringstream in(words);
     std::string w;
-    while (in >> w) out.push_back(w);
+    while (in >> w)
+        out.push_back(w);
     return out;
 }
 }  // namespace
@@ -33,7 +35,8 @@ TEST_P(CommandHelp, ExitsZeroWithUsageOptionsAndAnExample) {
     EXPECT_EQ(r.err, "");
     EXPECT_NE(r.out.find("Usage: geoadmin " + GetParam()), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("Examples:"), std::string::npos);
-    EXPECT_NE(r.out.find("  geoadmin " + GetParam()), std::string::npos) << "no example runs the command";
+    EXPECT_NE(r.out.find("  geoadmin " + GetParam()), std::string::npos)
+        << "no example runs the command";
     EXPECT_NE(r.out.find("--lang"), std::string::npos);
     EXPECT_NE(r.out.find("--fail-on"), std::string::npos);
 }
@@ -48,7 +51,8 @@ INSTANTIATE_TEST_SUITE_P(Registry, CommandHelp, ::testing::ValuesIn(command_name
                          [](const auto& param_info) {
                              std::string n = param_info.param;
                              for (auto& c : n) {
-                                 if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                                 if (!std::isalnum(static_cast<unsigned char>(c)))
+                                     c = '_';
                              }
                              return n;
                          });

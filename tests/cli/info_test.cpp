@@ -24,7 +24,8 @@ json info_json(const std::vector<std::string>& extra, int expected_exit = 0) {
 std::vector<json> findings_of(const json& doc, const std::string& rule) {
     std::vector<json> out;
     for (const auto& f : doc["findings"]) {
-        if (f["rule"] == rule) out.push_back(f);
+        if (f["rule"] == rule)
+            out.push_back(f);
     }
     return out;
 }
@@ -69,8 +70,10 @@ TEST(Info, ZonePrefixedRegisterZoneAndExtentAgreeWithProj) {
         std::vector<std::string> cols;
         std::stringstream s(line);
         std::string c;
-        while (std::getline(s, c, ',')) cols.push_back(c);
-        PJ_COORD r = proj_trans(norm, PJ_FWD, proj_coord(std::stod(cols[4]), std::stod(cols[3]), 0, 0));
+        while (std::getline(s, c, ','))
+            cols.push_back(c);
+        PJ_COORD r =
+            proj_trans(norm, PJ_FWD, proj_coord(std::stod(cols[4]), std::stod(cols[3]), 0, 0));
         min_lon = std::min(min_lon, r.lp.lam);
         max_lat = std::max(max_lat, r.lp.phi);
     }
@@ -103,7 +106,8 @@ TEST(Info, SwappedAxesAreFlagged) {
 
 TEST(Info, RulesFileChangesSeverity) {
     std::string dir = geoadmin::test::temp_dir();
-    std::ofstream(dir + "/rules.json") << R"({"rules": {"CRS-AXIS-SWAPPED": {"severity": "info"}}})";
+    std::ofstream(dir + "/rules.json")
+        << R"({"rules": {"CRS-AXIS-SWAPPED": {"severity": "info"}}})";
     auto r = run_geoadmin({"info", "--fail-on", "warning", "--rules", dir + "/rules.json",
                            data_path("io/markers_swapped.csv")});
     EXPECT_EQ(r.exit_code, 1) << "CRS-MISSING is still a warning";
@@ -123,7 +127,8 @@ TEST(Info, LanguageFollowsLangVariable) {
     EXPECT_NE(r.out.find("检查结果"), std::string::npos);
     r = run_geoadmin({"info", data_path("io/markers_swapped.csv")}, {"LANG=en_US.UTF-8"});
     EXPECT_NE(r.out.find("Findings:"), std::string::npos);
-    r = run_geoadmin({"info", "--lang", "en", data_path("io/markers_swapped.csv")}, {"LANG=zh_CN.UTF-8"});
+    r = run_geoadmin({"info", "--lang", "en", data_path("io/markers_swapped.csv")},
+                     {"LANG=zh_CN.UTF-8"});
     EXPECT_NE(r.out.find("Findings:"), std::string::npos);
 }
 
@@ -160,8 +165,10 @@ TEST(Info, AssumeGcj02) {
 }
 
 TEST(Info, SharedZhejiangCounties) {
-    std::string path = geoadmin::test::shared_path("zhejiang-counties-gcj02/zhejiang_county_gcj02.geojson");
-    if (path.empty()) GTEST_SKIP() << "../shared/data is not beside this checkout";
+    std::string path =
+        geoadmin::test::shared_path("zhejiang-counties-gcj02/zhejiang_county_gcj02.geojson");
+    if (path.empty())
+        GTEST_SKIP() << "../shared/data is not beside this checkout";
     json doc = info_json({path});
     const json& layer = doc["sources"][0]["layers"][0];
     EXPECT_EQ(layer["features"], 88);
@@ -173,7 +180,8 @@ TEST(Info, SharedZhejiangCounties) {
 TEST(Info, SharedTaiwanTownships) {
     std::string topo = geoadmin::test::shared_path("tw-g0v-townships/json_twTown1982.topo.json");
     std::string legacy = geoadmin::test::shared_path("tw-g0v-townships/legacy_twTown1982.json");
-    if (topo.empty()) GTEST_SKIP() << "../shared/data is not beside this checkout";
+    if (topo.empty())
+        GTEST_SKIP() << "../shared/data is not beside this checkout";
     json doc = info_json({topo, legacy});
     EXPECT_EQ(doc["sources"][0]["layers"][0]["features"], 382);
     EXPECT_EQ(findings_of(doc, "CRS-MISSING").size(), 1u);  // TopoJSON declares none
@@ -181,6 +189,7 @@ TEST(Info, SharedTaiwanTownships) {
     auto gdal = findings_of(doc, "READ-GDAL-MESSAGE");
     ASSERT_FALSE(gdal.empty());
     bool named = false;
-    for (const auto& f : gdal) named = named || (f["row"].get<int>() > 0 && !f["key"].get<std::string>().empty());
+    for (const auto& f : gdal)
+        named = named || (f["row"].get<int>() > 0 && !f["key"].get<std::string>().empty());
     EXPECT_TRUE(named);
 }

@@ -21,23 +21,28 @@ std::string read_file(const std::string& path) {
 
 std::string temp_dir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "geoadmin-test-XXXXXX").string();
-    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    if (mkdtemp(tmpl.data()) == nullptr)
+        throw std::runtime_error("mkdtemp failed");
     return tmpl;
 }
 
-std::string data_path(const std::string& relative) { return std::string(GEOADMIN_TEST_DATA_DIR) + "/" + relative; }
+std::string data_path(const std::string& relative) {
+    return std::string(GEOADMIN_TEST_DATA_DIR) + "/" + relative;
+}
 
 std::string shared_path(const std::string& relative) {
     std::string p = std::string(GEOADMIN_SHARED_DATA_DIR) + "/" + relative;
     return std::filesystem::exists(p) ? p : std::string();
 }
 
-ProcessResult run_geoadmin(const std::vector<std::string>& args, const std::vector<std::string>& env) {
+ProcessResult run_geoadmin(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env) {
     std::string dir = temp_dir();
     std::string out_path = dir + "/stdout";
     std::string err_path = dir + "/stderr";
     pid_t pid = fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid < 0)
+        throw std::runtime_error("fork failed");
     if (pid == 0) {
         int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -47,17 +52,20 @@ ProcessResult run_geoadmin(const std::vector<std::string>& args, const std::vect
         dup2(err, 2);
         std::vector<std::string> envs;
         for (const char* keep : {"PATH", "HOME", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
-            if (const char* v = std::getenv(keep)) envs.push_back(std::string(keep) + "=" + v);
+            if (const char* v = std::getenv(keep))
+                envs.push_back(std::string(keep) + "=" + v);
         }
         envs.insert(envs.end(), env.begin(), env.end());
         std::vector<char*> argv;
         std::string binary = GEOADMIN_BINARY;
         argv.push_back(binary.data());
         std::vector<std::string> copy = args;
-        for (auto& a : copy) argv.push_back(a.data());
+        for (auto& a : copy)
+            argv.push_back(a.data());
         argv.push_back(nullptr);
         std::vector<char*> envp;
-        for (auto& e : envs) envp.push_back(e.data());
+        for (auto& e : envs)
+            envp.push_back(e.data());
         envp.push_back(nullptr);
         execve(binary.c_str(), argv.data(), envp.data());
         _exit(127);

@@ -15,7 +15,8 @@ struct ProcessResult {
 
 /// Runs the real geoadmin binary with `args`; `env` entries (NAME=VALUE) are added to
 /// a clean environment that keeps only PATH and HOME.
-ProcessResult run_geoadmin(const std::vector<std::string>& args, const std::vector<std::string>& env = {});
+ProcessResult run_geoadmin(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env = {});
 
 /// Path of a fixture under tests/data.
 std::string data_path(const std::string& relative);

@@ -41,7 +41,8 @@ TEST(AliasTable, GuessesTheKindFromHeaders) {
     EXPECT_EQ(n, 4);
     EXPECT_EQ(t.guess_kind({"代码", "名称", "上级代码"}), RecordKind::unit);
     EXPECT_EQ(t.guess_kind({"界线编号", "左侧单位", "右侧单位"}), RecordKind::line);
-    EXPECT_EQ(t.guess_kind({"地名代码", "标准名称", "地名类别", "罗马字母拼写"}), RecordKind::place_name);
+    EXPECT_EQ(t.guess_kind({"地名代码", "标准名称", "地名类别", "罗马字母拼写"}),
+              RecordKind::place_name);
 }
 
 TEST(AliasTable, RejectsAnAliasMappedTwice) {

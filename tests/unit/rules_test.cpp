@@ -20,12 +20,13 @@ TEST(RuleSet, BuiltinRulesHaveBilingualMessagesAndUniqueIds) {
     ASSERT_FALSE(rules.rules().empty());
     // Ids are upper-case words joined by single hyphens: CRS-AXIS-SWAPPED.
     auto well_formed = [](const std::string& id) {
-        if (id.empty() || id.front() == '-' || id.back() == '-' || id.find("--") != std::string::npos ||
-            id.find('-') == std::string::npos) {
+        if (id.empty() || id.front() == '-' || id.back() == '-' ||
+            id.find("--") != std::string::npos || id.find('-') == std::string::npos) {
             return false;
         }
         for (char c : id) {
-            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-')) return false;
+            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+                return false;
         }
         return true;
     };
@@ -46,15 +47,17 @@ TEST(RuleSet, EveryRuleIsDocumented) {
     ASSERT_FALSE(doc.empty());
     const RuleSet rules = RuleSet::builtin();
     for (const auto& r : rules.rules()) {
-        EXPECT_NE(doc.find("## " + r.id), std::string::npos) << r.id << " has no section in docs/rules.md";
+        EXPECT_NE(doc.find("## " + r.id), std::string::npos)
+            << r.id << " has no section in docs/rules.md";
     }
 }
 
 TEST(RuleSet, MakeFillsSubjectAndMessages) {
     RuleSet rules = RuleSet::builtin();
     Subject s{"reg.csv", "reg", 12, 11, "3305001Q", "X坐标"};
-    Finding f = rules.make("READ-VALUE-INVALID", s,
-                           {{"value", "abc"}, {"expected_zh", "坐标数值"}, {"expected_en", "number"}});
+    Finding f =
+        rules.make("READ-VALUE-INVALID", s,
+                   {{"value", "abc"}, {"expected_zh", "坐标数值"}, {"expected_en", "number"}});
     EXPECT_EQ(f.rule, "READ-VALUE-INVALID");
     EXPECT_EQ(f.severity, Severity::error);
     EXPECT_EQ(f.row, 12);
@@ -69,11 +72,13 @@ TEST(RuleSet, MakeFillsSubjectAndMessages) {
 TEST(RuleSet, OverridesChangeSeverityEnabledAndParameters) {
     RuleSet rules = RuleSet::from_json(R"({"rules": {"A-B": {"severity": "warning",
         "title": {"zh": "甲", "en": "a"}, "message": {"zh": "甲{x}", "en": "a{x}"},
-        "parameters": {"tolerance": 1.0, "words": ["宇宙", "中央"]}}}})", "test");
+        "parameters": {"tolerance": 1.0, "words": ["宇宙", "中央"]}}}})",
+                                       "test");
     EXPECT_EQ(rules.number("A-B", "tolerance"), 1.0);
     EXPECT_EQ(rules.list("A-B", "words").size(), 2u);
     rules.apply_overrides_json(R"({"rules": {"A-B": {"severity": "error", "enabled": false,
-        "parameters": {"tolerance": 0.5, "words": ["天下"]}}}})", "user.json");
+        "parameters": {"tolerance": 0.5, "words": ["天下"]}}}})",
+                               "user.json");
     EXPECT_EQ(rules.severity("A-B"), Severity::error);
     EXPECT_EQ(rules.find("A-B")->default_severity, Severity::warning);
     EXPECT_FALSE(rules.enabled("A-B"));

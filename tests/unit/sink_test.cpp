@@ -17,12 +17,18 @@ namespace {
 std::vector<Finding> sample() {
     RuleSet rules = RuleSet::builtin();
     Finding a = rules.make("CRS-AXIS-SWAPPED", {"reg.csv", "reg", 2, 1, "3305002Q", "X坐标,Y坐标"},
-                           {{"a", "1"}, {"b", "2"}, {"what_zh", "坐标"}, {"what_en", "coordinates"},
-                            {"why_zh", "测量习惯"}, {"why_en", "convention"}});
+                           {{"a", "1"},
+                            {"b", "2"},
+                            {"what_zh", "坐标"},
+                            {"what_en", "coordinates"},
+                            {"why_zh", "测量习惯"},
+                            {"why_en", "convention"}});
     a.geometry_wkt = "POINT (119.69 30.65)";
     a.suggested = "2,1";
-    Finding b = rules.make("CRS-MISSING", {"reg.csv", "reg", 0, -1, "", ""}, {{"inferred", "EPSG:4528"}});
-    Finding c = rules.make("READ-ENCODING-DETECTED", {"a.shp", "a", 0, -1, "", ""}, {{"encoding", "GB18030"}});
+    Finding b =
+        rules.make("CRS-MISSING", {"reg.csv", "reg", 0, -1, "", ""}, {{"inferred", "EPSG:4528"}});
+    Finding c = rules.make("READ-ENCODING-DETECTED", {"a.shp", "a", 0, -1, "", ""},
+                           {{"encoding", "GB18030"}});
     c.geometry_wkt = "POLYGON ((119 30,120 30,120 31,119 30))";
     return {a, b, c};
 }

@@ -34,7 +34,8 @@ Scanned scan(const std::string& path, OpenOptions options = {}) {
     s.encoding_origin = source.encoding_origin();
     Layer& layer = source.layers().at(0);
     s.fields = layer.fields();
-    s.summary = layer.scan(rules, {}, [&](const Record& r) { s.records.push_back(r); }, s.findings);
+    s.summary = layer.scan(
+        rules, {}, [&](const Record& r) { s.records.push_back(r); }, s.findings);
     return s;
 }
 
@@ -83,7 +84,8 @@ TEST(VectorSource, MissingFileIsAnInputErrorNamingIt) {
 }
 
 TEST(VectorSource, NotAVectorFileIsAnInputError) {
-    EXPECT_THROW(VectorSource::open(data_path("../unit/source_test.cpp"), {}, RuleSet::builtin()), InputError);
+    EXPECT_THROW(VectorSource::open(data_path("../unit/source_test.cpp"), {}, RuleSet::builtin()),
+                 InputError);
 }
 
 TEST(VectorSource, GbkShapefileWithoutCpgIsDetected) {

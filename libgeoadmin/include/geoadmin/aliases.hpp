@@ -18,7 +18,7 @@ const std::vector<RecordKind>& all_record_kinds();
 /// Column headers as users write them (标准名称, 界桩编号, NAME, X坐标(m) ...) mapped to
 /// canonical field names per record kind. Loaded from data-schemas/aliases.json.
 class AliasTable {
-public:
+  public:
     /// The table compiled in from data-schemas/aliases.json.
     static const AliasTable& builtin();
     static AliasTable from_json(std::string_view text, const std::string& origin);
@@ -30,7 +30,7 @@ public:
     /// The kind whose aliases match most of `headers`; ties go to the earlier kind.
     RecordKind guess_kind(const std::vector<std::string>& headers, int* matched = nullptr) const;
 
-private:
+  private:
     struct KindTable {
         std::vector<std::string> fields;
         std::map<std::string, std::string> by_alias;  // normalized alias -> canonical

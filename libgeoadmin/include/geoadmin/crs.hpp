@@ -54,7 +54,7 @@ void cgcs2000_to_gcj02(double& lon, double& lat);
 
 /// A coordinate reference system (PROJ/GDAL underneath, hidden here).
 class Crs {
-public:
+  public:
     Crs();
     ~Crs();
     Crs(const Crs&);
@@ -86,13 +86,13 @@ public:
 
     const detail::CrsImpl* impl() const { return m_impl.get(); }
 
-private:
+  private:
     std::shared_ptr<detail::CrsImpl> m_impl;
 };
 
 /// Transforms coordinates of one CRS to CGCS2000 longitude/latitude (EPSG:4490).
 class ToCgcs2000 {
-public:
+  public:
     explicit ToCgcs2000(const Crs& source);
     ~ToCgcs2000();
     ToCgcs2000(ToCgcs2000&&) noexcept;
@@ -103,20 +103,20 @@ public:
     /// A bounding box, densified along its edges.
     bool transform_bounds(double& minx, double& miny, double& maxx, double& maxy) const;
 
-private:
+  private:
     std::unique_ptr<detail::TransformImpl> m_impl;
 };
 
 /// Transforms CGCS2000 longitude/latitude to a Gauss–Krüger zone (metric work).
 class FromCgcs2000 {
-public:
+  public:
     explicit FromCgcs2000(const Crs& target);
     ~FromCgcs2000();
     FromCgcs2000(FromCgcs2000&&) noexcept;
     FromCgcs2000& operator=(FromCgcs2000&&) noexcept;
     bool transform(double& lon_x, double& lat_y) const;
 
-private:
+  private:
     std::unique_ptr<detail::TransformImpl> m_impl;
 };
 

@@ -9,41 +9,41 @@ namespace geoadmin {
 /// Root of every exception libgeoadmin throws. Data problems are findings, not
 /// exceptions: an Error means the job itself cannot go on.
 class Error : public std::runtime_error {
-public:
+  public:
     explicit Error(const std::string& what) : std::runtime_error(what) {}
 };
 
 /// The command line was wrong (unknown option, missing argument, bad value). Exit code 2.
 class UsageError : public Error {
-public:
+  public:
     explicit UsageError(const std::string& what) : Error(what) {}
 };
 
 /// An input could not be opened or read at all. Exit code 3. Carries where it happened.
 class InputError : public Error {
-public:
+  public:
     InputError(const std::string& file, const std::string& what)
         : Error(file.empty() ? what : file + ": " + what), m_file(file) {}
     const std::string& file() const { return m_file; }
 
-private:
+  private:
     std::string m_file;
 };
 
 /// An output could not be written (directory missing, driver refused). Exit code 3.
 class OutputError : public Error {
-public:
+  public:
     OutputError(const std::string& file, const std::string& what)
         : Error(file.empty() ? what : file + ": " + what), m_file(file) {}
     const std::string& file() const { return m_file; }
 
-private:
+  private:
     std::string m_file;
 };
 
 /// A configuration file (rules, aliases) is malformed. Exit code 2 when the user gave it.
 class ConfigError : public Error {
-public:
+  public:
     ConfigError(const std::string& file, const std::string& what)
         : Error(file.empty() ? what : file + ": " + what) {}
 };

@@ -24,12 +24,12 @@ std::optional<Lang> parse_lang(std::string_view text);
 struct Finding {
     std::string rule;  ///< stable rule id, e.g. "CRS-AXIS-SWAPPED"
     Severity severity = Severity::error;
-    std::string dataset;      ///< file or connection as the user named it
-    std::string layer;        ///< layer name inside the dataset (may be empty)
-    std::int64_t row = 0;     ///< 1-based data row or feature ordinal; 0 = the whole dataset/layer
-    std::int64_t fid = -1;    ///< the source's own feature id where it has one, else -1
-    std::string key;          ///< the record's own identifier (code, marker number, ...)
-    std::string field;        ///< canonical field name, or the source column when unmapped
+    std::string dataset;    ///< file or connection as the user named it
+    std::string layer;      ///< layer name inside the dataset (may be empty)
+    std::int64_t row = 0;   ///< 1-based data row or feature ordinal; 0 = the whole dataset/layer
+    std::int64_t fid = -1;  ///< the source's own feature id where it has one, else -1
+    std::string key;        ///< the record's own identifier (code, marker number, ...)
+    std::string field;      ///< canonical field name, or the source column when unmapped
     std::string message_zh;
     std::string message_en;
     std::optional<std::string> geometry_wkt;  ///< in CGCS2000 longitude/latitude (EPSG:4490)

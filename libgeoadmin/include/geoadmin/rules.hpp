@@ -42,7 +42,7 @@ struct RuleInfo {
 /// from data-schemas/rules.json (compiled in); `--rules FILE` overrides severities,
 /// enabled flags and parameters with a file of the same shape.
 class RuleSet {
-public:
+  public:
     /// The registry compiled in from data-schemas/rules.json.
     static RuleSet builtin();
     /// Parses a registry from JSON text; `origin` names it in errors.
@@ -66,7 +66,7 @@ public:
     /// Throws Error for an unknown id (a programming error, not a data problem).
     Finding make(std::string_view id, const Subject& subject, const MessageArgs& args = {}) const;
 
-private:
+  private:
     const RuleInfo& require(std::string_view id) const;
     std::vector<RuleInfo> m_rules;
 };

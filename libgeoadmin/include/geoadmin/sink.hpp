@@ -14,7 +14,7 @@ class RuleSet;
 /// Where findings go. Every sink takes the whole list once the check is done, so a
 /// summary can come before the details.
 class FindingSink {
-public:
+  public:
     virtual ~FindingSink() = default;
     virtual void write(const std::vector<Finding>& findings) = 0;
     /// Flushes and closes; throws OutputError if the output cannot be completed.

@@ -72,7 +72,7 @@ class VectorSource;
 
 /// One layer of a source.
 class Layer {
-public:
+  public:
     const std::string& name() const { return m_name; }
     std::int64_t feature_count() const { return m_feature_count; }
     const std::string& geometry_type() const { return m_geometry_type; }
@@ -96,7 +96,7 @@ public:
                      const std::function<void(const Record&)>& on_record,
                      std::vector<Finding>& findings);
 
-private:
+  private:
     friend class VectorSource;
     detail::SourceImpl* m_source = nullptr;
     int m_index = 0;
@@ -113,7 +113,7 @@ private:
 
 /// A vector source opened through GDAL/OGR: any file or connection GDAL reads.
 class VectorSource {
-public:
+  public:
     /// Throws InputError (naming `path`) when the source cannot be opened.
     static VectorSource open(const std::string& path, const OpenOptions& options,
                              const RuleSet& rules);
@@ -132,7 +132,7 @@ public:
     /// Findings about the source as a whole (encoding guessed, GDAL warnings on open).
     const std::vector<Finding>& open_findings() const;
 
-private:
+  private:
     VectorSource();
     std::unique_ptr<detail::SourceImpl> m_impl;
     std::vector<Layer> m_layers;
