@@ -72,4 +72,9 @@ sed -i '/"crs"/d' gk_no_crs.geojson
 # 12. A CSV that is neither UTF-8 nor GBK (Latin-1 bytes with no CJK).
 printf 'name,lon,lat\nCaf\xe9 M\xfcller,120.1,30.2\n' > latin1.csv
 
+# 13. The same places as SpatiaLite, KML and DXF (formats GDAL reads; KML is WGS 84).
+ogr2ogr -f SQLite -dsco SPATIALITE=YES -dsco INIT_WITH_EPSG=NO places.sqlite places_gbk_cpg.shp -nln places
+ogr2ogr -f KML places.kml places_gbk_cpg.shp -nln places
+ogr2ogr -f DXF markers_gk_zone40.dxf markers_gk_zone40.gpkg -nlt POINT -skipfailures 2>/dev/null
+
 ls -l

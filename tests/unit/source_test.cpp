@@ -255,3 +255,17 @@ TEST(VectorSource, Gcj02IsConverted) {
     EXPECT_NEAR(lat, plain.records[0].lat, 1e-8);
     EXPECT_GT(std::fabs(gcj.records[0].lon - plain.records[0].lon), 1e-4);
 }
+
+TEST(VectorSource, OtherGdalFormats) {
+    // SpatiaLite, KML (always WGS 84) and DXF (no CRS, zone-prefixed coordinates).
+    for (const char* name : {"io/places.sqlite", "io/places.kml"}) {
+        Scanned s = scan(data_path(name));
+        ASSERT_EQ(s.records.size(), 12u) << name;
+        EXPECT_NEAR(s.summary.extent.min_x, 119.600117, 1e-6) << name;
+        EXPECT_TRUE(of_rule(s.findings, "CRS-MISSING").empty()) << name;
+    }
+    Scanned dxf = scan(data_path("io/markers_gk_zone40.dxf"));
+    EXPECT_EQ(dxf.summary.inferred_crs_code, "EPSG:4528");
+    EXPECT_EQ(of_rule(dxf.findings, "CRS-MISSING").size(), 1u);
+    EXPECT_NEAR(dxf.summary.extent.max_y, 30.659701, 1e-6);
+}
