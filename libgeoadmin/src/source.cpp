@@ -668,16 +668,23 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             const std::string shown_a = fmt(from_xy ? cy : cx);
             const std::string shown_b = fmt(from_xy ? cx : cy);
             Subject s = subject;
+            s.field = from_geometry ? geometry_field : field_a + "," + field_b;
             const bool projected_other = fixed_crs && fixed_crs->is_projected() && !fixed_zone;
             bool located = false;
-            bool reported_place = false;
+            const MessageArgs place_args{
+                {"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
+            // Coordinate findings wait until the layer is read (see the folding below).
+            auto defer = [&](const std::string& rule, const Subject& subj, const MessageArgs& args,
+                             std::optional<std::string> suggested = std::nullopt) {
+                auto& p = pending[rule];
+                if (p.findings.empty())
+                    p.first_args = args;
+                p.findings.push_back(rules.make(rule, subj, args));
+                p.findings.back().suggested = std::move(suggested);
+            };
 
             if (cls.swapped && !projected_other) {
-                s.field = from_geometry ? geometry_field : field_a + "," + field_b;
-                MessageArgs args{{"a", shown_a},
-                                 {"b", shown_b},
-                                 {"what_zh", "坐标"},
-                                 {"what_en", "coordinates"}};
+                MessageArgs args = place_args;
                 if (cls.form == CoordForm::geographic) {
                     args.emplace_back("why_zh", "经度应在前，纬度在后");
                     args.emplace_back("why_en", "longitude comes first, latitude second");
@@ -688,12 +695,7 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                                       "surveying convention: X is the northing, Y the easting with "
                                       "the zone prefix");
                 }
-                Finding f = rules.make("CRS-AXIS-SWAPPED", s, args);
-                f.suggested = shown_b + "," + shown_a;
-                auto& p = pending["CRS-AXIS-SWAPPED"];
-                if (p.findings.empty())
-                    p.first_args = args;
-                p.findings.push_back(std::move(f));
+                defer("CRS-AXIS-SWAPPED", s, args, shown_b + "," + shown_a);
                 std::swap(minx, miny);
                 std::swap(maxx, maxy);
             }
@@ -727,13 +729,10 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             if (cls.form == CoordForm::gk_plain) {
                 ++plain;
                 if (!fixed_crs) {
-                    s.field = from_geometry ? geometry_field : field_b;
-                    MessageArgs args{
-                        {"easting", fmt(ux)}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
-                    auto& p = pending["CRS-GK-NO-ZONE-PREFIX"];
-                    if (p.findings.empty())
-                        p.first_args = args;
-                    p.findings.push_back(rules.make("CRS-GK-NO-ZONE-PREFIX", s, args));
+                    Subject easting = s;
+                    easting.field = from_geometry ? geometry_field : field_b;
+                    defer("CRS-GK-NO-ZONE-PREFIX", easting,
+                          {{"easting", fmt(ux)}, {"what_zh", "坐标"}, {"what_en", "coordinates"}});
                 }
             }
             if (value_zone) {
@@ -772,16 +771,12 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                     found_en = "coordinates of zone " + std::to_string(value_zone->zone);
                 }
                 if (!found_en.empty()) {
-                    s.field = from_geometry ? geometry_field : field_a + "," + field_b;
-                    MessageArgs args{{"a", shown_a},
-                                     {"b", shown_b},
-                                     {"found_zh", found_zh},
-                                     {"found_en", found_en},
-                                     {"declared", fixed_crs->name()}};
-                    auto& p = pending["CRS-DECLARED-MISMATCH"];
-                    if (p.findings.empty())
-                        p.first_args = args;
-                    p.findings.push_back(rules.make("CRS-DECLARED-MISMATCH", s, args));
+                    defer("CRS-DECLARED-MISMATCH", s,
+                          {{"a", shown_a},
+                           {"b", shown_b},
+                           {"found_zh", found_zh},
+                           {"found_en", found_en},
+                           {"declared", fixed_crs->name()}});
                     transform = inferred_transform();  // trust the values over the label
                 } else {
                     transform = &*fixed_transform;
@@ -790,17 +785,9 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 transform = inferred_transform();
             }
 
-            if (cls.form == CoordForm::unknown && !projected_other) {
-                s.field = from_geometry ? geometry_field : field_a + "," + field_b;
-                MessageArgs args{{"a", shown_a},
-                                 {"b", shown_b},
-                                 {"what_zh", "坐标"},
-                                 {"what_en", "coordinates"}};
-                auto& p = pending["CRS-OUT-OF-CHINA"];
-                if (p.findings.empty())
-                    p.first_args = args;
-                p.findings.push_back(rules.make("CRS-OUT-OF-CHINA", s, args));
-                reported_place = true;
+            const bool impossible = cls.form == CoordForm::unknown && !projected_other;
+            if (impossible) {
+                defer("CRS-OUT-OF-CHINA", s, place_args);
                 transform = nullptr;
             }
 
@@ -811,24 +798,13 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 if (is_point)
                     x1 = x0, y1 = y0;
                 if (!ok) {
-                    s.field = from_geometry ? geometry_field : field_a + "," + field_b;
                     findings.push_back(
                         rules.make("CRS-TRANSFORM-FAILED", s,
                                    {{"a", shown_a},
                                     {"b", shown_b},
                                     {"crs", fixed_crs ? fixed_crs->name() : std::string("?")}}));
                 } else if (!in_china_lonlat((x0 + x1) / 2, (y0 + y1) / 2)) {
-                    if (!reported_place) {
-                        s.field = from_geometry ? geometry_field : field_a + "," + field_b;
-                        MessageArgs args{{"a", shown_a},
-                                         {"b", shown_b},
-                                         {"what_zh", "坐标"},
-                                         {"what_en", "coordinates"}};
-                        auto& p = pending["CRS-OUT-OF-CHINA"];
-                        if (p.findings.empty())
-                            p.first_args = args;
-                        p.findings.push_back(rules.make("CRS-OUT-OF-CHINA", s, args));
-                    }
+                    defer("CRS-OUT-OF-CHINA", s, place_args);
                 } else {
                     record.bounds.expand(x0, y0);
                     record.bounds.expand(x1, y1);
