@@ -269,3 +269,14 @@ TEST(VectorSource, OtherGdalFormats) {
     EXPECT_EQ(of_rule(dxf.findings, "CRS-MISSING").size(), 1u);
     EXPECT_NEAR(dxf.summary.extent.max_y, 30.659701, 1e-6);
 }
+
+TEST(VectorSource, Utf8CsvWithByteOrderMark) {
+    std::string path = test::temp_dir() + "/bom.csv";
+    std::ofstream(path) << "\xEF\xBB\xBF标准名称,经度,纬度\n递铺街道,119.6866,30.6318\n";
+    Scanned s = scan(path);
+    EXPECT_EQ(s.encoding_origin, "declared (byte-order mark)");
+    ASSERT_EQ(s.fields.size(), 3u);
+    EXPECT_EQ(s.fields[0].name, "标准名称");  // the BOM is not part of the first header
+    EXPECT_EQ(s.fields[0].canonical, "name");
+    EXPECT_TRUE(s.records[0].has_position);
+}
