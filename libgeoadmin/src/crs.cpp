@@ -405,6 +405,18 @@ bool ToCgcs2000::transform(double& x, double& y) const {
     return m_impl->ct->Transform(1, &x, &y) == TRUE && std::isfinite(x) && std::isfinite(y);
 }
 
+bool ToCgcs2000::transform_many(std::size_t n, double* x, double* y) const {
+    if (m_impl->gcj02_source) {
+        for (std::size_t i = 0; i < n; ++i)
+            gcj02_to_cgcs2000(x[i], y[i]);
+        return true;
+    }
+    if (n == 0)
+        return true;
+    detail::GdalCapture capture;
+    return m_impl->ct->Transform(n, x, y) == TRUE;
+}
+
 bool ToCgcs2000::transform_bounds(double& minx, double& miny, double& maxx, double& maxy) const {
     if (m_impl->gcj02_source) {
         double x0 = minx, y0 = miny, x1 = maxx, y1 = maxy;
@@ -427,6 +439,13 @@ FromCgcs2000::FromCgcs2000(const Crs& target) : m_impl(make_transform(Crs::cgcs2
 FromCgcs2000::~FromCgcs2000() = default;
 FromCgcs2000::FromCgcs2000(FromCgcs2000&&) noexcept = default;
 FromCgcs2000& FromCgcs2000::operator=(FromCgcs2000&&) noexcept = default;
+
+bool FromCgcs2000::transform_many(std::size_t n, double* x, double* y) const {
+    if (n == 0)
+        return true;
+    detail::GdalCapture capture;
+    return m_impl->ct->Transform(n, x, y) == TRUE;
+}
 
 bool FromCgcs2000::transform(double& lon_x, double& lat_y) const {
     detail::GdalCapture capture;

@@ -489,6 +489,54 @@ std::string gk_crs_label(const GkZone& z, bool prefixed) {
     return label;
 }
 
+// Every linestring and ring of `g` as CGCS2000 lon/lat vertex sequences.
+std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool swap_axes,
+                                                      const ToCgcs2000& transform) {
+    std::vector<std::vector<LonLat>> parts;
+    std::vector<double> xs, ys;
+    auto add_curve = [&](const OGRSimpleCurve& curve) {
+        const int n = curve.getNumPoints();
+        xs.resize(static_cast<std::size_t>(n));
+        ys.resize(static_cast<std::size_t>(n));
+        curve.getPoints(xs.data(), sizeof(double), ys.data(), sizeof(double));
+        if (swap_axes)
+            xs.swap(ys);
+        if (!transform.transform_many(xs.size(), xs.data(), ys.data()))
+            return;
+        std::vector<LonLat> part(xs.size());
+        for (std::size_t i = 0; i < xs.size(); ++i)
+            part[i] = {xs[i], ys[i]};
+        parts.push_back(std::move(part));
+    };
+    std::function<void(const OGRGeometry&)> walk = [&](const OGRGeometry& geom) {
+        switch (wkbFlatten(geom.getGeometryType())) {
+            case wkbPoint: {
+                const auto& p = *geom.toPoint();
+                double x = swap_axes ? p.getY() : p.getX();
+                double y = swap_axes ? p.getX() : p.getY();
+                if (transform.transform(x, y))
+                    parts.push_back({{x, y}});
+                break;
+            }
+            case wkbLineString:
+            case wkbLinearRing:
+                add_curve(*geom.toSimpleCurve());
+                break;
+            case wkbPolygon:
+                for (const auto* ring : *geom.toPolygon())
+                    add_curve(*ring);
+                break;
+            default:
+                if (OGR_GT_IsSubClassOf(geom.getGeometryType(), wkbGeometryCollection)) {
+                    for (const auto* sub : *geom.toGeometryCollection())
+                        walk(*sub);
+                }
+        }
+    };
+    walk(g);
+    return parts;
+}
+
 // Collects the per-feature coordinate findings of one rule so that a problem shared by
 // every feature becomes one layer-level finding instead of thousands.
 struct PendingRule {
@@ -671,6 +719,7 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             s.field = from_geometry ? geometry_field : field_a + "," + field_b;
             const bool projected_other = fixed_crs && fixed_crs->is_projected() && !fixed_zone;
             bool located = false;
+            bool swap_axes = false;
             const MessageArgs place_args{
                 {"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
             // Coordinate findings wait until the layer is read (see the folding below).
@@ -696,6 +745,7 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                                       "the zone prefix");
                 }
                 defer("CRS-AXIS-SWAPPED", s, args, shown_b + "," + shown_a);
+                swap_axes = true;
                 std::swap(minx, miny);
                 std::swap(maxx, maxy);
             }
@@ -814,6 +864,10 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                         record.lat = y0;
                     }
                     located = true;
+                    if (options.geometry && from_geometry) {
+                        record.parts =
+                            vertices_in_cgcs2000(*feature->GetGeometryRef(), swap_axes, *transform);
+                    }
                 }
             }
             if (located) {

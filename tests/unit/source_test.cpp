@@ -280,3 +280,30 @@ TEST(VectorSource, Utf8CsvWithByteOrderMark) {
     EXPECT_EQ(s.fields[0].canonical, "name");
     EXPECT_TRUE(s.records[0].has_position);
 }
+
+TEST(VectorSource, GeometryVerticesInCgcs2000) {
+    RuleSet rules = RuleSet::builtin();
+    VectorSource source = VectorSource::open(
+        std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/boundary_lines.gpkg", {}, rules);
+    std::vector<Finding> findings;
+    ScanOptions options;
+    options.geometry = true;
+    std::vector<Record> records;
+    source.layers()[0].scan(
+        rules, options, [&](const Record& r) { records.push_back(r); }, findings);
+    ASSERT_EQ(records.size(), 29u);
+    ASSERT_FALSE(records[0].parts.empty());
+    ASSERT_GE(records[0].parts[0].size(), 2u);
+    for (const auto& part : records[0].parts) {
+        for (const auto& v : part) {
+            EXPECT_TRUE(v.lon >= records[0].bounds.min_x - 1e-9 &&
+                        v.lon <= records[0].bounds.max_x + 1e-9);
+            EXPECT_NEAR(v.lat, 30.6, 0.3);
+        }
+    }
+    // Without the option, no vertices are kept.
+    records.clear();
+    source.layers()[0].scan(
+        rules, {}, [&](const Record& r) { records.push_back(r); }, findings);
+    EXPECT_TRUE(records[0].parts.empty());
+}

@@ -100,6 +100,8 @@ class ToCgcs2000 {
 
     /// In place; x/y in GIS order in, longitude/latitude out. False when PROJ fails.
     bool transform(double& x, double& y) const;
+    /// `n` points in place; false when any fails.
+    bool transform_many(std::size_t n, double* x, double* y) const;
     /// A bounding box, densified along its edges.
     bool transform_bounds(double& minx, double& miny, double& maxx, double& maxy) const;
 
@@ -115,6 +117,7 @@ class FromCgcs2000 {
     FromCgcs2000(FromCgcs2000&&) noexcept;
     FromCgcs2000& operator=(FromCgcs2000&&) noexcept;
     bool transform(double& lon_x, double& lat_y) const;
+    bool transform_many(std::size_t n, double* x, double* y) const;
 
   private:
     std::unique_ptr<detail::TransformImpl> m_impl;

@@ -28,6 +28,12 @@ struct OpenOptions {
     std::vector<std::string> layers;  ///< only these layers; empty = all
 };
 
+/// A position in CGCS2000 longitude/latitude.
+struct LonLat {
+    double lon = 0;
+    double lat = 0;
+};
+
 /// A bounding box in CGCS2000 longitude/latitude.
 struct Bounds {
     double min_x = 0, min_y = 0, max_x = 0, max_y = 0;
@@ -50,9 +56,14 @@ struct Record {
     bool has_position = false;  ///< lon/lat below is a usable position (points)
     double lon = 0, lat = 0;    ///< CGCS2000, for point records
     Bounds bounds;              ///< CGCS2000 envelope of the geometry or point
+    /// With ScanOptions::geometry: the vertices in CGCS2000 lon/lat, one sequence per
+    /// linestring or polygon ring (exterior ring first), axes put right where swapped.
+    std::vector<std::vector<LonLat>> parts;
 };
 
 struct ScanOptions {
+    /// Fill Record::parts with the geometry's vertices.
+    bool geometry = false;
     /// Called with (done, total) now and then; total may be 0 when unknown.
     std::function<void(std::int64_t, std::int64_t)> progress;
 };
