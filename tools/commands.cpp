@@ -1,12 +1,14 @@
 // The one place subcommands are registered.
 #include "command.hpp"
 #include "command_info.hpp"
+#include "command_markers.hpp"
 
 namespace geoadmin::cli {
 
 std::vector<std::unique_ptr<Command>> make_commands() {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(std::make_unique<CommandInfo>());
+    commands.push_back(std::make_unique<CommandMarkersCheck>());
     return commands;
 }
 

@@ -279,38 +279,84 @@ def marker_row(number, line_code, kind, x, y, left, right, faces):
 header = ["界桩编号", "界线编号", "类型", "材质", "面数", "X坐标", "Y坐标", "经度", "纬度", "高程", "位置说明",
           "方位物1", "方位物1方位角", "方位物1距离", "方位物2", "方位物2方位角", "方位物2距离",
           "方位物3", "方位物3方位角", "方位物3距离", "埋设日期", "状况"]
-rows = []
-for code, left, right, geom in line_rows:
-    g = geom.GetGeometryRef(0)
-    mid = g.Value(g.Length() / 2)
-    rows.append(marker_row("%s001Q" % code, code, "单立", mid.GetX(), mid.GetY(), left[1], right[1], 2))
+def terrain(x, y):
+    """A smooth made-up elevation (metres) so neighbouring markers have similar heights."""
+    return 120 + 180 * math.sin(x / 9000.0) * math.cos(y / 11000.0) + 0.002 * (y % 5000)
 
-# Triples where three townships meet: shared vertices of three unit boundaries.
+
+# Junctions: line ends where three or more townships meet (inside the county).
+def units_at(x, y):
+    p = ogr.Geometry(ogr.wkbPoint)
+    p.AddPoint_2D(x, y)
+    return [u for u in units if u[2].Boundary().Distance(p) < 0.01]
+
+rows = []
+junction_done = set()
 junction_count = 0
-boundaries = [(u, u[2].Boundary()) for u in units]
-seen = set()
-for code, left, right, geom in line_rows:
+for n, (code, left, right, geom) in enumerate(line_rows):
+    # Walk the line from its west end (north end when it runs more north-south), as the
+    # numbering does: 001 at that end, increasing along the line.
+    parts = []
     for part in range(geom.GetGeometryCount()):
         g = geom.GetGeometryRef(part)
-        for k in (0, g.GetPointCount() - 1):
-            x, y = g.GetX(k), g.GetY(k)
-            key = (round(x, 1), round(y, 1))
-            if key in seen:
-                continue
-            p = ogr.Geometry(ogr.wkbPoint)
-            p.AddPoint_2D(x, y)
-            touching = [u for u, b in boundaries if b.Distance(p) < 0.01]
-            if len(touching) >= 3 and county.Boundary().Distance(p) > 1.0:
-                seen.add(key)
-                junction_count += 1
-                codes = sorted(u[0][6:] for u in touching[:3])
-                jcode = "-".join(codes)
-                for letter in "CDE":
-                    # The three stakes of a triple stand a few metres apart around the node.
-                    angle = {"C": 90, "D": 210, "E": 330}[letter] * math.pi / 180
-                    rows.append(marker_row("%s001%s" % (jcode, letter), jcode, "同号三立",
-                                           x + 3 * math.cos(angle), y + 3 * math.sin(angle),
-                                           touching[0][1], touching[1][1], 3))
+        parts.append([(g.GetX(k), g.GetY(k)) for k in range(g.GetPointCount())])
+    (x0, y0), (x1, y1) = parts[0][0], parts[-1][-1]
+    east_west = abs(x1 - x0) >= abs(y1 - y0)
+    if (x0 > x1) if east_west else (y0 < y1):
+        parts = [list(reversed(p)) for p in reversed(parts)]
+    pieces = []
+    for p in parts:
+        piece = ogr.Geometry(ogr.wkbLineString)
+        for x, y in p:
+            piece.AddPoint_2D(x, y)
+        pieces.append(piece)
+    pts = [xy for p in parts for xy in p]
+
+    class Walk:
+        """Positions along the parts of a line, measured without the gaps between parts."""
+        def Length(self):
+            return sum(p.Length() for p in pieces)
+        def Value(self, at):
+            for p in pieces:
+                if at <= p.Length():
+                    return p.Value(at)
+                at -= p.Length()
+            return pieces[-1].Value(pieces[-1].Length())
+    line = Walk()
+    seq = 0
+    def add(kind, letters, positions, faces):
+        global seq
+        seq += 1
+        for letter, (x, y) in zip(letters, positions):
+            row = marker_row("%s%03d%s" % (code, seq, letter), code, kind, x, y, left[1], right[1], faces)
+            row[9] = "%.2f" % terrain(x, y)
+            rows.append(row)
+    def triple_at(x, y):
+        global junction_count
+        key = (round(x, 1), round(y, 1))
+        if key in junction_done or county.Boundary().Distance(ogr.CreateGeometryFromWkt("POINT (%f %f)" % (x, y))) < 1.0:
+            return
+        if len(units_at(x, y)) < 3:
+            return
+        junction_done.add(key)
+        junction_count += 1
+        # The three stakes of a triple stand a few metres apart around the node.
+        add("同号三立", "CDE", [(x + 3 * math.cos(a), y + 3 * math.sin(a)) for a in (1.57, 3.67, 5.76)], 3)
+    triple_at(*pts[0])
+    length = line.Length()
+    stops = max(1, int(length // 2500))
+    for k in range(stops):
+        at = line.Value(length * (k + 0.5) / stops)
+        if n % 4 == 3 and k == stops // 2:
+            # A boundary river here: a same-number pair, one stake on each bank.
+            before = line.Value(max(0.0, length * (k + 0.5) / stops - 5))
+            dx, dy = at.GetX() - before.GetX(), at.GetY() - before.GetY()
+            d = math.hypot(dx, dy) or 1.0
+            nx, ny = -dy / d * 15, dx / d * 15
+            add("同号双立", "AB", [(at.GetX() + nx, at.GetY() + ny), (at.GetX() - nx, at.GetY() - ny)], 2)
+        else:
+            add("单立", "Q", [(at.GetX(), at.GetY())], 2)
+    triple_at(*pts[-1])
 buffer = io.StringIO()
 w = csv.writer(buffer, lineterminator="\r\n")
 w.writerow(header)

@@ -221,6 +221,17 @@ std::vector<std::string> RuleSet::list(std::string_view id, std::string_view par
     return out;
 }
 
+std::vector<std::pair<std::string, std::string>> RuleSet::entries(std::string_view id,
+                                                                  std::string_view param) const {
+    json v = parameter(require(id), param);
+    std::vector<std::pair<std::string, std::string>> out;
+    if (v.is_object()) {
+        for (const auto& [k, e] : v.items())
+            out.emplace_back(k, e.is_string() ? e.get<std::string>() : e.dump());
+    }
+    return out;
+}
+
 Finding RuleSet::make(std::string_view id, const Subject& subject, const MessageArgs& args) const {
     const RuleInfo& rule = require(id);
     Finding f;

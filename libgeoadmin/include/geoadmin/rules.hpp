@@ -61,6 +61,9 @@ class RuleSet {
     double number(std::string_view id, std::string_view param) const;
     std::string text(std::string_view id, std::string_view param) const;
     std::vector<std::string> list(std::string_view id, std::string_view param) const;
+    /// The members of an object parameter, name -> value as text.
+    std::vector<std::pair<std::string, std::string>> entries(std::string_view id,
+                                                             std::string_view param) const;
 
     /// A finding of rule `id` about `subject`, its messages filled from `args`.
     /// Throws Error for an unknown id (a programming error, not a data problem).

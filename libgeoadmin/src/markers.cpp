@@ -1,0 +1,915 @@
+#include "geoadmin/markers.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <regex>
+#include <sstream>
+#include <unordered_map>
+
+#include "gdal_util.hpp"
+#include "geoadmin/crs.hpp"
+#include "geoadmin/error.hpp"
+#include "geoadmin/rules.hpp"
+
+namespace geoadmin {
+
+// ---------------------------------------------------------------- types and numbers
+
+std::optional<MarkerType> parse_marker_type(std::string_view text) {
+    while (!text.empty() && text.front() == ' ')
+        text.remove_prefix(1);
+    while (!text.empty() && text.back() == ' ')
+        text.remove_suffix(1);
+    if (text == "单立" || text == "single" || text == "Q")
+        return MarkerType::single;
+    if (text == "同号双立" || text == "双立" || text == "pair")
+        return MarkerType::pair;
+    if (text == "同号三立" || text == "三立" || text == "triple")
+        return MarkerType::triple;
+    return std::nullopt;
+}
+
+MarkerType marker_type_of_letter(char letter) {
+    switch (letter) {
+        case 'Q':
+            return MarkerType::single;
+        case 'A':
+        case 'B':
+            return MarkerType::pair;
+        case 'C':
+        case 'D':
+        case 'E':
+            return MarkerType::triple;
+        default:
+            return MarkerType::unknown;
+    }
+}
+
+namespace {
+const char* type_name_zh(MarkerType t) {
+    switch (t) {
+        case MarkerType::single:
+            return "单立";
+        case MarkerType::pair:
+            return "同号双立";
+        case MarkerType::triple:
+            return "同号三立";
+        case MarkerType::unknown:
+            break;
+    }
+    return "未知";
+}
+const char* type_name_en(MarkerType t) {
+    switch (t) {
+        case MarkerType::single:
+            return "single";
+        case MarkerType::pair:
+            return "pair";
+        case MarkerType::triple:
+            return "triple";
+        case MarkerType::unknown:
+            break;
+    }
+    return "unknown";
+}
+
+std::string fmt(double v, int digits = 2) {
+    std::ostringstream out;
+    out.setf(std::ios::fixed);
+    out.precision(digits);
+    out << v;
+    return out.str();
+}
+
+std::string seq3(int n) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%03d", n);
+    return buf;
+}
+}  // namespace
+
+struct MarkerNumbering::Impl {
+    bool provincial_fast = false;
+    std::regex pattern;
+};
+
+MarkerNumbering::MarkerNumbering(const RuleSet& rules, const std::string& scheme)
+    : m_impl(std::make_unique<Impl>()) {
+    std::string pattern;
+    for (const auto& [name, value] : rules.entries("MARKER-NUMBER-SYNTAX", "schemes")) {
+        if (name == scheme)
+            pattern = value;
+    }
+    if (pattern.empty()) {
+        if (scheme.find('(') == std::string::npos) {
+            std::string known;
+            for (const auto& [name, value] : rules.entries("MARKER-NUMBER-SYNTAX", "schemes")) {
+                known += (known.empty() ? "" : ", ") + name;
+            }
+            throw UsageError("--scheme: no scheme named '" + scheme + "' (known: " + known +
+                             "); or give a pattern with three groups: line code, sequence, letter");
+        }
+        pattern = scheme;
+    }
+    m_description = scheme == pattern ? pattern : scheme + " " + pattern;
+    // The national scheme of provincial lines, 4-digit line code + 3-digit sequence + letter,
+    // is read by hand: a regular expression per row would dominate a million-row register.
+    m_impl->provincial_fast = pattern == "^(\\d{4})(\\d{3})([QABCDE])$";
+    try {
+        m_impl->pattern = std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
+    } catch (const std::regex_error& e) {
+        throw UsageError("--scheme: '" + pattern + "' is not a valid pattern: " + e.what());
+    }
+    if (m_impl->pattern.mark_count() != 3) {
+        throw UsageError(
+            "--scheme: the pattern needs exactly three groups (line code, sequence, "
+            "type letter): " +
+            pattern);
+    }
+}
+MarkerNumbering::~MarkerNumbering() = default;
+MarkerNumbering::MarkerNumbering(MarkerNumbering&&) noexcept = default;
+
+std::optional<MarkerNumber> MarkerNumbering::parse(std::string_view number) const {
+    if (m_impl->provincial_fast) {
+        if (number.size() != 8)
+            return std::nullopt;
+        for (int i = 0; i < 7; ++i) {
+            if (number[i] < '0' || number[i] > '9')
+                return std::nullopt;
+        }
+        char letter = number[7];
+        if (marker_type_of_letter(letter) == MarkerType::unknown)
+            return std::nullopt;
+        return MarkerNumber{std::string(number.substr(0, 4)),
+                            (number[4] - '0') * 100 + (number[5] - '0') * 10 + (number[6] - '0'),
+                            letter};
+    }
+    std::match_results<std::string_view::const_iterator> m;
+    if (!std::regex_match(number.begin(), number.end(), m, m_impl->pattern))
+        return std::nullopt;
+    std::string seq = m[2].str();
+    std::string letter = m[3].str();
+    if (seq.empty() || seq.size() > 6 || letter.size() != 1 ||
+        !std::all_of(seq.begin(), seq.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return std::nullopt;
+    }
+    return MarkerNumber{m[1].str(), std::stoi(seq), letter[0]};
+}
+
+// ---------------------------------------------------------------- reading
+
+std::string MarkerRegister::column(const std::string& canonical) const {
+    auto it = columns.find(canonical);
+    return it == columns.end() ? canonical : it->second;
+}
+
+MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
+                                    std::vector<Finding>& findings, const ScanOptions& scan,
+                                    bool keep_values) {
+    if (source.layers().empty())
+        throw InputError(source.path(), "no layer to read markers from");
+    Layer& layer = source.layers().front();
+    MarkerRegister reg;
+    reg.dataset = source.path();
+    reg.layer = layer.name();
+    for (const auto& f : layer.fields()) {
+        reg.field_names.push_back(f.name);
+        if (!f.canonical.empty())
+            reg.columns[f.canonical] = f.name;
+    }
+    auto index = [&](const char* canonical) { return layer.field_index(canonical); };
+    const int i_no = index("marker_no"), i_line = index("line_code"), i_type = index("type");
+    const int i_x = index("x"), i_y = index("y"), i_lon = index("lon"), i_lat = index("lat");
+    const int i_elev = index("elevation");
+    std::array<std::array<int, 3>, 3> i_ref{};
+    for (int k = 0; k < 3; ++k) {
+        std::string p = "ref" + std::to_string(k + 1) + "_";
+        i_ref[k] = {layer.field_index(p + "name"), layer.field_index(p + "azimuth"),
+                    layer.field_index(p + "distance")};
+    }
+    auto text = [](const Record& r, int i) -> std::string {
+        return i >= 0 && r.values[i] ? *r.values[i] : std::string();
+    };
+    auto optional_text = [](const Record& r, int i) -> std::optional<std::string> {
+        if (i < 0 || !r.values[i] || r.values[i]->empty())
+            return std::nullopt;
+        return r.values[i];
+    };
+    if (layer.feature_count() > 0)
+        reg.markers.reserve(static_cast<std::size_t>(layer.feature_count()));
+    layer.scan(
+        rules, scan,
+        [&](const Record& r) {
+            Marker m;
+            m.row = r.row;
+            m.fid = r.fid;
+            m.number = text(r, i_no);
+            m.line_code = text(r, i_line);
+            m.type_text = text(r, i_type);
+            if (i_x >= 0 && r.values[i_x])
+                m.x = parse_number(*r.values[i_x]);
+            if (i_y >= 0 && r.values[i_y])
+                m.y = parse_number(*r.values[i_y]);
+            if (i_lon >= 0 && r.values[i_lon])
+                m.lon_given = parse_angle(*r.values[i_lon]);
+            if (i_lat >= 0 && r.values[i_lat])
+                m.lat_given = parse_angle(*r.values[i_lat]);
+            m.elevation = optional_text(r, i_elev);
+            for (int k = 0; k < 3; ++k) {
+                m.refs[k].name = text(r, i_ref[k][0]);
+                m.refs[k].azimuth = optional_text(r, i_ref[k][1]);
+                m.refs[k].distance = optional_text(r, i_ref[k][2]);
+            }
+            m.has_position = r.has_position;
+            m.position = {r.lon, r.lat};
+            if (keep_values)
+                m.values = r.values;
+            reg.markers.push_back(std::move(m));
+        },
+        findings);
+    return reg;
+}
+
+LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
+                              std::vector<Finding>& findings, const ScanOptions& scan) {
+    if (source.layers().empty())
+        throw InputError(source.path(), "no layer to read lines from");
+    Layer& layer = source.layers().front();
+    if (layer.coordinate_source() != "geometry") {
+        throw InputError(source.path(), "layer " + layer.name() + " has no line geometry");
+    }
+    const int i_code = layer.field_index("line_code");
+    if (i_code < 0) {
+        throw InputError(source.path(), "layer " + layer.name() +
+                                            " has no line code column (界线编号 / line_code)");
+    }
+    const int i_left = layer.field_index("left_code"), i_right = layer.field_index("right_code");
+    LineLayer out;
+    out.dataset = source.path();
+    out.layer = layer.name();
+    ScanOptions with_geometry = scan;
+    with_geometry.geometry = true;
+    layer.scan(
+        rules, with_geometry,
+        [&](const Record& r) {
+            BoundaryLine line;
+            line.row = r.row;
+            line.line_code = r.values[i_code].value_or("");
+            if (i_left >= 0)
+                line.left_code = r.values[i_left].value_or("");
+            if (i_right >= 0)
+                line.right_code = r.values[i_right].value_or("");
+            line.parts = r.parts;
+            out.lines.push_back(std::move(line));
+        },
+        findings);
+    return out;
+}
+
+// ---------------------------------------------------------------- metric line geometry
+
+namespace {
+
+struct XY {
+    double x = 0, y = 0;  // easting, northing (metres, zone prefix included)
+};
+
+// A line projected to a 3-degree Gauss–Krüger zone, oriented from its west (or north)
+// end, with cumulative lengths for chainage.
+struct MetricLine {
+    const BoundaryLine* line = nullptr;
+    int zone = 0;
+    std::vector<std::vector<XY>> parts;
+    std::vector<std::vector<double>> cumulative;  // chainage at each vertex
+    double length = 0;
+};
+
+struct Nearest {
+    double distance = std::numeric_limits<double>::infinity();
+    double chainage = 0;
+    int side = 0;
+};
+
+class Projector {
+  public:
+    const FromCgcs2000& zone(int z) {
+        auto it = m_zones.find(z);
+        if (it == m_zones.end()) {
+            it = m_zones.emplace(z, FromCgcs2000(Crs::gauss_kruger({3, z}, true))).first;
+        }
+        return it->second;
+    }
+
+  private:
+    std::map<int, FromCgcs2000> m_zones;
+};
+
+MetricLine make_metric_line(const BoundaryLine& line, Projector& projector) {
+    MetricLine m;
+    m.line = &line;
+    double sum = 0;
+    std::size_t n = 0;
+    for (const auto& part : line.parts) {
+        for (const auto& v : part)
+            sum += v.lon, ++n;
+    }
+    if (n == 0)
+        return m;
+    m.zone = gk_zone_for_longitude(sum / static_cast<double>(n), 3).zone;
+    const FromCgcs2000& t = projector.zone(m.zone);
+    std::vector<double> xs, ys;
+    for (const auto& part : line.parts) {
+        xs.resize(part.size());
+        ys.resize(part.size());
+        for (std::size_t i = 0; i < part.size(); ++i)
+            xs[i] = part[i].lon, ys[i] = part[i].lat;
+        t.transform_many(part.size(), xs.data(), ys.data());
+        std::vector<XY> p(part.size());
+        for (std::size_t i = 0; i < part.size(); ++i)
+            p[i] = {xs[i], ys[i]};
+        m.parts.push_back(std::move(p));
+    }
+    // Numbers run west to east, or north to south when the line runs more north-south.
+    const XY first = m.parts.front().front(), last = m.parts.back().back();
+    const bool east_west = std::fabs(last.x - first.x) >= std::fabs(last.y - first.y);
+    const bool reverse = east_west ? first.x > last.x : first.y < last.y;
+    if (reverse) {
+        std::reverse(m.parts.begin(), m.parts.end());
+        for (auto& p : m.parts)
+            std::reverse(p.begin(), p.end());
+    }
+    for (const auto& p : m.parts) {
+        std::vector<double> c(p.size());
+        for (std::size_t i = 0; i < p.size(); ++i) {
+            if (i > 0)
+                m.length += std::hypot(p[i].x - p[i - 1].x, p[i].y - p[i - 1].y);
+            c[i] = m.length;
+        }
+        m.cumulative.push_back(std::move(c));
+    }
+    return m;
+}
+
+Nearest nearest_on_line(const MetricLine& m, XY p) {
+    Nearest best;
+    for (std::size_t k = 0; k < m.parts.size(); ++k) {
+        const auto& part = m.parts[k];
+        for (std::size_t i = 1; i < part.size(); ++i) {
+            const XY a = part[i - 1], b = part[i];
+            const double dx = b.x - a.x, dy = b.y - a.y;
+            const double len2 = dx * dx + dy * dy;
+            double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0.0;
+            t = std::clamp(t, 0.0, 1.0);
+            const double cx = a.x + t * dx, cy = a.y + t * dy;
+            const double d = std::hypot(p.x - cx, p.y - cy);
+            if (d < best.distance) {
+                best.distance = d;
+                best.chainage = m.cumulative[k][i - 1] + t * std::sqrt(len2);
+                const double cross = dx * (p.y - a.y) - dy * (p.x - a.x);
+                best.side = d < 1e-9 ? 0 : (cross > 0 ? -1 : 1);
+            }
+        }
+    }
+    return best;
+}
+
+double metres_between(LonLat a, LonLat b) {
+    // Equirectangular approximation: exact enough for the metre-level comparisons here.
+    const double r = 6378137.0, rad = 3.14159265358979323846 / 180.0;
+    const double x = (b.lon - a.lon) * rad * std::cos((a.lat + b.lat) / 2 * rad);
+    const double y = (b.lat - a.lat) * rad;
+    return std::hypot(x, y) * r;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- checks
+
+std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* lines,
+                                   const RuleSet& rules, const MarkerCheckOptions& options,
+                                   std::vector<MarkerComputed>* computed) {
+    std::vector<Finding> out;
+    const MarkerNumbering numbering(rules, options.scheme);
+    const Subject base{reg.dataset, reg.layer, 0, -1, "", ""};
+    auto subject = [&](const Marker& m, const std::string& canonical) {
+        Subject s = base;
+        s.row = m.row;
+        s.fid = m.fid;
+        s.key = m.number;
+        s.field = canonical.empty() ? std::string() : reg.column(canonical);
+        return s;
+    };
+    auto point_wkt = [](const Marker& m) -> std::optional<std::string> {
+        if (!m.has_position)
+            return std::nullopt;
+        char wkt[96];
+        std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)", m.position.lon, m.position.lat);
+        return std::string(wkt);
+    };
+    auto emit = [&](const char* rule, const Marker& m, const std::string& canonical,
+                    const MessageArgs& args) -> Finding* {
+        if (!rules.enabled(rule))
+            return nullptr;
+        out.push_back(rules.make(rule, subject(m, canonical), args));
+        out.back().geometry_wkt = point_wkt(m);
+        return &out.back();
+    };
+    const std::size_t n = reg.markers.size();
+    if (computed != nullptr)
+        computed->assign(n, {});
+
+    // ---- register completeness: whole columns first
+    const bool has_xy = reg.columns.count("x") && reg.columns.count("y");
+    const bool has_lonlat = reg.columns.count("lon") && reg.columns.count("lat");
+    std::vector<std::string> required = {"marker_no", "line_code", "type"};
+    for (const auto& c : rules.list("MARKER-FIELD-MISSING", "required")) {
+        if (std::find(required.begin(), required.end(), c) == required.end())
+            required.push_back(c);
+    }
+    std::vector<std::string> present_required;
+    for (const auto& c : required) {
+        if (reg.columns.count(c)) {
+            present_required.push_back(c);
+        } else if (rules.enabled("MARKER-COLUMN-MISSING")) {
+            Subject s = base;
+            s.field = c;
+            out.push_back(rules.make("MARKER-COLUMN-MISSING", s, {{"column", c}}));
+        }
+    }
+    if (!has_xy && !has_lonlat) {
+        Subject s = base;
+        s.field = "x,y";
+        out.push_back(rules.make("MARKER-COLUMN-MISSING", s,
+                                 {{"column", "x/y (X坐标/Y坐标) or lon/lat (经度/纬度)"}}));
+    }
+
+    // ---- numbers
+    std::vector<std::optional<MarkerNumber>> parsed(n);
+    std::unordered_map<std::string, std::size_t> first_of;
+    first_of.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Marker& m = reg.markers[i];
+        for (const auto& c : present_required) {
+            bool empty = false;
+            if (c == "marker_no")
+                empty = m.number.empty();
+            else if (c == "line_code")
+                empty = m.line_code.empty();
+            else if (c == "type")
+                empty = m.type_text.empty();
+            else if (c == "elevation")
+                empty = !m.elevation;
+            if (empty)
+                emit("MARKER-FIELD-MISSING", m, c, {{"column", reg.column(c)}});
+        }
+        if (m.number.empty())
+            continue;
+        auto [it, inserted] = first_of.emplace(m.number, i);
+        if (!inserted) {
+            emit(
+                "MARKER-NUMBER-DUPLICATE", m, "marker_no",
+                {{"number", m.number}, {"first_row", std::to_string(reg.markers[it->second].row)}});
+        }
+        parsed[i] = numbering.parse(m.number);
+        if (!parsed[i]) {
+            emit("MARKER-NUMBER-SYNTAX", m, "marker_no",
+                 {{"number", m.number}, {"scheme", numbering.description()}});
+            continue;
+        }
+        const MarkerNumber& num = *parsed[i];
+        if (!m.line_code.empty() && num.line_code != m.line_code) {
+            emit("MARKER-LINE-CODE-MISMATCH", m, "line_code",
+                 {{"number", m.number}, {"in_number", num.line_code}, {"line_code", m.line_code}});
+        }
+        if (!m.type_text.empty()) {
+            auto declared = parse_marker_type(m.type_text);
+            MarkerType by_letter = marker_type_of_letter(num.letter);
+            if (!declared) {
+                emit("MARKER-TYPE-MISMATCH", m, "type",
+                     {{"type", m.type_text},
+                      {"letter", std::string(1, num.letter)},
+                      {"expected_zh", type_name_zh(by_letter)},
+                      {"expected_en", type_name_en(by_letter)}});
+            } else if (*declared != by_letter) {
+                emit("MARKER-TYPE-MISMATCH", m, "type",
+                     {{"type", m.type_text},
+                      {"letter", std::string(1, num.letter)},
+                      {"expected_zh", type_name_zh(by_letter)},
+                      {"expected_en", type_name_en(by_letter)}});
+            }
+        }
+    }
+
+    // ---- groups by line (as the number says), then by sequence
+    struct Seq {
+        std::vector<std::size_t> members;
+        std::string letters;
+    };
+    std::map<std::string, std::map<int, Seq>> by_line;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!parsed[i])
+            continue;
+        Seq& s = by_line[parsed[i]->line_code][parsed[i]->sequence];
+        s.members.push_back(i);
+        s.letters += parsed[i]->letter;
+    }
+    for (const auto& [line_code, seqs] : by_line) {
+        // Pairs and triples complete.
+        for (const auto& [seq, s] : seqs) {
+            MarkerType t = marker_type_of_letter(s.letters.front());
+            std::string need = t == MarkerType::pair ? "AB" : t == MarkerType::triple ? "CDE" : "";
+            std::string missing;
+            for (char c : need) {
+                if (s.letters.find(c) == std::string::npos)
+                    missing += c;
+            }
+            if (!missing.empty()) {
+                const Marker& m = reg.markers[s.members.front()];
+                emit("MARKER-SET-INCOMPLETE", m, "marker_no",
+                     {{"number", m.number},
+                      {"missing", missing},
+                      {"type_zh", type_name_zh(t)},
+                      {"type_en", type_name_en(t)}});
+            }
+        }
+        // Numbering starts at 001 and has no gaps.
+        const int first = seqs.begin()->first;
+        if (first != 1) {
+            const Marker& m = reg.markers[seqs.begin()->second.members.front()];
+            emit("MARKER-SEQUENCE-START", m, "marker_no",
+                 {{"line", line_code}, {"first", seq3(first)}});
+        }
+        int previous = first;
+        for (auto it = std::next(seqs.begin()); it != seqs.end(); ++it) {
+            if (it->first > previous + 1) {
+                const Marker& m = reg.markers[it->second.members.front()];
+                std::string gap = seq3(previous + 1);
+                if (it->first - 1 > previous + 1)
+                    gap += "–" + seq3(it->first - 1);
+                emit("MARKER-SEQUENCE-GAP", m, "marker_no",
+                     {{"line", line_code}, {"missing", gap}, {"number", m.number}});
+            }
+            previous = it->first;
+        }
+    }
+
+    // ---- coordinates: projected against geographic, zone prefix against longitude
+    const double coord_tol = rules.number("MARKER-COORD-MISMATCH", "tolerance");
+    for (std::size_t i = 0; i < n; ++i) {
+        const Marker& m = reg.markers[i];
+        const bool given_lonlat =
+            m.lon_given && m.lat_given && in_china_lonlat(*m.lon_given, *m.lat_given);
+        if (m.x && m.y && given_lonlat && m.has_position) {
+            double d = metres_between(m.position, {*m.lon_given, *m.lat_given});
+            if (d > coord_tol) {
+                emit("MARKER-COORD-MISMATCH", m, "lon",
+                     {{"distance", fmt(d)}, {"tolerance", fmt(coord_tol)}});
+            }
+        }
+        if (m.y && given_lonlat) {
+            // Either of X/Y may hold the easting when swapped; the reader reports the swap.
+            for (double e : {*m.y, m.x.value_or(0)}) {
+                if (auto z = gk_zone_from_prefixed_easting(e)) {
+                    double off = std::fabs(*m.lon_given - z->central_meridian());
+                    if (off > z->width / 2.0 + 0.1) {
+                        emit(
+                            "MARKER-ZONE-MISMATCH", m, "y",
+                            {{"zone", std::to_string(z->zone)},
+                             {"width", std::to_string(z->width)},
+                             {"lon", fmt(*m.lon_given, 6)},
+                             {"expected",
+                              std::to_string(gk_zone_for_longitude(*m.lon_given, z->width).zone)}});
+                    }
+                    break;
+                }
+            }
+        }
+    }
+
+    // ---- elevation and reference objects
+    const double min_elev = rules.number("MARKER-ELEVATION-IMPLAUSIBLE", "min");
+    const double max_elev = rules.number("MARKER-ELEVATION-IMPLAUSIBLE", "max");
+    std::vector<std::optional<double>> elevation(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Marker& m = reg.markers[i];
+        if (m.elevation) {
+            elevation[i] = parse_number(*m.elevation);
+            if (!elevation[i]) {
+                emit("READ-VALUE-INVALID", m, "elevation",
+                     {{"value", *m.elevation},
+                      {"expected_zh", "高程数值"},
+                      {"expected_en", "elevation (metres)"}});
+            } else if (*elevation[i] < min_elev || *elevation[i] > max_elev) {
+                emit("MARKER-ELEVATION-IMPLAUSIBLE", m, "elevation",
+                     {{"elevation", *m.elevation},
+                      {"min", fmt(min_elev, 0)},
+                      {"max", fmt(max_elev, 0)}});
+                elevation[i].reset();
+            }
+        }
+        int named = 0;
+        for (int k = 0; k < 3; ++k) {
+            const ReferenceObject& r = m.refs[k];
+            const std::string p = "ref" + std::to_string(k + 1) + "_";
+            if (r.name.empty())
+                continue;
+            ++named;
+            auto az = r.azimuth ? parse_angle(*r.azimuth) : std::nullopt;
+            if (!az || *az < 0.0 || *az >= 360.0) {
+                emit("MARKER-REF-AZIMUTH-INVALID", m, p + "azimuth",
+                     {{"ref", r.name}, {"value", r.azimuth.value_or("")}});
+            }
+            auto dist = r.distance ? parse_number(*r.distance) : std::nullopt;
+            if (!dist || *dist <= 0.0) {
+                emit("MARKER-REF-DISTANCE-INVALID", m, p + "distance",
+                     {{"ref", r.name}, {"value", r.distance.value_or("")}});
+            }
+        }
+        if (named < 3 && (reg.columns.count("ref1_name") || reg.columns.count("ref2_name") ||
+                          reg.columns.count("ref3_name"))) {
+            emit("MARKER-REF-INCOMPLETE", m, "ref" + std::to_string(named + 1) + "_name",
+                 {{"count", std::to_string(named)}});
+        }
+    }
+
+    if (lines == nullptr)
+        return out;
+
+    // ---- position against the lines
+    Projector projector;
+    std::unordered_map<std::string, std::vector<MetricLine>> line_index;
+    for (const auto& line : lines->lines)
+        line_index[line.line_code].push_back(make_metric_line(line, projector));
+    // Junctions: line ends shared by lines that name three or more units together.
+    std::map<std::pair<long long, long long>, std::vector<std::string>> ends;
+    auto end_key = [](LonLat p) {
+        return std::make_pair(std::llround(p.lon * 1e7), std::llround(p.lat * 1e7));
+    };
+    for (const auto& line : lines->lines) {
+        for (const auto& part : line.parts) {
+            if (part.empty())
+                continue;
+            for (LonLat p : {part.front(), part.back()}) {
+                auto& units = ends[end_key(p)];
+                for (const auto& u : {line.left_code, line.right_code}) {
+                    if (!u.empty() && std::find(units.begin(), units.end(), u) == units.end())
+                        units.push_back(u);
+                }
+            }
+        }
+    }
+    std::vector<LonLat> junctions;
+    for (const auto& [k, units] : ends) {
+        if (units.size() >= 3)
+            junctions.push_back({k.first / 1e7, k.second / 1e7});
+    }
+
+    const double tolerance = rules.number("MARKER-OFF-LINE", "tolerance");
+    const double pair_max = rules.number("MARKER-PAIR-APART", "max_distance");
+    const double junction_max = rules.number("MARKER-TRIPLE-NOT-AT-JUNCTION", "max_distance");
+    std::vector<Nearest> near(n);
+    std::vector<const MetricLine*> on(n, nullptr);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Marker& m = reg.markers[i];
+        if (m.line_code.empty())
+            continue;
+        auto it = line_index.find(m.line_code);
+        if (it == line_index.end()) {
+            emit("MARKER-LINE-UNKNOWN", m, "line_code",
+                 {{"line", m.line_code}, {"layer", lines->dataset}});
+            continue;
+        }
+        if (!m.has_position)
+            continue;
+        for (const MetricLine& ml : it->second) {
+            if (ml.parts.empty())
+                continue;
+            double x = m.position.lon, y = m.position.lat;
+            projector.zone(ml.zone).transform(x, y);
+            Nearest nr = nearest_on_line(ml, {x, y});
+            if (nr.distance < near[i].distance) {
+                near[i] = nr;
+                on[i] = &ml;
+                if (computed != nullptr) {
+                    (*computed)[i].zone = ml.zone;
+                    (*computed)[i].easting = x;
+                    (*computed)[i].northing = y;
+                }
+            }
+        }
+        if (on[i] == nullptr)
+            continue;
+        if (computed != nullptr) {
+            (*computed)[i].distance = near[i].distance;
+            (*computed)[i].chainage = near[i].chainage;
+            (*computed)[i].side = near[i].side;
+        }
+        MarkerType t = parsed[i] ? marker_type_of_letter(parsed[i]->letter)
+                                 : parse_marker_type(m.type_text).value_or(MarkerType::unknown);
+        if (t == MarkerType::single && near[i].distance > tolerance) {
+            emit("MARKER-OFF-LINE", m, "",
+                 {{"distance", fmt(near[i].distance)},
+                  {"tolerance", fmt(tolerance)},
+                  {"line", m.line_code}});
+        }
+        if (t == MarkerType::triple) {
+            double best = std::numeric_limits<double>::infinity();
+            for (const LonLat& j : junctions)
+                best = std::min(best, metres_between(m.position, j));
+            if (best > junction_max) {
+                emit("MARKER-TRIPLE-NOT-AT-JUNCTION", m, "",
+                     {{"distance", std::isfinite(best) ? fmt(best) : std::string("∞")},
+                      {"max", fmt(junction_max)}});
+            }
+        }
+    }
+    // Pairs: opposite sides, close together.
+    for (const auto& [line_code, seqs] : by_line) {
+        for (const auto& [seq, s] : seqs) {
+            if (marker_type_of_letter(s.letters.front()) != MarkerType::pair ||
+                s.members.size() != 2)
+                continue;
+            std::size_t a = s.members[0], b = s.members[1];
+            if (on[a] == nullptr || on[b] == nullptr)
+                continue;
+            const Marker& ma = reg.markers[a];
+            const Marker& mb = reg.markers[b];
+            if (near[a].side == near[b].side || near[a].side == 0 || near[b].side == 0) {
+                emit("MARKER-PAIR-SAME-SIDE", mb, "",
+                     {{"number", mb.number}, {"other", ma.number}});
+            }
+            double d = metres_between(ma.position, mb.position);
+            if (d > pair_max) {
+                emit("MARKER-PAIR-APART", mb, "",
+                     {{"number", mb.number},
+                      {"other", ma.number},
+                      {"distance", fmt(d)},
+                      {"max", fmt(pair_max)}});
+            }
+        }
+    }
+    // Sequence along the line, spacing, and elevation against the neighbours.
+    const double max_spacing = rules.number("MARKER-SPACING", "max_distance");
+    const double max_jump = rules.number("MARKER-ELEVATION-OUTLIER", "max_difference");
+    for (const auto& [line_code, seqs] : by_line) {
+        struct Stop {
+            int seq;
+            std::size_t marker;
+            double chainage;
+        };
+        std::vector<Stop> stops;
+        for (const auto& [seq, s] : seqs) {
+            // A pair or triple stands at the mean chainage of its members.
+            double sum = 0;
+            int count = 0;
+            for (std::size_t i : s.members) {
+                if (on[i] != nullptr && reg.markers[i].line_code == line_code)
+                    sum += near[i].chainage, ++count;
+            }
+            if (count > 0)
+                stops.push_back({seq, s.members.front(), sum / count});
+        }
+        double furthest = -1;
+        std::size_t furthest_marker = 0;
+        for (std::size_t k = 0; k < stops.size(); ++k) {
+            const Stop& st = stops[k];
+            if (furthest >= 0 && st.chainage + tolerance < furthest) {
+                const Marker& m = reg.markers[st.marker];
+                emit("MARKER-SEQUENCE-ORDER", m, "marker_no",
+                     {{"number", m.number},
+                      {"chainage", fmt(st.chainage, 1)},
+                      {"previous", reg.markers[furthest_marker].number},
+                      {"previous_chainage", fmt(furthest, 1)}});
+            }
+            if (st.chainage > furthest)
+                furthest = st.chainage, furthest_marker = st.marker;
+            if (k > 0 && st.chainage - stops[k - 1].chainage > max_spacing) {
+                const Marker& m = reg.markers[st.marker];
+                emit("MARKER-SPACING", m, "",
+                     {{"number", m.number},
+                      {"previous", reg.markers[stops[k - 1].marker].number},
+                      {"distance", fmt(st.chainage - stops[k - 1].chainage, 0)},
+                      {"max", fmt(max_spacing, 0)}});
+            }
+        }
+        // Elevation against the neighbours along the line (by chainage).
+        std::vector<Stop> by_chainage = stops;
+        std::sort(by_chainage.begin(), by_chainage.end(),
+                  [](const Stop& a, const Stop& b) { return a.chainage < b.chainage; });
+        for (std::size_t k = 0; k < by_chainage.size(); ++k) {
+            std::size_t i = by_chainage[k].marker;
+            if (!elevation[i])
+                continue;
+            double sum = 0;
+            int count = 0;
+            for (std::size_t j : {k - 1, k + 1}) {
+                if (j < by_chainage.size() && elevation[by_chainage[j].marker]) {
+                    sum += *elevation[by_chainage[j].marker];
+                    ++count;
+                }
+            }
+            if (count == 2 && std::fabs(*elevation[i] - sum / count) > max_jump) {
+                const Marker& m = reg.markers[i];
+                emit("MARKER-ELEVATION-OUTLIER", m, "elevation",
+                     {{"elevation", fmt(*elevation[i], 1)},
+                      {"neighbours", fmt(sum / count, 1)},
+                      {"max", fmt(max_jump, 0)}});
+            }
+        }
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------- normalised register
+
+void write_normalized_register(const std::string& path, const MarkerRegister& reg,
+                               const std::vector<MarkerComputed>& computed) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    for (auto& c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const char* driver = ext == ".gpkg" ? "GPKG" : ext == ".csv" ? "CSV" : nullptr;
+    if (driver == nullptr)
+        throw UsageError("--normalized " + path + ": use a .gpkg or .csv file");
+    detail::ensure_gdal();
+    detail::GdalCapture capture;
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver);
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds)
+        throw OutputError(path, "cannot create: " + capture.last_error());
+    OGRSpatialReference srs;
+    srs.importFromEPSG(4490);
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    const bool csv = std::string(driver) == "CSV";
+    const char* csv_options[] = {"WRITE_BOM=YES", nullptr};
+    OGRLayer* layer =
+        ds->CreateLayer(reg.layer.empty() ? "markers" : reg.layer.c_str(), csv ? nullptr : &srs,
+                        csv ? wkbNone : wkbPoint, csv ? const_cast<char**>(csv_options) : nullptr);
+    if (layer == nullptr)
+        throw OutputError(path, "cannot create the layer: " + capture.last_error());
+    for (const auto& name : reg.field_names) {
+        OGRFieldDefn fd(name.c_str(), OFTString);
+        layer->CreateField(&fd);
+    }
+    const std::vector<std::pair<const char*, OGRFieldType>> extra = {
+        {"cgcs2000_lon", OFTReal},  {"cgcs2000_lat", OFTReal}, {"gk_zone", OFTInteger},
+        {"gk_x_northing", OFTReal}, {"gk_y_easting", OFTReal}, {"distance_to_line_m", OFTReal},
+        {"chainage_m", OFTReal},    {"side", OFTString}};
+    for (const auto& [name, type] : extra) {
+        OGRFieldDefn fd(name, type);
+        if (type == OFTReal)
+            fd.SetPrecision(9);
+        layer->CreateField(&fd);
+    }
+    const int base = static_cast<int>(reg.field_names.size());
+    Projector projector;
+    ds->StartTransaction();
+    for (std::size_t i = 0; i < reg.markers.size(); ++i) {
+        const Marker& m = reg.markers[i];
+        OGRFeatureUniquePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+        for (std::size_t k = 0; k < m.values.size() && k < reg.field_names.size(); ++k) {
+            if (m.values[k])
+                f->SetField(static_cast<int>(k), m.values[k]->c_str());
+        }
+        if (m.has_position) {
+            f->SetField(base + 0, m.position.lon);
+            f->SetField(base + 1, m.position.lat);
+            MarkerComputed c = i < computed.size() ? computed[i] : MarkerComputed{};
+            if (c.zone == 0) {
+                c.zone = gk_zone_for_longitude(m.position.lon, 3).zone;
+                c.easting = m.position.lon;
+                c.northing = m.position.lat;
+                projector.zone(c.zone).transform(c.easting, c.northing);
+            }
+            f->SetField(base + 2, c.zone);
+            f->SetField(base + 3, c.northing);
+            f->SetField(base + 4, c.easting);
+            if (c.distance)
+                f->SetField(base + 5, *c.distance);
+            if (c.chainage)
+                f->SetField(base + 6, *c.chainage);
+            if (c.distance)
+                f->SetField(base + 7, c.side < 0 ? "left" : c.side > 0 ? "right" : "on");
+            if (!csv)
+                f->SetGeometryDirectly(new OGRPoint(m.position.lon, m.position.lat));
+        }
+        if (layer->CreateFeature(f.get()) != OGRERR_NONE) {
+            throw OutputError(
+                path, "cannot write row " + std::to_string(m.row) + ": " + capture.last_error());
+        }
+    }
+    ds->CommitTransaction();
+    ds.reset();
+    for (const auto& msg : capture.take()) {
+        if (msg.level >= CE_Failure)
+            throw OutputError(path, msg.text);
+    }
+}
+
+}  // namespace geoadmin

@@ -1,0 +1,113 @@
+#include "command_markers.hpp"
+
+#include <filesystem>
+#include <ostream>
+
+#include "geoadmin/error.hpp"
+#include "geoadmin/markers.hpp"
+
+namespace geoadmin::cli {
+
+std::string CommandMarkersCheck::examples() const {
+    return "  geoadmin markers check examples/anji/markers.csv --lines "
+           "examples/anji/boundary_lines.gpkg\n"
+           "      every check; X坐标/Y坐标 in the surveying convention (X north, Y east with "
+           "zone)\n"
+           "  geoadmin markers check --lang zh -o findings.gpkg register.xlsx --lines lines.shp\n"
+           "      findings as map layers for QGIS\n"
+           "  geoadmin markers check register.csv --tolerance 0.5 --scheme township\n"
+           "  geoadmin markers check register.csv --scheme '^(\\d{6})(\\d{3})([QABCDE])$'\n"
+           "      numbering pattern: three groups, line code, sequence, type letter\n"
+           "  geoadmin markers check register.csv --lines lines.gpkg --normalized "
+           "register_cgcs2000.gpkg\n"
+           "      the register in CGCS2000 with zone, distance to the line, chainage and side\n";
+}
+
+void CommandMarkersCheck::declare(po::options_description& options,
+                                  po::positional_options_description& positional) {
+    options.add_options()(
+        "register", po::value(&m_register)->value_name("REGISTER"),
+        "the marker register (CSV, XLSX, GeoPackage, Shapefile ...; also the first positional "
+        "argument)")(
+        "lines", po::value(&m_lines)->value_name("LINES"),
+        "boundary lines with line_code (界线编号), left_code and right_code (左侧单位/右侧单位): "
+        "enables the position, order and spacing checks")(
+        "tolerance", po::value(&m_tolerance)->value_name("M"),
+        "how far (metres) a single marker may stand from its line (default: the MARKER-OFF-LINE "
+        "rule's tolerance, 1 m)")(
+        "scheme", po::value(&m_scheme)->value_name("NAME|PATTERN"),
+        "marker numbering: provincial (4-digit line code + 001 + Q/A/B/C/D/E, the default), "
+        "county, township, or a regular expression with three groups")(
+        "normalized", po::value(&m_normalized)->value_name("OUT"),
+        "write the register in CGCS2000 with computed fields (zone, distance to the line, "
+        "chainage, side) to OUT (.gpkg or .csv)");
+    positional.add("register", 1);
+    m_input.declare(options);
+    m_report.declare(options, "error");
+}
+
+void CommandMarkersCheck::setup(const po::variables_map& vm) {
+    if (m_register.empty())
+        throw UsageError("markers check needs a REGISTER");
+    if (vm.count("tolerance") && !(m_tolerance >= 0)) {
+        throw UsageError("--tolerance must be a distance in metres, 0 or more");
+    }
+    if (!m_normalized.empty()) {
+        std::string ext = std::filesystem::path(m_normalized).extension().string();
+        if (ext != ".gpkg" && ext != ".csv") {
+            throw UsageError("--normalized " + m_normalized + ": use a .gpkg or .csv file");
+        }
+    }
+    m_report.setup();
+    m_input.open_options();
+}
+
+int CommandMarkersCheck::run(Context& ctx) {
+    RuleSet rules = m_report.load_rules();
+    if (m_tolerance >= 0) {
+        rules.apply_overrides_json(
+            R"({"rules": {"MARKER-OFF-LINE": {"parameters": {"tolerance": )" +
+                std::to_string(m_tolerance) + "}}}}",
+            "--tolerance");
+    }
+    MarkerCheckOptions options;
+    options.scheme = m_scheme.empty() ? rules.text("MARKER-NUMBER-SYNTAX", "scheme") : m_scheme;
+    MarkerNumbering check_scheme(rules, options.scheme);  // a bad --scheme is a usage error now
+
+    OpenOptions open = m_input.open_options();
+    open.kind = RecordKind::marker;
+    std::vector<Finding> findings;
+    VectorSource source = VectorSource::open(m_register, open, rules);
+    findings = source.open_findings();
+    Progress progress(ctx, m_report.show_progress(ctx), "markers");
+    ScanOptions scan;
+    scan.progress = [&](std::int64_t done, std::int64_t total) { progress.update(done, total); };
+    MarkerRegister reg = read_marker_register(source, rules, findings, scan, !m_normalized.empty());
+    progress.finish();
+
+    std::optional<LineLayer> lines;
+    if (!m_lines.empty()) {
+        OpenOptions line_open;
+        line_open.encoding = m_input.encoding;
+        line_open.kind = RecordKind::line;
+        VectorSource line_source = VectorSource::open(m_lines, line_open, rules);
+        for (const auto& f : line_source.open_findings())
+            findings.push_back(f);
+        lines = read_boundary_lines(line_source, rules, findings);
+    }
+    std::vector<MarkerComputed> computed;
+    for (auto& f : check_markers(reg, lines ? &*lines : nullptr, rules, options, &computed)) {
+        findings.push_back(std::move(f));
+    }
+    if (!m_normalized.empty()) {
+        write_normalized_register(m_normalized, reg, computed);
+        if (!m_report.quiet) {
+            ctx.err << (m_report.language == Lang::zh ? "规范化登记表已写入 "
+                                                      : "normalized register written to ")
+                    << m_normalized << "\n";
+        }
+    }
+    return m_report.report(ctx, findings, rules);
+}
+
+}  // namespace geoadmin::cli
