@@ -200,6 +200,7 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
             return std::nullopt;
         return r.values[i];
     };
+    const bool lonlat_is_source = layer.coordinate_source() == "columns lon/lat";
     if (layer.feature_count() > 0)
         reg.markers.reserve(static_cast<std::size_t>(layer.feature_count()));
     layer.scan(
@@ -215,10 +216,21 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
                 m.x = parse_number(*r.values[i_x]);
             if (i_y >= 0 && r.values[i_y])
                 m.y = parse_number(*r.values[i_y]);
-            if (i_lon >= 0 && r.values[i_lon])
-                m.lon_given = parse_angle(*r.values[i_lon]);
-            if (i_lat >= 0 && r.values[i_lat])
-                m.lat_given = parse_angle(*r.values[i_lat]);
+            // Longitude/latitude beside X/Y: the scan parsed X/Y; these are parsed (and
+            // reported when unreadable) here.
+            for (auto [i, out] : {std::pair{i_lon, &m.lon_given}, std::pair{i_lat, &m.lat_given}}) {
+                if (i < 0 || !r.values[i] || r.values[i]->empty())
+                    continue;
+                *out = parse_angle(*r.values[i]);
+                if (!*out && !lonlat_is_source) {
+                    Subject s{reg.dataset, reg.layer, r.row, r.fid, m.number, reg.field_names[i]};
+                    findings.push_back(
+                        rules.make("READ-VALUE-INVALID", s,
+                                   {{"value", *r.values[i]},
+                                    {"expected_zh", "经纬度（十进制度或度分秒）"},
+                                    {"expected_en", "angle (decimal degrees or DMS)"}}));
+                }
+            }
             m.elevation = optional_text(r, i_elev);
             for (int k = 0; k < 3; ++k) {
                 m.refs[k].name = text(r, i_ref[k][0]);

@@ -403,6 +403,18 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
                                       OGRFieldDefn::GetFieldTypeName(fd->GetType()), ""});
             headers.push_back(fd->GetNameRef());
         }
+        for (std::size_t a = 0; a < headers.size(); ++a) {
+            for (std::size_t b = 0; b < a; ++b) {
+                if (headers[a] == headers[b]) {
+                    impl.open_findings.push_back(rules.make("READ-HEADER-DUPLICATE",
+                                                            {path, name, 0, -1, "", headers[a]},
+                                                            {{"column", headers[a]},
+                                                             {"first", std::to_string(b + 1)},
+                                                             {"second", std::to_string(a + 1)}}));
+                    break;
+                }
+            }
+        }
         if (options.kind) {
             layer.m_kind = *options.kind;
             layer.m_kind_matches = 0;
