@@ -767,6 +767,7 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
     }
     // Sequence along the line, spacing, and elevation against the neighbours.
     const double max_spacing = rules.number("MARKER-SPACING", "max_distance");
+    const double ignore_beyond = rules.number("MARKER-SEQUENCE-ORDER", "ignore_beyond");
     const double max_jump = rules.number("MARKER-ELEVATION-OUTLIER", "max_difference");
     for (const auto& [line_code, seqs] : by_line) {
         struct Stop {
@@ -780,7 +781,10 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
             double sum = 0;
             int count = 0;
             for (std::size_t i : s.members) {
-                if (on[i] != nullptr && reg.markers[i].line_code == line_code)
+                // A stake far from its line has an unreliable chainage: it is reported
+                // (MARKER-OFF-LINE, MARKER-PAIR-APART) and left out of the order check.
+                if (on[i] != nullptr && reg.markers[i].line_code == line_code &&
+                    near[i].distance <= ignore_beyond)
                     sum += near[i].chainage, ++count;
             }
             if (count > 0)
@@ -817,19 +821,26 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
             std::size_t i = by_chainage[k].marker;
             if (!elevation[i])
                 continue;
-            double sum = 0;
-            int count = 0;
-            for (std::size_t j : {k - 1, k + 1}) {
+            // The median of up to two neighbours on each side: one wrong height does not
+            // make its neighbours look wrong too.
+            std::vector<double> around;
+            for (std::size_t j : {k - 2, k - 1, k + 1, k + 2}) {
                 if (j < by_chainage.size() && elevation[by_chainage[j].marker]) {
-                    sum += *elevation[by_chainage[j].marker];
-                    ++count;
+                    around.push_back(*elevation[by_chainage[j].marker]);
                 }
             }
-            if (count == 2 && std::fabs(*elevation[i] - sum / count) > max_jump) {
+            if (around.size() < 2)
+                continue;
+            std::sort(around.begin(), around.end());
+            const double median =
+                around.size() % 2 == 1
+                    ? around[around.size() / 2]
+                    : (around[around.size() / 2 - 1] + around[around.size() / 2]) / 2;
+            if (std::fabs(*elevation[i] - median) > max_jump) {
                 const Marker& m = reg.markers[i];
                 emit("MARKER-ELEVATION-OUTLIER", m, "elevation",
                      {{"elevation", fmt(*elevation[i], 1)},
-                      {"neighbours", fmt(sum / count, 1)},
+                      {"neighbours", fmt(median, 1)},
                       {"max", fmt(max_jump, 0)}});
             }
         }

@@ -23,6 +23,11 @@ TEST(Text, ConvertsGbkToUtf8) {
     EXPECT_FALSE(to_utf8("abc", "NO-SUCH-ENCODING"));
 }
 
+TEST(Text, ConvertsUtf8ToGbk) {
+    EXPECT_EQ(from_utf8("安吉县递铺街道", "GBK"), kGbk);
+    EXPECT_FALSE(from_utf8("\xE5\xAE", "GBK"));  // not UTF-8
+}
+
 TEST(Text, DetectsEncodings) {
     EXPECT_EQ(detect_encoding("plain ascii"), "UTF-8");
     EXPECT_EQ(detect_encoding("安吉县"), "UTF-8");

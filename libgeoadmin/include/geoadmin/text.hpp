@@ -13,6 +13,10 @@ bool is_valid_utf8(std::string_view bytes);
 /// to UTF-8. nullopt when a byte sequence is invalid in that encoding.
 std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding);
 
+/// Converts UTF-8 `text` to `encoding` (GBK, GB18030 ...); nullopt when a character has
+/// no representation there.
+std::optional<std::string> from_utf8(std::string_view text, const std::string& encoding);
+
 /// Guesses the encoding of a text sample: "UTF-8" (ASCII included) when it is valid
 /// UTF-8, else "GB18030" when it decodes as GB18030 and holds CJK text, else "".
 std::string detect_encoding(std::string_view sample);
