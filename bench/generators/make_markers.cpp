@@ -13,7 +13,7 @@
 //     turn of the line;
 //   - on every fifth line a same-number pair (A/B) 15 m either side of the line, as on the
 //     two banks of a boundary river.
-// Numbers are LINECODE-SSS plus the letter (check with --scheme '^(\d+)-(\d{3})([QABCDE])$').
+// Numbers are LINECODE-SSS plus the letter (check with --scheme '^(.+)-(\d{3})([QABCDE])$').
 // Columns: Chinese headers, X坐标 (northing) and Y坐标 (easting with the 3-degree zone prefix)
 // in CGCS2000 Gauss-Kruger, 经度/纬度 (decimal degrees, every third row DMS), 高程 from a
 // smooth made-up terrain, three reference objects with azimuth and distance.

@@ -870,7 +870,7 @@ void write_normalized_register(const std::string& path, const MarkerRegister& re
     srs.importFromEPSG(4490);
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     const bool csv = std::string(driver) == "CSV";
-    const char* csv_options[] = {"WRITE_BOM=YES", nullptr};
+    const char* csv_options[] = {"WRITE_BOM=YES", "STRING_QUOTING=IF_NEEDED", nullptr};
     OGRLayer* layer =
         ds->CreateLayer(reg.layer.empty() ? "markers" : reg.layer.c_str(), csv ? nullptr : &srs,
                         csv ? wkbNone : wkbPoint, csv ? const_cast<char**>(csv_options) : nullptr);
