@@ -675,10 +675,20 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
             }
         }
     }
-    std::vector<LonLat> junctions;
+    // Junctions in a grid of cells larger than the distance a triple may stand from one,
+    // so each triple looks only at the cells around it.
+    const double cell =
+        std::max(0.001, rules.number("MARKER-TRIPLE-NOT-AT-JUNCTION", "max_distance") / 50000.0);
+    auto cell_of = [cell](LonLat p) {
+        return std::make_pair(static_cast<long long>(std::floor(p.lon / cell)),
+                              static_cast<long long>(std::floor(p.lat / cell)));
+    };
+    std::map<std::pair<long long, long long>, std::vector<LonLat>> junctions;
     for (const auto& [k, units] : ends) {
-        if (units.size() >= 3)
-            junctions.push_back({k.first / 1e7, k.second / 1e7});
+        if (units.size() >= 3) {
+            LonLat j{k.first / 1e7, k.second / 1e7};
+            junctions[cell_of(j)].push_back(j);
+        }
     }
 
     const double tolerance = rules.number("MARKER-OFF-LINE", "tolerance");
@@ -731,8 +741,16 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
         }
         if (t == MarkerType::triple) {
             double best = std::numeric_limits<double>::infinity();
-            for (const LonLat& j : junctions)
-                best = std::min(best, metres_between(m.position, j));
+            const auto [cx, cy] = cell_of(m.position);
+            for (long long dx = -1; dx <= 1; ++dx) {
+                for (long long dy = -1; dy <= 1; ++dy) {
+                    auto cell_it = junctions.find({cx + dx, cy + dy});
+                    if (cell_it == junctions.end())
+                        continue;
+                    for (const LonLat& j : cell_it->second)
+                        best = std::min(best, metres_between(m.position, j));
+                }
+            }
             if (best > junction_max) {
                 emit("MARKER-TRIPLE-NOT-AT-JUNCTION", m, "",
                      {{"distance", std::isfinite(best) ? fmt(best) : std::string("∞")},

@@ -725,15 +725,20 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             const double cy = (miny + maxy) / 2.0;
             CoordClass cls = classify_coordinate(cx, cy);
             // Values a user would read in the file: for x/y columns, X (north) first.
-            const std::string shown_a = fmt(from_xy ? cy : cx);
-            const std::string shown_b = fmt(from_xy ? cx : cy);
+            // Formatted only when a finding needs them: this runs for every row.
+            auto shown_a = [&] { return fmt(from_xy ? cy : cx); };
+            auto shown_b = [&] { return fmt(from_xy ? cx : cy); };
             Subject s = subject;
             s.field = from_geometry ? geometry_field : field_a + "," + field_b;
             const bool projected_other = fixed_crs && fixed_crs->is_projected() && !fixed_zone;
             bool located = false;
             bool swap_axes = false;
-            const MessageArgs place_args{
-                {"a", shown_a}, {"b", shown_b}, {"what_zh", "坐标"}, {"what_en", "coordinates"}};
+            auto place_args = [&] {
+                return MessageArgs{{"a", shown_a()},
+                                   {"b", shown_b()},
+                                   {"what_zh", "坐标"},
+                                   {"what_en", "coordinates"}};
+            };
             // Coordinate findings wait until the layer is read (see the folding below).
             auto defer = [&](const std::string& rule, const Subject& subj, const MessageArgs& args,
                              std::optional<std::string> suggested = std::nullopt) {
@@ -745,7 +750,7 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             };
 
             if (cls.swapped && !projected_other) {
-                MessageArgs args = place_args;
+                MessageArgs args = place_args();
                 if (cls.form == CoordForm::geographic) {
                     args.emplace_back("why_zh", "经度应在前，纬度在后");
                     args.emplace_back("why_en", "longitude comes first, latitude second");
@@ -756,7 +761,7 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                                       "surveying convention: X is the northing, Y the easting with "
                                       "the zone prefix");
                 }
-                defer("CRS-AXIS-SWAPPED", s, args, shown_b + "," + shown_a);
+                defer("CRS-AXIS-SWAPPED", s, args, shown_b() + "," + shown_a());
                 swap_axes = true;
                 std::swap(minx, miny);
                 std::swap(maxx, maxy);
@@ -834,8 +839,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 }
                 if (!found_en.empty()) {
                     defer("CRS-DECLARED-MISMATCH", s,
-                          {{"a", shown_a},
-                           {"b", shown_b},
+                          {{"a", shown_a()},
+                           {"b", shown_b()},
                            {"found_zh", found_zh},
                            {"found_en", found_en},
                            {"declared", fixed_crs->name()}});
@@ -849,7 +854,7 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
 
             const bool impossible = cls.form == CoordForm::unknown && !projected_other;
             if (impossible) {
-                defer("CRS-OUT-OF-CHINA", s, place_args);
+                defer("CRS-OUT-OF-CHINA", s, place_args());
                 transform = nullptr;
             }
 
@@ -862,11 +867,11 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 if (!ok) {
                     findings.push_back(
                         rules.make("CRS-TRANSFORM-FAILED", s,
-                                   {{"a", shown_a},
-                                    {"b", shown_b},
+                                   {{"a", shown_a()},
+                                    {"b", shown_b()},
                                     {"crs", fixed_crs ? fixed_crs->name() : std::string("?")}}));
                 } else if (!in_china_lonlat((x0 + x1) / 2, (y0 + y1) / 2)) {
-                    defer("CRS-OUT-OF-CHINA", s, place_args);
+                    defer("CRS-OUT-OF-CHINA", s, place_args());
                 } else {
                     record.bounds.expand(x0, y0);
                     record.bounds.expand(x1, y1);
@@ -886,13 +891,14 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 ++summary.located;
                 summary.extent.expand(record.bounds);
                 // Findings of this feature carry its position.
-                char wkt[96];
-                std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)",
-                              (record.bounds.min_x + record.bounds.max_x) / 2,
-                              (record.bounds.min_y + record.bounds.max_y) / 2);
                 for (auto& [id, p] : pending) {
-                    if (!p.findings.empty() && p.findings.back().row == row)
+                    if (!p.findings.empty() && p.findings.back().row == row) {
+                        char wkt[96];
+                        std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)",
+                                      (record.bounds.min_x + record.bounds.max_x) / 2,
+                                      (record.bounds.min_y + record.bounds.max_y) / 2);
                         p.findings.back().geometry_wkt = wkt;
+                    }
                 }
             }
         }
