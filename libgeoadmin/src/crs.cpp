@@ -401,7 +401,7 @@ bool ToCgcs2000::transform(double& x, double& y) const {
         gcj02_to_cgcs2000(x, y);
         return std::isfinite(x) && std::isfinite(y);
     }
-    detail::GdalCapture capture;
+    // No capture per point (it costs an allocation): the loops calling this hold one.
     return m_impl->ct->Transform(1, &x, &y) == TRUE && std::isfinite(x) && std::isfinite(y);
 }
 
@@ -448,7 +448,6 @@ bool FromCgcs2000::transform_many(std::size_t n, double* x, double* y) const {
 }
 
 bool FromCgcs2000::transform(double& lon_x, double& lat_y) const {
-    detail::GdalCapture capture;
     return m_impl->ct->Transform(1, &lon_x, &lat_y) == TRUE;
 }
 

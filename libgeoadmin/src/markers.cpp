@@ -4,6 +4,7 @@
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <regex>
@@ -404,8 +405,9 @@ double metres_between(LonLat a, LonLat b) {
 
 std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* lines,
                                    const RuleSet& rules, const MarkerCheckOptions& options,
-                                   std::vector<MarkerComputed>* computed) {
+                                   std::vector<MarkerComputed>* computed, MarkerCheckStats* stats) {
     std::vector<Finding> out;
+    detail::GdalCapture capture;  // PROJ messages of the per-point transforms below
     const MarkerNumbering numbering(rules, options.scheme);
     const Subject base{reg.dataset, reg.layer, 0, -1, "", ""};
     auto subject = [&](const Marker& m, const std::string& canonical) {
@@ -696,6 +698,14 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
     const double junction_max = rules.number("MARKER-TRIPLE-NOT-AT-JUNCTION", "max_distance");
     std::vector<Nearest> near(n);
     std::vector<const MetricLine*> on(n, nullptr);
+    // Each marker goes into the zone of its line, one PROJ call per zone for all of them.
+    auto clock = [] { return std::chrono::steady_clock::now(); };
+    auto seconds = [](auto a, auto b) { return std::chrono::duration<double>(b - a).count(); };
+    const auto t_project = clock();
+    std::vector<const std::vector<MetricLine>*> line_of(n, nullptr);
+    std::vector<XY> xy(n);
+    std::vector<int> xy_zone(n, 0);
+    std::map<int, std::vector<std::size_t>> by_zone;
     for (std::size_t i = 0; i < n; ++i) {
         const Marker& m = reg.markers[i];
         if (m.line_code.empty())
@@ -706,27 +716,59 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
                  {{"line", m.line_code}, {"layer", lines->dataset}});
             continue;
         }
-        if (!m.has_position)
+        line_of[i] = &it->second;
+        if (m.has_position && it->second.front().zone > 0)
+            by_zone[it->second.front().zone].push_back(i);
+    }
+    {
+        std::vector<double> xs, ys;
+        for (const auto& [zone, members] : by_zone) {
+            xs.resize(members.size());
+            ys.resize(members.size());
+            for (std::size_t k = 0; k < members.size(); ++k) {
+                xs[k] = reg.markers[members[k]].position.lon;
+                ys[k] = reg.markers[members[k]].position.lat;
+            }
+            projector.zone(zone).transform_many(members.size(), xs.data(), ys.data());
+            for (std::size_t k = 0; k < members.size(); ++k) {
+                xy[members[k]] = {xs[k], ys[k]};
+                xy_zone[members[k]] = zone;
+            }
+        }
+    }
+    const auto t_distance = clock();
+    for (std::size_t i = 0; i < n; ++i) {
+        if (line_of[i] == nullptr || xy_zone[i] == 0)
             continue;
-        for (const MetricLine& ml : it->second) {
+        for (const MetricLine& ml : *line_of[i]) {
             if (ml.parts.empty())
                 continue;
-            double x = m.position.lon, y = m.position.lat;
-            projector.zone(ml.zone).transform(x, y);
-            Nearest nr = nearest_on_line(ml, {x, y});
+            XY p = xy[i];
+            if (ml.zone != xy_zone[i]) {  // lines sharing a code across a zone border
+                p = {reg.markers[i].position.lon, reg.markers[i].position.lat};
+                projector.zone(ml.zone).transform(p.x, p.y);
+            }
+            Nearest nr = nearest_on_line(ml, p);
             if (nr.distance < near[i].distance) {
                 near[i] = nr;
                 on[i] = &ml;
-                if (computed != nullptr) {
-                    (*computed)[i].zone = ml.zone;
-                    (*computed)[i].easting = x;
-                    (*computed)[i].northing = y;
-                }
             }
         }
+    }
+    if (stats != nullptr) {
+        stats->projection_seconds = seconds(t_project, t_distance);
+        stats->distance_seconds = seconds(t_distance, clock());
+        stats->distances = static_cast<std::size_t>(
+            std::count_if(on.begin(), on.end(), [](auto* p) { return p != nullptr; }));
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const Marker& m = reg.markers[i];
         if (on[i] == nullptr)
             continue;
         if (computed != nullptr) {
+            (*computed)[i].zone = on[i]->zone;
+            (*computed)[i].easting = xy[i].x;
+            (*computed)[i].northing = xy[i].y;
             (*computed)[i].distance = near[i].distance;
             (*computed)[i].chainage = near[i].chainage;
             (*computed)[i].side = near[i].side;

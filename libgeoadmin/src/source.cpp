@@ -42,17 +42,23 @@ std::string_view trim(std::string_view s) {
     return s;
 }
 
-bool is_ascii(std::string_view s) {
-    for (char c : s) {
-        if (static_cast<unsigned char>(c) >= 0x80)
-            return false;
+// Full-width forms (U+FF00..U+FFEF: ０ ． －) are encoded EF BC xx / EF BD xx / EF BE xx /
+// EF BF xx; only those need Unicode folding before a number is parsed. Degree, minute and
+// second marks (° ′ ″ 度 分 秒) are read as separators as they are.
+bool needs_folding(std::string_view s) {
+    for (std::size_t i = 0; i + 1 < s.size(); ++i) {
+        if (static_cast<unsigned char>(s[i]) == 0xEF &&
+            (static_cast<unsigned char>(s[i + 1]) & 0xFC) == 0xBC) {
+            return true;
+        }
     }
-    return true;
+    return false;
 }
+
 }  // namespace
 
 std::optional<double> parse_number(std::string_view text) {
-    std::string folded = is_ascii(text) ? std::string(text) : fold_width(text);
+    std::string folded = needs_folding(text) ? fold_width(text) : std::string(text);
     std::string_view t = trim(folded);
     if (t.empty())
         return std::nullopt;
@@ -65,7 +71,7 @@ std::optional<double> parse_number(std::string_view text) {
 }
 
 std::optional<double> parse_angle(std::string_view text) {
-    std::string s = is_ascii(text) ? std::string(text) : fold_width(text);
+    std::string s = needs_folding(text) ? fold_width(text) : std::string(text);
     // Hemisphere letters, at either end.
     double sign = 1.0;
     std::string_view t = trim(s);

@@ -113,17 +113,20 @@ std::optional<std::string> to_utf8(std::string_view bytes, const std::string& en
 std::optional<std::string> from_utf8(std::string_view text, const std::string& encoding) {
     UErrorCode status = U_ZERO_ERROR;
     ConverterPtr to(ucnv_open(encoding.c_str(), &status));
-    if (U_FAILURE(status)) return std::nullopt;
+    if (U_FAILURE(status))
+        return std::nullopt;
     ucnv_setFromUCallBack(to.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
     ConverterPtr from = open_strict("UTF-8");
-    if (!from || U_FAILURE(status)) return std::nullopt;
+    if (!from || U_FAILURE(status))
+        return std::nullopt;
     std::string out(text.size() * 2 + 16, '\0');
     char* target = out.data();
     const char* source = text.data();
     ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &source,
                    text.data() + text.size(), nullptr, nullptr, nullptr, nullptr, true, true,
                    &status);
-    if (U_FAILURE(status)) return std::nullopt;
+    if (U_FAILURE(status))
+        return std::nullopt;
     out.resize(static_cast<std::size_t>(target - out.data()));
     return out;
 }

@@ -98,7 +98,9 @@ class ToCgcs2000 {
     ToCgcs2000(ToCgcs2000&&) noexcept;
     ToCgcs2000& operator=(ToCgcs2000&&) noexcept;
 
-    /// In place; x/y in GIS order in, longitude/latitude out. False when PROJ fails.
+    /// In place; x/y in GIS order in, longitude/latitude out. False when PROJ fails. Point
+    /// by point, PROJ's messages are not captured here: the batch and the library's loops
+    /// capture them around their work.
     bool transform(double& x, double& y) const;
     /// `n` points in place; false when any fails.
     bool transform_many(std::size_t n, double* x, double* y) const;

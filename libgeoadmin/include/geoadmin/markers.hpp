@@ -126,12 +126,20 @@ class MarkerNumbering {
     std::string m_description;
 };
 
+/// Timings of the position step, for the benchmark.
+struct MarkerCheckStats {
+    double projection_seconds = 0;  ///< markers into their lines' zones (PROJ)
+    double distance_seconds = 0;    ///< distance, chainage and side of every marker
+    std::size_t distances = 0;      ///< markers measured against their line
+};
+
 /// Every marker check of docs/rules.md (MARKER-*). `lines` may be null: the position,
 /// sequence-order and spacing checks then do not run. `computed`, when given, receives
 /// one entry per marker.
 std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* lines,
                                    const RuleSet& rules, const MarkerCheckOptions& options,
-                                   std::vector<MarkerComputed>* computed = nullptr);
+                                   std::vector<MarkerComputed>* computed = nullptr,
+                                   MarkerCheckStats* stats = nullptr);
 
 /// Writes the register (read with keep_values) in CGCS2000 with the computed fields, as
 /// GeoPackage (points, EPSG:4490) or CSV (UTF-8 with BOM) by the extension of `path`.
