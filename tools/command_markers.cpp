@@ -15,6 +15,8 @@ std::string CommandMarkersCheck::examples() const {
            "zone)\n"
            "  geoadmin markers check --lang zh -o findings.gpkg register.xlsx --lines lines.shp\n"
            "      findings as map layers for QGIS\n"
+           "  geoadmin markers check register.csv --lines lines.gpkg --units townships.shp\n"
+           "      also: every marker inside one of its line's two units\n"
            "  geoadmin markers check register.csv --tolerance 0.5 --scheme township\n"
            "  geoadmin markers check register.csv --scheme '^(\\d{6})(\\d{3})([QABCDE])$'\n"
            "      numbering pattern: three groups, line code, sequence, type letter\n"
@@ -32,6 +34,9 @@ void CommandMarkersCheck::declare(po::options_description& options,
         "lines", po::value(&m_lines)->value_name("LINES"),
         "boundary lines with line_code (界线编号), left_code and right_code (左侧单位/右侧单位): "
         "enables the position, order and spacing checks")(
+        "units", po::value(&m_units)->value_name("UNITS"),
+        "unit polygons with code (代码) that the lines' left/right codes name: a marker must "
+        "stand in one of its line's two units (needs --lines)")(
         "tolerance", po::value(&m_tolerance)->value_name("M"),
         "how far (metres) a single marker may stand from its line (default: the MARKER-OFF-LINE "
         "rule's tolerance, 1 m)")(
@@ -49,6 +54,9 @@ void CommandMarkersCheck::declare(po::options_description& options,
 void CommandMarkersCheck::setup(const po::variables_map& vm) {
     if (m_register.empty())
         throw UsageError("markers check needs a REGISTER");
+    if (!m_units.empty() && m_lines.empty()) {
+        throw UsageError("--units needs --lines: markers are checked against their line's units");
+    }
     if (vm.count("tolerance") && !(m_tolerance >= 0)) {
         throw UsageError("--tolerance must be a distance in metres, 0 or more");
     }
@@ -94,6 +102,17 @@ int CommandMarkersCheck::run(Context& ctx) {
         for (const auto& f : line_source.open_findings())
             findings.push_back(f);
         lines = read_boundary_lines(line_source, rules, findings);
+    }
+    std::optional<UnitLayer> units;
+    if (!m_units.empty()) {
+        OpenOptions unit_open;
+        unit_open.encoding = m_input.encoding;
+        unit_open.kind = RecordKind::unit;
+        VectorSource unit_source = VectorSource::open(m_units, unit_open, rules);
+        for (const auto& f : unit_source.open_findings())
+            findings.push_back(f);
+        units = read_units(unit_source, rules, findings);
+        options.units = &*units;
     }
     std::vector<MarkerComputed> computed;
     for (auto& f : check_markers(reg, lines ? &*lines : nullptr, rules, options, &computed)) {

@@ -18,7 +18,7 @@ class CommandMarkersCheck : public Command {
         return "检查界桩登记表：编号、双立三立、是否在界线上、坐标、方位物";
     }
     std::string usage() const override {
-        return "geoadmin markers check [options] REGISTER [--lines LINES]";
+        return "geoadmin markers check [options] REGISTER [--lines LINES [--units UNITS]]";
     }
     std::string examples() const override;
     void declare(po::options_description& options,
@@ -29,6 +29,7 @@ class CommandMarkersCheck : public Command {
   private:
     std::string m_register;
     std::string m_lines;
+    std::string m_units;
     std::string m_scheme;
     std::string m_normalized;
     double m_tolerance = -1;

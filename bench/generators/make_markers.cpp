@@ -298,6 +298,12 @@ class Generator {
             record(r, "MARKER-COORD-MISMATCH");
         }
         {
+            // Far from its line (20 km east): in neither of the line's units, and off the line.
+            Row& r = single();
+            move_to(r, r.lon + 0.2, r.lat);
+            record(r, "MARKER-OUTSIDE-UNITS");
+        }
+        {
             Row& r = single();
             // The zone prefix one zone off: the position moves 300 km, so the marker is also
             // off its line and its X/Y disagree with its longitude/latitude.

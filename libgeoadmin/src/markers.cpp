@@ -1,6 +1,8 @@
 #include "geoadmin/markers.hpp"
 
+#define GEOS_USE_ONLY_R_API
 #include <gdal_priv.h>
+#include <geos_c.h>
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
@@ -279,6 +281,41 @@ LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
                 line.right_code = r.values[i_right].value_or("");
             line.parts = r.parts;
             out.lines.push_back(std::move(line));
+        },
+        findings);
+    return out;
+}
+
+UnitLayer read_units(VectorSource& source, const RuleSet& rules, std::vector<Finding>& findings,
+                     const ScanOptions& scan) {
+    if (source.layers().empty())
+        throw InputError(source.path(), "no layer to read units from");
+    Layer& layer = source.layers().front();
+    if (layer.coordinate_source() != "geometry") {
+        throw InputError(source.path(), "layer " + layer.name() + " has no polygon geometry");
+    }
+    const int i_code = layer.field_index("code");
+    if (i_code < 0) {
+        throw InputError(source.path(),
+                         "layer " + layer.name() + " has no unit code column (代码 / code)");
+    }
+    const int i_name = layer.field_index("name");
+    UnitLayer out;
+    out.dataset = source.path();
+    out.layer = layer.name();
+    ScanOptions with_wkb = scan;
+    with_wkb.wkb = true;
+    layer.scan(
+        rules, with_wkb,
+        [&](const Record& r) {
+            AdminUnit u;
+            u.row = r.row;
+            u.code = r.values[i_code].value_or("");
+            if (i_name >= 0)
+                u.name = r.values[i_name].value_or("");
+            u.wkb = r.wkb;
+            if (!u.wkb.empty())
+                out.units.push_back(std::move(u));
         },
         findings);
     return out;
@@ -825,6 +862,75 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
             }
         }
     }
+    // Inside the units the line separates (with --units).
+    if (options.units != nullptr && rules.enabled("MARKER-OUTSIDE-UNITS")) {
+        struct Geos {
+            GEOSContextHandle_t ctx = GEOS_init_r();
+            ~Geos() { GEOS_finish_r(ctx); }
+        } geos;
+        struct Prepared {
+            GEOSGeometry* geom = nullptr;
+            const GEOSPreparedGeometry* prepared = nullptr;
+        };
+        std::unordered_map<std::string, Prepared> unit_geoms;
+        GEOSWKBReader* reader = GEOSWKBReader_create_r(geos.ctx);
+        for (const auto& u : options.units->units) {
+            auto* g = GEOSWKBReader_read_r(geos.ctx, reader,
+                                           reinterpret_cast<const unsigned char*>(u.wkb.data()),
+                                           u.wkb.size());
+            if (g == nullptr)
+                continue;
+            auto [it, inserted] = unit_geoms.emplace(u.code, Prepared{g, nullptr});
+            if (!inserted) {
+                GEOSGeom_destroy_r(geos.ctx, g);  // a code twice: the first polygon is used
+                continue;
+            }
+            it->second.prepared = GEOSPrepare_r(geos.ctx, g);
+        }
+        GEOSWKBReader_destroy_r(geos.ctx, reader);
+        const double unit_tolerance = rules.number("MARKER-OUTSIDE-UNITS", "tolerance");
+        for (std::size_t i = 0; i < n; ++i) {
+            if (on[i] == nullptr)
+                continue;
+            const Marker& m = reg.markers[i];
+            // The stakes of a triple stand one in each of the three units meeting at the
+            // junction (MARKER-TRIPLE-NOT-AT-JUNCTION checks where they stand).
+            if (parsed[i] && marker_type_of_letter(parsed[i]->letter) == MarkerType::triple)
+                continue;
+            const BoundaryLine& line = *on[i]->line;
+            GEOSGeometry* point =
+                GEOSGeom_createPointFromXY_r(geos.ctx, m.position.lon, m.position.lat);
+            bool inside = false, known = false;
+            double nearest = std::numeric_limits<double>::infinity();
+            for (const std::string& code : {line.left_code, line.right_code}) {
+                auto it = unit_geoms.find(code);
+                if (it == unit_geoms.end() || it->second.prepared == nullptr)
+                    continue;
+                known = true;
+                if (GEOSPreparedIntersects_r(geos.ctx, it->second.prepared, point) == 1) {
+                    inside = true;
+                    break;
+                }
+                double d = 0;
+                if (GEOSDistance_r(geos.ctx, it->second.geom, point, &d) == 1)
+                    nearest = std::min(nearest, d);
+            }
+            GEOSGeom_destroy_r(geos.ctx, point);
+            // Degrees to metres: a degree of latitude, the larger of the two, keeps it safe.
+            const double metres = nearest * 111320.0;
+            if (known && !inside && metres > unit_tolerance) {
+                emit("MARKER-OUTSIDE-UNITS", m, "",
+                     {{"left", line.left_code},
+                      {"right", line.right_code},
+                      {"distance", fmt(metres)}});
+            }
+        }
+        for (auto& [code, p] : unit_geoms) {
+            GEOSPreparedGeom_destroy_r(geos.ctx, p.prepared);
+            GEOSGeom_destroy_r(geos.ctx, p.geom);
+        }
+    }
+
     // Sequence along the line, spacing, and elevation against the neighbours.
     const double max_spacing = rules.number("MARKER-SPACING", "max_distance");
     const double ignore_beyond = rules.number("MARKER-SEQUENCE-ORDER", "ignore_beyond");

@@ -555,6 +555,47 @@ std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool
     return parts;
 }
 
+// `g` in CGCS2000 lon/lat, axes put right, as ISO WKB; "" when a vertex fails to transform.
+std::string wkb_in_cgcs2000(const OGRGeometry& g, bool swap_axes, const ToCgcs2000& transform) {
+    std::unique_ptr<OGRGeometry> copy(g.clone());
+    bool ok = true;
+    std::vector<double> xs, ys;
+    std::function<void(OGRGeometry&)> walk = [&](OGRGeometry& geom) {
+        const auto type = wkbFlatten(geom.getGeometryType());
+        if (type == wkbPoint) {
+            auto& p = *geom.toPoint();
+            double x = swap_axes ? p.getY() : p.getX();
+            double y = swap_axes ? p.getX() : p.getY();
+            ok = ok && transform.transform(x, y);
+            p.setX(x);
+            p.setY(y);
+        } else if (OGR_GT_IsCurve(type) && dynamic_cast<OGRSimpleCurve*>(&geom) != nullptr) {
+            auto& c = *geom.toSimpleCurve();
+            const int n = c.getNumPoints();
+            xs.resize(static_cast<std::size_t>(n));
+            ys.resize(static_cast<std::size_t>(n));
+            c.getPoints(xs.data(), sizeof(double), ys.data(), sizeof(double));
+            if (swap_axes)
+                xs.swap(ys);
+            ok = ok && transform.transform_many(xs.size(), xs.data(), ys.data());
+            c.setPoints(n, xs.data(), ys.data());
+        } else if (type == wkbPolygon) {
+            for (auto* ring : *geom.toPolygon())
+                walk(*ring);
+        } else if (OGR_GT_IsSubClassOf(type, wkbGeometryCollection)) {
+            for (auto* sub : *geom.toGeometryCollection())
+                walk(*sub);
+        }
+    };
+    walk(*copy);
+    if (!ok)
+        return {};
+    copy->flattenTo2D();
+    std::string out(static_cast<std::size_t>(copy->WkbSize()), '\0');
+    copy->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(out.data()), wkbVariantIso);
+    return out;
+}
+
 // Collects the per-feature coordinate findings of one rule so that a problem shared by
 // every feature becomes one layer-level finding instead of thousands.
 struct PendingRule {
@@ -890,6 +931,10 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                     if (options.geometry && from_geometry) {
                         record.parts =
                             vertices_in_cgcs2000(*feature->GetGeometryRef(), swap_axes, *transform);
+                    }
+                    if (options.wkb && from_geometry) {
+                        record.wkb =
+                            wkb_in_cgcs2000(*feature->GetGeometryRef(), swap_axes, *transform);
                     }
                 }
             }

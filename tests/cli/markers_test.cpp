@@ -51,14 +51,15 @@ std::vector<std::vector<std::string>> read_csv(const std::string& path) {
 
 // Generates a register with planted errors along `lines`, checks it, and verifies that every
 // planted error is found on its row and that no marker without a planted error has an error.
-void planted_errors_are_found(const std::string& lines, const std::string& spacing) {
+void planted_errors_are_found(const std::string& lines, const std::string& units,
+                              const std::string& spacing) {
     std::string dir = geoadmin::test::temp_dir();
     std::string reg = dir + "/register.csv", planted = dir + "/planted.csv";
     std::string cmd = std::string(GEOADMIN_MAKE_MARKERS) + " --lines '" + lines + "' --out " + reg +
                       " --planted " + planted + " --spacing " + spacing + " 2>/dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
-    auto r = run_geoadmin({"markers", "check", reg, "--lines", lines, "--scheme", kGeneratedScheme,
-                           "--format", "json"});
+    auto r = run_geoadmin({"markers", "check", reg, "--lines", lines, "--units", units, "--scheme",
+                           kGeneratedScheme, "--format", "json"});
     ASSERT_EQ(r.exit_code, 1) << r.err;  // errors were planted
     EXPECT_EQ(r.err, "");
     auto findings = json_lines(r.out);
@@ -77,7 +78,7 @@ void planted_errors_are_found(const std::string& lines, const std::string& spaci
         EXPECT_TRUE(found) << "planted " << rows[i][2] << " on row " << row << " (" << rows[i][1]
                            << ") not found";
     }
-    EXPECT_GE(kinds.size(), 22u);
+    EXPECT_GE(kinds.size(), 23u);
     for (const auto& f : findings) {
         if (f["severity"] == "error") {
             EXPECT_TRUE(planted_rows.count(f["row"].get<long>()))
@@ -90,21 +91,23 @@ void planted_errors_are_found(const std::string& lines, const std::string& spaci
 }  // namespace
 
 TEST(MarkersCheck, PlantedErrorsAlongTheExampleCountyLines) {
-    planted_errors_are_found(example("boundary_lines.gpkg"), "400");
+    planted_errors_are_found(example("boundary_lines.gpkg"), example("townships.shp"), "400");
 }
 
 TEST(MarkersCheck, PlantedErrorsAlongTaiwanTownshipLines) {
     std::string lines = geoadmin::test::shared_path(
         "derived-lines-junctions/tw_township_boundary_lines_from_topojson_arcs.geojson");
-    if (lines.empty())
+    std::string units = geoadmin::test::shared_path(
+        "tw-g0v-townships/derived_tw_townships_dissolved_by_TOWNID.geojson");
+    if (lines.empty() || units.empty())
         GTEST_SKIP() << "../shared/data is not beside this checkout";
-    planted_errors_are_found(lines, "1500");
+    planted_errors_are_found(lines, units, "1500");
 }
 
 TEST(MarkersCheck, ExampleRegisterIsClean) {
     auto r = run_geoadmin({"markers", "check", example("markers.csv"), "--lines",
-                           example("boundary_lines.gpkg"), "--scheme", "township", "--format",
-                           "json", "--fail-on", "warning"});
+                           example("boundary_lines.gpkg"), "--units", example("townships.shp"),
+                           "--scheme", "township", "--format", "json"});
     // CRS-MISSING is the one warning: the CSV register names no CRS.
     for (const auto& f : json_lines(r.out)) {
         EXPECT_TRUE(f["rule"] == "CRS-MISSING" || f["severity"] == "info")
@@ -192,6 +195,11 @@ TEST(MarkersCheck, BadValuesBecomeFindingsNamingRowAndField) {
 
 TEST(MarkersCheck, UsageAndInputErrors) {
     EXPECT_EQ(run_geoadmin({"markers", "check"}).exit_code, 2);
+    // --units without --lines
+    EXPECT_EQ(run_geoadmin({"markers", "check", data_path("io/markers_gk_utf8.csv"), "--units",
+                            example("townships.shp")})
+                  .exit_code,
+              2);
     EXPECT_EQ(run_geoadmin(
                   {"markers", "check", data_path("io/markers_gk_utf8.csv"), "--scheme", "nonsense"})
                   .exit_code,

@@ -87,6 +87,24 @@ struct LineLayer {
 LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
                               std::vector<Finding>& findings, const ScanOptions& scan = {});
 
+/// An administrative unit (township, county ...) with its polygon in CGCS2000 (WKB).
+struct AdminUnit {
+    std::int64_t row = 0;
+    std::string code;
+    std::string name;
+    std::string wkb;
+};
+
+struct UnitLayer {
+    std::string dataset;
+    std::string layer;
+    std::vector<AdminUnit> units;
+};
+
+/// Reads the first layer of `source` as units (code, name) with polygon geometry.
+UnitLayer read_units(VectorSource& source, const RuleSet& rules, std::vector<Finding>& findings,
+                     const ScanOptions& scan = {});
+
 /// What the checks computed for a marker, for --normalized output.
 struct MarkerComputed {
     int zone = 0;        ///< 3-degree Gauss–Krüger zone the metric work used
@@ -101,6 +119,9 @@ struct MarkerCheckOptions {
     /// A scheme name from the MARKER-NUMBER-SYNTAX rule's `schemes` parameter, or a regular
     /// expression (ECMAScript) whose three groups are line code, sequence and type letter.
     std::string scheme = "provincial";
+    /// Units the lines separate (--units): markers must stand inside one of their line's
+    /// two units (MARKER-OUTSIDE-UNITS). Not owned.
+    const UnitLayer* units = nullptr;
 };
 
 /// A marker number split by a scheme.

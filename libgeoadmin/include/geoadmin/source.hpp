@@ -59,11 +59,15 @@ struct Record {
     /// With ScanOptions::geometry: the vertices in CGCS2000 lon/lat, one sequence per
     /// linestring or polygon ring (exterior ring first), axes put right where swapped.
     std::vector<std::vector<LonLat>> parts;
+    /// With ScanOptions::wkb: the whole geometry in CGCS2000 lon/lat as (ISO) WKB.
+    std::string wkb;
 };
 
 struct ScanOptions {
     /// Fill Record::parts with the geometry's vertices.
     bool geometry = false;
+    /// Fill Record::wkb with the normalised geometry.
+    bool wkb = false;
     /// Called with (done, total) now and then; total may be 0 when unknown.
     std::function<void(std::int64_t, std::int64_t)> progress;
 };
