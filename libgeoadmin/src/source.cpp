@@ -630,14 +630,17 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
     std::optional<ToCgcs2000> fixed_transform;
     if (fixed_crs)
         fixed_transform.emplace(*fixed_crs);
-    const std::optional<GkZone> fixed_zone = fixed_crs ? fixed_crs->gk_zone() : std::nullopt;
+    std::optional<GkZone> fixed_zone;
+    if (fixed_crs)
+        fixed_zone = fixed_crs->gk_zone();
     const bool fixed_prefixed = fixed_crs && fixed_crs->gk_prefixed();
     std::map<int, ToCgcs2000> zone_transforms;  // key: width*100+zone (+1 prefixed flag)
     std::optional<ToCgcs2000> cgcs2000_identity;
 
     std::map<std::string, PendingRule> pending;
-    std::map<std::string, std::int64_t> zone_counts;  // label -> count
-    std::map<std::string, GkZone> zone_by_label;
+    // Features per zone, keyed (width, zone, prefixed): this is counted for every row.
+    using ZoneKey = std::tuple<int, int, bool>;
+    std::map<ZoneKey, std::int64_t> zone_counts;
     std::int64_t geographic = 0, plain = 0;
 
     const std::int64_t total = m_feature_count > 0 ? m_feature_count : 0;
@@ -850,15 +853,9 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 }
             }
             if (value_zone) {
-                std::string label = std::to_string(value_zone->width) + ":" +
-                                    std::to_string(value_zone->zone) + ":1";
-                ++zone_counts[label];
-                zone_by_label[label] = *value_zone;
+                ++zone_counts[ZoneKey{value_zone->width, value_zone->zone, true}];
             } else if (fixed_zone && cls.form == CoordForm::gk_plain) {
-                std::string label = std::to_string(fixed_zone->width) + ":" +
-                                    std::to_string(fixed_zone->zone) + ":0";
-                ++zone_counts[label];
-                zone_by_label[label] = *fixed_zone;
+                ++zone_counts[ZoneKey{fixed_zone->width, fixed_zone->zone, false}];
             }
 
             if (fixed_crs) {
@@ -962,10 +959,6 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         options.progress(row, total);
 
     // ---- fold layer-wide problems into one finding each
-    std::int64_t with_coordinates = 0;
-    for (const auto& [label, n] : zone_counts)
-        (void)label, with_coordinates += n;
-    with_coordinates = std::max<std::int64_t>(with_coordinates, geographic + plain);
     for (auto& [id, p] : pending) {
         const std::int64_t n = static_cast<std::int64_t>(p.findings.size());
         if (n > 1 && n >= summary.features - summary.unreadable) {
@@ -994,9 +987,9 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         }
     }
     const Subject layer_subject{dataset, m_name, 0, -1, "", ""};
-    for (const auto& [label, n] : zone_counts) {
-        const GkZone& z = zone_by_label[label];
-        bool prefixed = label.back() == '1';
+    for (const auto& [key, n] : zone_counts) {
+        const GkZone z{std::get<0>(key), std::get<1>(key)};
+        const bool prefixed = std::get<2>(key);
         summary.zones.push_back(z);
         std::ostringstream cm;
         cm << z.central_meridian();
@@ -1016,9 +1009,9 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         summary.inferred_crs_code = "EPSG:4490";
     } else if (!zone_counts.empty()) {
         std::string all;
-        for (const auto& [label, n] : zone_counts) {
-            const GkZone& z = zone_by_label[label];
-            bool prefixed = label.back() == '1';
+        for (const auto& [key, n] : zone_counts) {
+            const GkZone z{std::get<0>(key), std::get<1>(key)};
+            const bool prefixed = std::get<2>(key);
             if (!all.empty())
                 all += "; ";
             all += gk_crs_label(z, prefixed);
