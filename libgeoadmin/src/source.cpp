@@ -7,11 +7,15 @@
 
 #include <atomic>
 #include <cmath>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "gdal_util.hpp"
 #include "geoadmin/error.hpp"
@@ -555,6 +559,226 @@ std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool
     return parts;
 }
 
+// Where the rows of a scan come from.
+class RowSource {
+  public:
+    enum class Kind { row, unreadable, end };
+    virtual ~RowSource() = default;
+    /// The next row: fills record.fid and record.values (one per field, reusing their
+    /// storage), the GDAL messages that came with it, and its geometry (or null; valid
+    /// until the next call). At `end`, `messages` holds what GDAL said last.
+    virtual Kind next(Record& record, std::vector<detail::GdalCapture::Message>& messages,
+                      const OGRGeometry*& geometry) = 0;
+};
+
+// Copies a feature's fields into `values`, reusing the strings already there.
+void copy_fields(const OGRFeature& feature, std::vector<std::optional<std::string>>& values) {
+    const int n = feature.GetFieldCount();
+    values.resize(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        auto& v = values[static_cast<std::size_t>(i)];
+        if (!feature.IsFieldSetAndNotNull(i)) {
+            v.reset();
+        } else if (v) {
+            v->assign(feature.GetFieldAsString(i));
+        } else {
+            v.emplace(feature.GetFieldAsString(i));
+        }
+    }
+}
+
+// Reads features on the calling thread; a damaged feature is reported and stepped over.
+class DirectRows : public RowSource {
+  public:
+    DirectRows(OGRLayer* layer, std::int64_t total) : m_layer(layer), m_total(total) {
+        m_layer->ResetReading();
+    }
+    Kind next(Record& record, std::vector<detail::GdalCapture::Message>& messages,
+              const OGRGeometry*& geometry) override {
+        m_feature.reset(m_layer->GetNextFeature());
+        messages = m_capture.take();
+        geometry = nullptr;
+        if (!m_feature) {
+            bool failed = false;
+            for (const auto& m : messages)
+                failed = failed || m.level >= CE_Failure;
+            if (failed && m_total > 0 && m_row < m_total && m_failures < 100) {
+                ++m_row;
+                ++m_failures;
+                m_layer->SetNextByIndex(m_row);
+                m_capture.take();
+                return Kind::unreadable;
+            }
+            return Kind::end;
+        }
+        m_failures = 0;
+        ++m_row;
+        record.fid = m_feature->GetFID();
+        copy_fields(*m_feature, record.values);
+        geometry = m_feature->GetGeometryRef();
+        return Kind::row;
+    }
+
+  private:
+    OGRLayer* m_layer;
+    std::int64_t m_total;
+    detail::GdalCapture m_capture;
+    OGRFeatureUniquePtr m_feature;
+    std::int64_t m_row = 0;
+    int m_failures = 0;
+};
+
+// Reads an attribute table on a second thread, so that GDAL's parsing overlaps with the
+// work on each row. Rows travel in batches whose storage goes back and forth between the
+// threads and is reused: no memory allocated by one thread is freed by the other.
+class ThreadedRows : public RowSource {
+  public:
+    ThreadedRows(OGRLayer* layer, std::int64_t total) : m_layer(layer), m_total(total) {
+        for (int i = 0; i < kBatches; ++i)
+            m_free.push_back(std::make_unique<Batch>());
+        m_thread = std::thread([this] { run(); });
+    }
+    ~ThreadedRows() override {
+        {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_stop = true;
+        }
+        m_changed.notify_all();
+        m_thread.join();
+    }
+    ThreadedRows(const ThreadedRows&) = delete;
+    ThreadedRows& operator=(const ThreadedRows&) = delete;
+
+    Kind next(Record& record, std::vector<detail::GdalCapture::Message>& messages,
+              const OGRGeometry*& geometry) override {
+        geometry = nullptr;
+        while (!m_current || m_pos >= m_current->rows.size()) {
+            std::unique_lock<std::mutex> lock(m_mutex);
+            if (m_current) {
+                m_free.push_back(std::move(m_current));
+                m_changed.notify_all();
+            }
+            m_changed.wait(lock, [this] { return !m_full.empty() || m_done; });
+            if (m_full.empty()) {
+                if (m_error)
+                    std::rethrow_exception(m_error);
+                messages = std::move(m_end_messages);
+                return Kind::end;
+            }
+            m_current = std::move(m_full.front());
+            m_full.pop_front();
+            m_pos = 0;
+        }
+        Row& r = m_current->rows[m_pos++];
+        messages.swap(r.messages);
+        r.messages.clear();
+        if (r.unreadable)
+            return Kind::unreadable;
+        record.fid = r.fid;
+        // Copied into the record's own strings: each thread frees only what it allocated.
+        record.values.resize(r.values.size());
+        for (std::size_t i = 0; i < r.values.size(); ++i) {
+            if (!r.values[i]) {
+                record.values[i].reset();
+            } else if (record.values[i]) {
+                record.values[i]->assign(*r.values[i]);
+            } else {
+                record.values[i].emplace(*r.values[i]);
+            }
+        }
+        return Kind::row;
+    }
+
+  private:
+    struct Row {
+        std::int64_t fid = -1;
+        bool unreadable = false;
+        std::vector<std::optional<std::string>> values;
+        std::vector<detail::GdalCapture::Message> messages;
+    };
+    struct Batch {
+        std::vector<Row> rows;
+    };
+    static constexpr int kBatches = 8;
+    static constexpr std::size_t kRows = 1024;
+
+    void run() {
+        try {
+            detail::GdalCapture capture;
+            m_layer->ResetReading();
+            std::int64_t row = 0;
+            int failures = 0;
+            bool end = false;
+            while (!end) {
+                std::unique_ptr<Batch> batch;
+                {
+                    std::unique_lock<std::mutex> lock(m_mutex);
+                    m_changed.wait(lock, [this] { return !m_free.empty() || m_stop; });
+                    if (m_stop)
+                        break;
+                    batch = std::move(m_free.front());
+                    m_free.pop_front();
+                }
+                std::size_t used = 0;
+                batch->rows.resize(kRows);
+                while (used < kRows) {
+                    OGRFeatureUniquePtr feature(m_layer->GetNextFeature());
+                    auto messages = capture.take();
+                    Row& r = batch->rows[used];
+                    if (!feature) {
+                        bool failed = false;
+                        for (const auto& m : messages)
+                            failed = failed || m.level >= CE_Failure;
+                        if (failed && m_total > 0 && row < m_total && failures < 100) {
+                            ++row;
+                            ++failures;
+                            r.unreadable = true;
+                            r.messages = std::move(messages);
+                            ++used;
+                            m_layer->SetNextByIndex(row);
+                            capture.take();
+                            continue;
+                        }
+                        m_end_messages = std::move(messages);
+                        end = true;
+                        break;
+                    }
+                    failures = 0;
+                    ++row;
+                    r.unreadable = false;
+                    r.fid = feature->GetFID();
+                    r.messages = std::move(messages);
+                    copy_fields(*feature, r.values);
+                    ++used;
+                }
+                batch->rows.resize(used);
+                std::lock_guard<std::mutex> lock(m_mutex);
+                m_full.push_back(std::move(batch));
+                m_changed.notify_all();
+            }
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(m_mutex);
+            m_error = std::current_exception();
+        }
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_done = true;
+        m_changed.notify_all();
+    }
+
+    OGRLayer* m_layer;
+    std::int64_t m_total;
+    std::thread m_thread;
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    std::deque<std::unique_ptr<Batch>> m_free, m_full;
+    std::unique_ptr<Batch> m_current;
+    std::size_t m_pos = 0;
+    std::vector<detail::GdalCapture::Message> m_end_messages;
+    bool m_stop = false;
+    bool m_done = false;
+    std::exception_ptr m_error;
+};
+
 // `g` in CGCS2000 lon/lat, axes put right, as ISO WKB; "" when a vertex fails to transform.
 std::string wkb_in_cgcs2000(const OGRGeometry& g, bool swap_axes, const ToCgcs2000& transform) {
     std::unique_ptr<OGRGeometry> copy(g.clone());
@@ -644,54 +868,51 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
     std::int64_t geographic = 0, plain = 0;
 
     const std::int64_t total = m_feature_count > 0 ? m_feature_count : 0;
-    detail::GdalCapture capture;
-    ogr->ResetReading();
+    detail::GdalCapture capture;  // this thread's messages (PROJ, through GDAL)
+    // Attribute tables (registers, spreadsheets) are parsed on a second thread while this
+    // one works on the rows; layers with geometry are read here.
+    std::unique_ptr<RowSource> source;
+    if (from_geometry) {
+        source = std::make_unique<DirectRows>(ogr, total);
+    } else {
+        source = std::make_unique<ThreadedRows>(ogr, total);
+    }
     std::int64_t row = 0;
-    int consecutive_failures = 0;
+    Record record;
+    std::vector<detail::GdalCapture::Message> messages;
+    const OGRGeometry* geometry = nullptr;
     while (true) {
-        OGRFeatureUniquePtr feature(ogr->GetNextFeature());
-        auto messages = capture.take();
-        if (!feature) {
-            bool failed = false;
-            for (const auto& m : messages)
-                failed = failed || m.level >= CE_Failure;
-            if (failed && total > 0 && row < total && consecutive_failures < 100) {
-                // A damaged feature: report it and step over it.
-                ++row;
-                ++summary.unreadable;
-                ++consecutive_failures;
-                Subject s{dataset, m_name, row, -1, "", ""};
-                findings.push_back(
-                    rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", messages.back().text}}));
-                ogr->SetNextByIndex(row);
-                capture.take();
-                continue;
-            }
+        const RowSource::Kind kind = source->next(record, messages, geometry);
+        if (kind == RowSource::Kind::end) {
             if (!messages.empty()) {
                 add_gdal_findings(messages, rules, {dataset, m_name, 0, -1, "", ""}, findings);
             }
             break;
         }
-        consecutive_failures = 0;
+        if (kind == RowSource::Kind::unreadable) {
+            // A damaged feature: report it; the source stepped over it.
+            ++row;
+            ++summary.unreadable;
+            Subject s{dataset, m_name, row, -1, "", ""};
+            findings.push_back(
+                rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", messages.back().text}}));
+            continue;
+        }
         ++row;
         ++summary.features;
-        Record record;
         record.row = row;
-        record.fid = feature->GetFID();
-        record.values.resize(m_fields.size());
+        record.has_position = false;
+        record.bounds = Bounds{};
+        record.parts.clear();
+        record.wkb.clear();
         Subject subject{dataset, m_name, row, record.fid, "", ""};
         for (std::size_t i = 0; i < m_fields.size(); ++i) {
-            int fi = static_cast<int>(i);
-            if (!feature->IsFieldSetAndNotNull(fi))
-                continue;
-            std::string value = feature->GetFieldAsString(fi);
-            if (!is_valid_utf8(value)) {
-                Subject s = subject;
-                s.field = m_fields[i].name;
+            if (record.values[i] && !is_valid_utf8(*record.values[i])) {
+                Subject sv = subject;
+                sv.field = m_fields[i].name;
                 findings.push_back(
-                    rules.make("READ-ENCODING-INVALID", s, {{"encoding", m_source->encoding}}));
+                    rules.make("READ-ENCODING-INVALID", sv, {{"encoding", m_source->encoding}}));
             }
-            record.values[i] = std::move(value);
         }
         if (key_index >= 0 && record.values[key_index])
             subject.key = *record.values[key_index];
@@ -718,7 +939,7 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         double minx = 0, miny = 0, maxx = 0, maxy = 0;
         std::string field_a, field_b;  // source columns for messages
         if (from_geometry) {
-            const OGRGeometry* g = feature->GetGeometryRef();
+            const OGRGeometry* g = geometry;
             if (g != nullptr && !g->IsEmpty()) {
                 OGREnvelope env;
                 g->getEnvelope(&env);
@@ -926,12 +1147,10 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                     }
                     located = true;
                     if (options.geometry && from_geometry) {
-                        record.parts =
-                            vertices_in_cgcs2000(*feature->GetGeometryRef(), swap_axes, *transform);
+                        record.parts = vertices_in_cgcs2000(*geometry, swap_axes, *transform);
                     }
                     if (options.wkb && from_geometry) {
-                        record.wkb =
-                            wkb_in_cgcs2000(*feature->GetGeometryRef(), swap_axes, *transform);
+                        record.wkb = wkb_in_cgcs2000(*geometry, swap_axes, *transform);
                     }
                 }
             }
