@@ -243,6 +243,17 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
             }
         }
         if (command == nullptr) {
+            // A group word alone ("geoadmin markers"): name its subcommands.
+            std::string group;
+            for (const auto& c : commands) {
+                const std::string name = c->name();
+                if (name.rfind(args[0] + " ", 0) == 0) {
+                    group += (group.empty() ? "" : ", ") + name;
+                }
+            }
+            if (!group.empty()) {
+                throw UsageError("'" + args[0] + "' needs a subcommand: " + group);
+            }
             std::string known;
             for (const auto& c : commands)
                 known += (known.empty() ? "" : ", ") + c->name();

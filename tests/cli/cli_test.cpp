@@ -26,6 +26,12 @@ TEST(Cli, UnknownCommandExitsTwo) {
     EXPECT_EQ(r.out, "");
 }
 
+TEST(Cli, GroupWithoutSubcommandNamesThem) {
+    auto r = run_geoadmin({"markers"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("markers check"), std::string::npos) << r.err;
+}
+
 TEST(Cli, BadOptionExitsTwo) {
     auto r = run_geoadmin({"info", "--no-such-option", "x.shp"});
     EXPECT_EQ(r.exit_code, 2);
