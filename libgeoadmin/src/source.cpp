@@ -402,7 +402,9 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         layer.m_index = i;
         layer.m_name = name;
         layer.m_assume_crs = options.assume_crs;
-        layer.m_feature_count = ogr->GetFeatureCount(TRUE);
+        // Only when the driver knows it: a CSV would be parsed once more just to count.
+        layer.m_feature_count =
+            ogr->TestCapability(OLCFastFeatureCount) ? ogr->GetFeatureCount(TRUE) : -1;
         layer.m_geometry_type = OGRGeometryTypeToName(ogr->GetGeomType());
         OGRFeatureDefn* defn = ogr->GetLayerDefn();
         std::vector<std::string> headers;

@@ -89,6 +89,7 @@ class VectorSource;
 class Layer {
   public:
     const std::string& name() const { return m_name; }
+    /// Features, when the driver knows without reading them all; -1 otherwise (CSV).
     std::int64_t feature_count() const { return m_feature_count; }
     const std::string& geometry_type() const { return m_geometry_type; }
     const std::vector<FieldInfo>& fields() const { return m_fields; }
