@@ -203,6 +203,11 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
             return std::nullopt;
         return r.values[i];
     };
+    if (!keep_values) {
+        layer.read_only({"marker_no", "line_code", "type", "x", "y", "lon", "lat", "elevation",
+                         "ref1_name", "ref1_azimuth", "ref1_distance", "ref2_name", "ref2_azimuth",
+                         "ref2_distance", "ref3_name", "ref3_azimuth", "ref3_distance"});
+    }
     const bool lonlat_is_source = layer.coordinate_source() == "columns lon/lat";
     if (layer.feature_count() > 0)
         reg.markers.reserve(static_cast<std::size_t>(layer.feature_count()));

@@ -477,6 +477,33 @@ int Layer::field_index(std::string_view canonical) const {
     return -1;
 }
 
+void Layer::read_only(const std::vector<std::string>& canonical) {
+    const int key = key_field_index();
+    auto kept = [&](std::size_t i) {
+        const auto& c = m_fields[i].canonical;
+        return static_cast<int>(i) == key ||
+               (!c.empty() && std::find(canonical.begin(), canonical.end(), c) != canonical.end());
+    };
+    std::vector<std::string> ignored;
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+        if (!kept(i))
+            ignored.push_back(m_fields[i].name);
+    }
+    // GDAL ignores by name: a column whose name a kept column shares (a duplicated header)
+    // must stay read.
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+        if (kept(i))
+            ignored.erase(std::remove(ignored.begin(), ignored.end(), m_fields[i].name),
+                          ignored.end());
+    }
+    OGRLayer* ogr = m_source->dataset->GetLayer(m_index);
+    std::vector<const char*> names;
+    for (const auto& n : ignored)
+        names.push_back(n.c_str());
+    names.push_back(nullptr);
+    ogr->SetIgnoredFields(names.data());
+}
+
 int Layer::key_field_index() const {
     switch (m_kind) {
         case RecordKind::marker:

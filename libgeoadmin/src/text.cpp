@@ -4,6 +4,8 @@
 #include <unicode/ucnv.h>
 #include <unicode/utf8.h>
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace geoadmin {
@@ -12,6 +14,14 @@ bool is_valid_utf8(std::string_view bytes) {
     const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
     int32_t length = static_cast<int32_t>(bytes.size());
     int32_t i = 0;
+    // ASCII runs, the common case, eight bytes at a time.
+    while (i + 8 <= length) {
+        std::uint64_t chunk;
+        std::memcpy(&chunk, s + i, 8);
+        if ((chunk & 0x8080808080808080ULL) != 0)
+            break;
+        i += 8;
+    }
     while (i < length) {
         UChar32 c;
         U8_NEXT(s, i, length, c);

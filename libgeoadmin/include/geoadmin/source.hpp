@@ -97,6 +97,9 @@ class Layer {
     int kind_matches() const { return m_kind_matches; }
     /// Index of the field mapped to `canonical`, or -1.
     int field_index(std::string_view canonical) const;
+    /// Reads only the fields mapped to these canonical names (and the key field); the
+    /// others stay empty (nullopt) in records. Saves parsing work on wide tables.
+    void read_only(const std::vector<std::string>& canonical);
     /// Index of the field holding the record's own identifier (code, marker number ...), or -1.
     int key_field_index() const;
     /// The CRS given with --assume-crs, if any.
