@@ -1,6 +1,7 @@
 #include "command_markers.hpp"
 
 #include <filesystem>
+#include <future>
 #include <ostream>
 
 #include "geoadmin/error.hpp"
@@ -87,22 +88,33 @@ int CommandMarkersCheck::run(Context& ctx) {
     std::vector<Finding> findings;
     VectorSource source = VectorSource::open(m_register, open, rules);
     findings = source.open_findings();
+    // The lines are read on a second thread while the register is read here (separate GDAL
+    // datasets; each thread has its own PROJ objects).
+    struct LinesRead {
+        std::optional<LineLayer> lines;
+        std::vector<Finding> findings;
+    };
+    std::future<LinesRead> lines_future = std::async(std::launch::async, [&]() {
+        LinesRead out;
+        if (m_lines.empty())
+            return out;
+        OpenOptions line_open;
+        line_open.encoding = m_input.encoding;
+        line_open.kind = RecordKind::line;
+        VectorSource line_source = VectorSource::open(m_lines, line_open, rules);
+        out.findings = line_source.open_findings();
+        out.lines = read_boundary_lines(line_source, rules, out.findings);
+        return out;
+    });
     Progress progress(ctx, m_report.show_progress(ctx), "markers");
     ScanOptions scan;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress.update(done, total); };
     MarkerRegister reg = read_marker_register(source, rules, findings, scan, !m_normalized.empty());
     progress.finish();
+    LinesRead line_read = lines_future.get();
+    std::optional<LineLayer>& lines = line_read.lines;
+    findings.insert(findings.end(), line_read.findings.begin(), line_read.findings.end());
 
-    std::optional<LineLayer> lines;
-    if (!m_lines.empty()) {
-        OpenOptions line_open;
-        line_open.encoding = m_input.encoding;
-        line_open.kind = RecordKind::line;
-        VectorSource line_source = VectorSource::open(m_lines, line_open, rules);
-        for (const auto& f : line_source.open_findings())
-            findings.push_back(f);
-        lines = read_boundary_lines(line_source, rules, findings);
-    }
     std::optional<UnitLayer> units;
     if (!m_units.empty()) {
         OpenOptions unit_open;
