@@ -411,7 +411,10 @@ MetricLine make_metric_line(const BoundaryLine& line, Projector& projector) {
 }
 
 Nearest nearest_on_line(const MetricLine& m, XY p) {
-    Nearest best;
+    // Squared distances while searching; one square root for the nearest segment.
+    double best_d2 = std::numeric_limits<double>::infinity();
+    std::size_t best_k = 0, best_i = 0;
+    double best_t = 0;
     for (std::size_t k = 0; k < m.parts.size(); ++k) {
         const auto& part = m.parts[k];
         for (std::size_t i = 1; i < part.size(); ++i) {
@@ -420,16 +423,25 @@ Nearest nearest_on_line(const MetricLine& m, XY p) {
             const double len2 = dx * dx + dy * dy;
             double t = len2 > 0 ? ((p.x - a.x) * dx + (p.y - a.y) * dy) / len2 : 0.0;
             t = std::clamp(t, 0.0, 1.0);
-            const double cx = a.x + t * dx, cy = a.y + t * dy;
-            const double d = std::hypot(p.x - cx, p.y - cy);
-            if (d < best.distance) {
-                best.distance = d;
-                best.chainage = m.cumulative[k][i - 1] + t * std::sqrt(len2);
-                const double cross = dx * (p.y - a.y) - dy * (p.x - a.x);
-                best.side = d < 1e-9 ? 0 : (cross > 0 ? -1 : 1);
+            const double ex = p.x - (a.x + t * dx), ey = p.y - (a.y + t * dy);
+            const double d2 = ex * ex + ey * ey;
+            if (d2 < best_d2) {
+                best_d2 = d2;
+                best_k = k;
+                best_i = i;
+                best_t = t;
             }
         }
     }
+    Nearest best;
+    if (!std::isfinite(best_d2))
+        return best;
+    const XY a = m.parts[best_k][best_i - 1], b = m.parts[best_k][best_i];
+    const double dx = b.x - a.x, dy = b.y - a.y;
+    best.distance = std::sqrt(best_d2);
+    best.chainage = m.cumulative[best_k][best_i - 1] + best_t * std::sqrt(dx * dx + dy * dy);
+    const double cross = dx * (p.y - a.y) - dy * (p.x - a.x);
+    best.side = best.distance < 1e-9 ? 0 : (cross > 0 ? -1 : 1);
     return best;
 }
 
