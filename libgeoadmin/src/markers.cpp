@@ -573,31 +573,84 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
         }
     }
 
-    // ---- groups by line (as the number says), then by sequence
-    struct Seq {
-        std::vector<std::size_t> members;
-        std::string letters;
+    // ---- groups by line (as the number says), then by sequence: one sorted array of
+    // marker indices and the ranges of each group, no allocation per group.
+    struct SeqGroup {
+        int seq;
+        std::uint32_t from, to;  // range in `order`
     };
-    std::map<std::string, std::map<int, Seq>> by_line;
-    for (std::size_t i = 0; i < n; ++i) {
-        if (!parsed[i])
-            continue;
-        Seq& s = by_line[parsed[i]->line_code][parsed[i]->sequence];
-        s.members.push_back(i);
-        s.letters += parsed[i]->letter;
+    struct LineGroup {
+        std::string_view code;
+        std::uint32_t from, to;  // range in `seq_groups`
+    };
+    std::vector<std::uint32_t> order;
+    std::vector<SeqGroup> seq_groups;
+    std::vector<LineGroup> line_groups;
+    {
+        std::unordered_map<std::string_view, std::uint32_t> line_id;
+        std::vector<std::string_view> codes;
+        std::vector<std::uint32_t> id_of(n, 0);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!parsed[i])
+                continue;
+            auto [it, inserted] =
+                line_id.emplace(parsed[i]->line_code, static_cast<std::uint32_t>(codes.size()));
+            if (inserted)
+                codes.emplace_back(parsed[i]->line_code);
+            id_of[i] = it->second;
+            order.push_back(static_cast<std::uint32_t>(i));
+        }
+        // Lines in the order of their codes, so that findings come out in a stable order.
+        std::vector<std::uint32_t> by_code(codes.size()), rank(codes.size());
+        for (std::uint32_t k = 0; k < by_code.size(); ++k)
+            by_code[k] = k;
+        std::sort(by_code.begin(), by_code.end(),
+                  [&](std::uint32_t x, std::uint32_t y) { return codes[x] < codes[y]; });
+        for (std::uint32_t k = 0; k < by_code.size(); ++k)
+            rank[by_code[k]] = k;
+        std::sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+            const auto rx = rank[id_of[x]], ry = rank[id_of[y]];
+            if (rx != ry)
+                return rx < ry;
+            if (parsed[x]->sequence != parsed[y]->sequence)
+                return parsed[x]->sequence < parsed[y]->sequence;
+            return x < y;
+        });
+        for (std::uint32_t k = 0; k < order.size(); ++k) {
+            const std::uint32_t i = order[k];
+            const bool new_line = k == 0 || id_of[order[k - 1]] != id_of[i];
+            if (new_line) {
+                line_groups.push_back({codes[id_of[i]],
+                                       static_cast<std::uint32_t>(seq_groups.size()),
+                                       static_cast<std::uint32_t>(seq_groups.size())});
+            }
+            if (new_line || parsed[order[k - 1]]->sequence != parsed[i]->sequence) {
+                seq_groups.push_back({parsed[i]->sequence, k, k});
+                ++line_groups.back().to;
+            }
+            seq_groups.back().to = k + 1;
+        }
     }
-    for (const auto& [line_code, seqs] : by_line) {
+    auto letters_of = [&](const SeqGroup& g) {
+        std::string letters;
+        for (std::uint32_t k = g.from; k < g.to; ++k)
+            letters += parsed[order[k]]->letter;
+        return letters;
+    };
+    for (const LineGroup& line : line_groups) {
         // Pairs and triples complete.
-        for (const auto& [seq, s] : seqs) {
-            MarkerType t = marker_type_of_letter(s.letters.front());
+        for (std::uint32_t q = line.from; q < line.to; ++q) {
+            const SeqGroup& g = seq_groups[q];
+            const std::string letters = letters_of(g);
+            MarkerType t = marker_type_of_letter(letters.front());
             std::string need = t == MarkerType::pair ? "AB" : t == MarkerType::triple ? "CDE" : "";
             std::string missing;
             for (char c : need) {
-                if (s.letters.find(c) == std::string::npos)
+                if (letters.find(c) == std::string::npos)
                     missing += c;
             }
             if (!missing.empty()) {
-                const Marker& m = reg.markers[s.members.front()];
+                const Marker& m = reg.markers[order[g.from]];
                 emit("MARKER-SET-INCOMPLETE", m, "marker_no",
                      {{"number", m.number},
                       {"missing", missing},
@@ -606,23 +659,25 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
             }
         }
         // Numbering starts at 001 and has no gaps.
-        const int first = seqs.begin()->first;
+        const std::string line_code(line.code);
+        const int first = seq_groups[line.from].seq;
         if (first != 1) {
-            const Marker& m = reg.markers[seqs.begin()->second.members.front()];
+            const Marker& m = reg.markers[order[seq_groups[line.from].from]];
             emit("MARKER-SEQUENCE-START", m, "marker_no",
                  {{"line", line_code}, {"first", seq3(first)}});
         }
         int previous = first;
-        for (auto it = std::next(seqs.begin()); it != seqs.end(); ++it) {
-            if (it->first > previous + 1) {
-                const Marker& m = reg.markers[it->second.members.front()];
+        for (std::uint32_t q = line.from + 1; q < line.to; ++q) {
+            const SeqGroup& g = seq_groups[q];
+            if (g.seq > previous + 1) {
+                const Marker& m = reg.markers[order[g.from]];
                 std::string gap = seq3(previous + 1);
-                if (it->first - 1 > previous + 1)
-                    gap += "–" + seq3(it->first - 1);
+                if (g.seq - 1 > previous + 1)
+                    gap += "–" + seq3(g.seq - 1);
                 emit("MARKER-SEQUENCE-GAP", m, "marker_no",
                      {{"line", line_code}, {"missing", gap}, {"number", m.number}});
             }
-            previous = it->first;
+            previous = g.seq;
         }
     }
 
@@ -855,28 +910,25 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
         }
     }
     // Pairs: opposite sides, close together.
-    for (const auto& [line_code, seqs] : by_line) {
-        for (const auto& [seq, s] : seqs) {
-            if (marker_type_of_letter(s.letters.front()) != MarkerType::pair ||
-                s.members.size() != 2)
-                continue;
-            std::size_t a = s.members[0], b = s.members[1];
-            if (on[a] == nullptr || on[b] == nullptr)
-                continue;
-            const Marker& ma = reg.markers[a];
-            const Marker& mb = reg.markers[b];
-            if (near[a].side == near[b].side || near[a].side == 0 || near[b].side == 0) {
-                emit("MARKER-PAIR-SAME-SIDE", mb, "",
-                     {{"number", mb.number}, {"other", ma.number}});
-            }
-            double d = metres_between(ma.position, mb.position);
-            if (d > pair_max) {
-                emit("MARKER-PAIR-APART", mb, "",
-                     {{"number", mb.number},
-                      {"other", ma.number},
-                      {"distance", fmt(d)},
-                      {"max", fmt(pair_max)}});
-            }
+    for (const SeqGroup& g : seq_groups) {
+        if (marker_type_of_letter(parsed[order[g.from]]->letter) != MarkerType::pair ||
+            g.to - g.from != 2)
+            continue;
+        std::size_t a = order[g.from], b = order[g.from + 1];
+        if (on[a] == nullptr || on[b] == nullptr)
+            continue;
+        const Marker& ma = reg.markers[a];
+        const Marker& mb = reg.markers[b];
+        if (near[a].side == near[b].side || near[a].side == 0 || near[b].side == 0) {
+            emit("MARKER-PAIR-SAME-SIDE", mb, "", {{"number", mb.number}, {"other", ma.number}});
+        }
+        double d = metres_between(ma.position, mb.position);
+        if (d > pair_max) {
+            emit("MARKER-PAIR-APART", mb, "",
+                 {{"number", mb.number},
+                  {"other", ma.number},
+                  {"distance", fmt(d)},
+                  {"max", fmt(pair_max)}});
         }
     }
     // Inside the units the line separates (with --units).
@@ -952,18 +1004,21 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
     const double max_spacing = rules.number("MARKER-SPACING", "max_distance");
     const double ignore_beyond = rules.number("MARKER-SEQUENCE-ORDER", "ignore_beyond");
     const double max_jump = rules.number("MARKER-ELEVATION-OUTLIER", "max_difference");
-    for (const auto& [line_code, seqs] : by_line) {
+    for (const LineGroup& line : line_groups) {
+        const std::string_view line_code = line.code;
         struct Stop {
             int seq;
             std::size_t marker;
             double chainage;
         };
         std::vector<Stop> stops;
-        for (const auto& [seq, s] : seqs) {
+        for (std::uint32_t q = line.from; q < line.to; ++q) {
+            const SeqGroup& g = seq_groups[q];
             // A pair or triple stands at the mean chainage of its members.
             double sum = 0;
             int count = 0;
-            for (std::size_t i : s.members) {
+            for (std::uint32_t k = g.from; k < g.to; ++k) {
+                const std::size_t i = order[k];
                 // A stake far from its line has an unreliable chainage: it is reported
                 // (MARKER-OFF-LINE, MARKER-PAIR-APART) and left out of the order check.
                 if (on[i] != nullptr && reg.markers[i].line_code == line_code &&
@@ -971,7 +1026,7 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
                     sum += near[i].chainage, ++count;
             }
             if (count > 0)
-                stops.push_back({seq, s.members.front(), sum / count});
+                stops.push_back({g.seq, order[g.from], sum / count});
         }
         double furthest = -1;
         std::size_t furthest_marker = 0;
