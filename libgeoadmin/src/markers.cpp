@@ -209,8 +209,16 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
                          "ref2_distance", "ref3_name", "ref3_azimuth", "ref3_distance"});
     }
     const bool lonlat_is_source = layer.coordinate_source() == "columns lon/lat";
-    if (layer.feature_count() > 0)
+    // Room for every row up front (growing a vector of a million markers copies them all
+    // again and again): the count when the driver knows it, else an upper estimate from the
+    // file's size (untouched reserved memory costs no resident memory).
+    std::error_code size_error;
+    const auto bytes = std::filesystem::file_size(source.path(), size_error);
+    if (layer.feature_count() > 0) {
         reg.markers.reserve(static_cast<std::size_t>(layer.feature_count()));
+    } else if (!size_error) {
+        reg.markers.reserve(static_cast<std::size_t>(bytes / 100 + 16));
+    }
     layer.scan(
         rules, scan,
         [&](const Record& r) {

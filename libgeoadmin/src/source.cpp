@@ -6,6 +6,7 @@
 #include <unicode/unistr.h>
 
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <condition_variable>
 #include <cstring>
@@ -62,14 +63,20 @@ bool needs_folding(std::string_view s) {
 }  // namespace
 
 std::optional<double> parse_number(std::string_view text) {
-    std::string folded = needs_folding(text) ? fold_width(text) : std::string(text);
-    std::string_view t = trim(folded);
+    std::string folded;
+    if (needs_folding(text)) {
+        folded = fold_width(text);
+        text = folded;
+    }
+    std::string_view t = trim(text);
+    if (!t.empty() && t.front() == '+')
+        t.remove_prefix(1);
     if (t.empty())
         return std::nullopt;
-    std::string s(t);
-    char* end = nullptr;
-    double v = std::strtod(s.c_str(), &end);
-    if (end == s.c_str() || *end != '\0' || !std::isfinite(v))
+    double v = 0;
+    // from_chars: no locale, no allocation; the whole text must be the number.
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+    if (ec != std::errc() || end != t.data() + t.size() || !std::isfinite(v))
         return std::nullopt;
     return v;
 }
