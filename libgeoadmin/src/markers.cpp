@@ -263,19 +263,32 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
     return reg;
 }
 
-LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
-                              std::vector<Finding>& findings, const ScanOptions& scan) {
+namespace {
+// The first layer of a source that must have geometry and a code column; throws
+// InputError naming the file, the layer and what is missing.
+Layer& geometry_layer(VectorSource& source, const char* what, const char* geometry,
+                      const char* code_field, const char* code_label, int& code_index) {
     if (source.layers().empty())
-        throw InputError(source.path(), "no layer to read lines from");
+        throw InputError(source.path(), std::string("no layer to read ") + what + " from");
     Layer& layer = source.layers().front();
     if (layer.coordinate_source() != "geometry") {
-        throw InputError(source.path(), "layer " + layer.name() + " has no line geometry");
+        throw InputError(source.path(),
+                         "layer " + layer.name() + " has no " + geometry + " geometry");
     }
-    const int i_code = layer.field_index("line_code");
-    if (i_code < 0) {
-        throw InputError(source.path(), "layer " + layer.name() +
-                                            " has no line code column (界线编号 / line_code)");
+    code_index = layer.field_index(code_field);
+    if (code_index < 0) {
+        throw InputError(source.path(),
+                         "layer " + layer.name() + " has no " + code_label + " column");
     }
+    return layer;
+}
+}  // namespace
+
+LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
+                              std::vector<Finding>& findings, const ScanOptions& scan) {
+    int i_code = -1;
+    Layer& layer = geometry_layer(source, "lines", "line", "line_code",
+                                  "line code (界线编号 / line_code)", i_code);
     const int i_left = layer.field_index("left_code"), i_right = layer.field_index("right_code");
     LineLayer out;
     out.dataset = source.path();
@@ -301,17 +314,9 @@ LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
 
 UnitLayer read_units(VectorSource& source, const RuleSet& rules, std::vector<Finding>& findings,
                      const ScanOptions& scan) {
-    if (source.layers().empty())
-        throw InputError(source.path(), "no layer to read units from");
-    Layer& layer = source.layers().front();
-    if (layer.coordinate_source() != "geometry") {
-        throw InputError(source.path(), "layer " + layer.name() + " has no polygon geometry");
-    }
-    const int i_code = layer.field_index("code");
-    if (i_code < 0) {
-        throw InputError(source.path(),
-                         "layer " + layer.name() + " has no unit code column (代码 / code)");
-    }
+    int i_code = -1;
+    Layer& layer =
+        geometry_layer(source, "units", "polygon", "code", "unit code (代码 / code)", i_code);
     const int i_name = layer.field_index("name");
     UnitLayer out;
     out.dataset = source.path();
