@@ -9,8 +9,8 @@
 // (north end when it runs more north-south), as the numbering does:
 //   - a same-number triple (C/D/E, three stakes 3 m around the node) at each end where lines
 //     of three or more units meet, filed under the first line that reaches it;
-//   - single markers (Q) every --spacing metres (default 1500 m), and one at the sharpest
-//     turn of the line;
+//   - single markers (Q) evenly along the line, about every --spacing metres (default
+//     1500 m);
 //   - on every fifth line a same-number pair (A/B) 15 m either side of the line, as on the
 //     two banks of a boundary river.
 // Numbers are LINECODE-SSS plus the letter (check with --scheme '^(.+)-(\d{3})([QABCDE])$').

@@ -361,6 +361,7 @@ struct Nearest {
     double distance = std::numeric_limits<double>::infinity();
     double chainage = 0;
     int side = 0;
+    XY at;  // the nearest point of the line
 };
 
 class Projector {
@@ -452,6 +453,7 @@ Nearest nearest_on_line(const MetricLine& m, XY p) {
     const XY a = m.parts[best_k][best_i - 1], b = m.parts[best_k][best_i];
     const double dx = b.x - a.x, dy = b.y - a.y;
     best.distance = std::sqrt(best_d2);
+    best.at = {a.x + best_t * dx, a.y + best_t * dy};
     best.chainage = m.cumulative[best_k][best_i - 1] + best_t * std::sqrt(dx * dx + dy * dy);
     const double cross = dx * (p.y - a.y) - dy * (p.x - a.x);
     best.side = best.distance < 1e-9 ? 0 : (cross > 0 ? -1 : 1);
@@ -778,6 +780,13 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
 
     // ---- position against the lines
     Projector projector;
+    std::map<int, ToCgcs2000> from_zone;  // only for the geometry of findings
+    auto back_to_lonlat = [&](int zone, double& x, double& y) {
+        auto it = from_zone.find(zone);
+        if (it == from_zone.end())
+            it = from_zone.emplace(zone, ToCgcs2000(Crs::gauss_kruger({3, zone}, true))).first;
+        return it->second.transform(x, y);
+    };
     std::unordered_map<std::string, std::vector<MetricLine>> line_index;
     for (const auto& line : lines->lines)
         line_index[line.line_code].push_back(make_metric_line(line, projector));
@@ -898,10 +907,18 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
         MarkerType t = parsed[i] ? marker_type_of_letter(parsed[i]->letter)
                                  : parse_marker_type(m.type_text).value_or(MarkerType::unknown);
         if (t == MarkerType::single && near[i].distance > tolerance) {
-            emit("MARKER-OFF-LINE", m, "",
-                 {{"distance", fmt(near[i].distance)},
-                  {"tolerance", fmt(tolerance)},
-                  {"line", m.line_code}});
+            Finding* f = emit("MARKER-OFF-LINE", m, "",
+                              {{"distance", fmt(near[i].distance)},
+                               {"tolerance", fmt(tolerance)},
+                               {"line", m.line_code}});
+            // On the map: the offset from the line to the marker.
+            double x = near[i].at.x, y = near[i].at.y;
+            if (f != nullptr && back_to_lonlat(on[i]->zone, x, y)) {
+                char wkt[160];
+                std::snprintf(wkt, sizeof wkt, "LINESTRING (%.9f %.9f, %.9f %.9f)", x, y,
+                              m.position.lon, m.position.lat);
+                f->geometry_wkt = wkt;
+            }
         }
         if (t == MarkerType::triple) {
             double best = std::numeric_limits<double>::infinity();
@@ -932,16 +949,23 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
             continue;
         const Marker& ma = reg.markers[a];
         const Marker& mb = reg.markers[b];
+        // On the map: the segment joining the two stakes.
+        char pair_wkt[160];
+        std::snprintf(pair_wkt, sizeof pair_wkt, "LINESTRING (%.9f %.9f, %.9f %.9f)",
+                      ma.position.lon, ma.position.lat, mb.position.lon, mb.position.lat);
         if (near[a].side == near[b].side || near[a].side == 0 || near[b].side == 0) {
-            emit("MARKER-PAIR-SAME-SIDE", mb, "", {{"number", mb.number}, {"other", ma.number}});
+            if (Finding* f = emit("MARKER-PAIR-SAME-SIDE", mb, "",
+                                  {{"number", mb.number}, {"other", ma.number}}))
+                f->geometry_wkt = pair_wkt;
         }
         double d = metres_between(ma.position, mb.position);
         if (d > pair_max) {
-            emit("MARKER-PAIR-APART", mb, "",
-                 {{"number", mb.number},
-                  {"other", ma.number},
-                  {"distance", fmt(d)},
-                  {"max", fmt(pair_max)}});
+            if (Finding* f = emit("MARKER-PAIR-APART", mb, "",
+                                  {{"number", mb.number},
+                                   {"other", ma.number},
+                                   {"distance", fmt(d)},
+                                   {"max", fmt(pair_max)}}))
+                f->geometry_wkt = pair_wkt;
         }
     }
     // Inside the units the line separates (with --units).

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "geoadmin/error.hpp"
 #include "geoadmin/rules.hpp"
@@ -157,6 +158,19 @@ TEST(CheckMarkers, PositionFindings) {
     EXPECT_TRUE(has(findings, "MARKER-TRIPLE-NOT-AT-JUNCTION", "3305005C"));
     EXPECT_TRUE(has(findings, "MARKER-LINE-UNKNOWN", "3399001Q"));
     EXPECT_FALSE(has(findings, "MARKER-OFF-LINE", "3305003Q"));
+    // Off-line and pair findings carry the offending segment for the map.
+    for (const auto& f : findings) {
+        if (f.rule == "MARKER-OFF-LINE" || f.rule == "MARKER-PAIR-SAME-SIDE") {
+            ASSERT_TRUE(f.geometry_wkt);
+            EXPECT_EQ(f.geometry_wkt->rfind("LINESTRING (", 0), 0u) << *f.geometry_wkt;
+        }
+        if (f.rule == "MARKER-OFF-LINE") {
+            double lon = 0, lat = 0;
+            ASSERT_EQ(std::sscanf(f.geometry_wkt->c_str(), "LINESTRING (%lf %lf", &lon, &lat), 2);
+            EXPECT_NEAR(lon, 119.51, 1e-5);  // the foot of the perpendicular on the line
+            EXPECT_NEAR(lat, 30.5, 1e-5);
+        }
+    }
     // A looser tolerance lets the first marker through.
     rules.apply_overrides_json(
         R"({"rules": {"MARKER-OFF-LINE": {"parameters": {"tolerance": 50}}}})", "t");
