@@ -2,7 +2,8 @@
 # Usage: cmake -DSCHEMA_DIR=... -DOUT=... -P EmbedData.cmake
 set(content "// Generated from data-schemas/ by cmake/EmbedData.cmake. Do not edit.\n")
 string(APPEND content "#include <string_view>\nnamespace geoadmin::detail {\n")
-foreach(pair "rules.json;kRulesJson" "aliases.json;kAliasesJson")
+foreach(pair "rules.json;kRulesJson" "aliases.json;kAliasesJson" "categories.json;kCategoriesJson"
+             "readings.json;kReadingsJson")
   list(GET pair 0 file)
   list(GET pair 1 symbol)
   file(READ "${SCHEMA_DIR}/${file}" text)

@@ -7,4 +7,8 @@ namespace geoadmin::detail {
 extern const std::string_view kRulesJson;
 /// data-schemas/aliases.json, compiled in.
 extern const std::string_view kAliasesJson;
+/// data-schemas/categories.json, compiled in.
+extern const std::string_view kCategoriesJson;
+/// data-schemas/readings.json, compiled in.
+extern const std::string_view kReadingsJson;
 }  // namespace geoadmin::detail

@@ -35,9 +35,15 @@ std::string shared_path(const std::string& relative) {
     return std::filesystem::exists(p) ? p : std::string();
 }
 
-ProcessResult run_geoadmin(const std::vector<std::string>& args,
-                           const std::vector<std::string>& env) {
+namespace {
+ProcessResult run_with(const std::vector<std::string>& args, const std::vector<std::string>& env,
+                       const std::string* stdin_text) {
     std::string dir = temp_dir();
+    std::string in_path = "/dev/null";
+    if (stdin_text) {
+        in_path = dir + "/stdin";
+        std::ofstream(in_path, std::ios::binary) << *stdin_text;
+    }
     std::string out_path = dir + "/stdout";
     std::string err_path = dir + "/stderr";
     pid_t pid = fork();
@@ -46,7 +52,7 @@ ProcessResult run_geoadmin(const std::vector<std::string>& args,
     if (pid == 0) {
         int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
         int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int in = open("/dev/null", O_RDONLY);
+        int in = open(in_path.c_str(), O_RDONLY);
         dup2(in, 0);
         dup2(out, 1);
         dup2(err, 2);
@@ -78,6 +84,17 @@ ProcessResult run_geoadmin(const std::vector<std::string>& args,
     r.err = read_file(err_path);
     std::filesystem::remove_all(dir);
     return r;
+}
+}  // namespace
+
+ProcessResult run_geoadmin(const std::vector<std::string>& args,
+                           const std::vector<std::string>& env) {
+    return run_with(args, env, nullptr);
+}
+
+ProcessResult run_geoadmin_stdin(const std::vector<std::string>& args,
+                                 const std::string& stdin_text) {
+    return run_with(args, {}, &stdin_text);
 }
 
 }  // namespace geoadmin::test

@@ -17,6 +17,9 @@ struct ProcessResult {
 /// a clean environment that keeps only PATH and HOME.
 ProcessResult run_geoadmin(const std::vector<std::string>& args,
                            const std::vector<std::string>& env = {});
+/// The same, with `stdin_text` on standard input.
+ProcessResult run_geoadmin_stdin(const std::vector<std::string>& args,
+                                 const std::string& stdin_text);
 
 /// Path of a fixture under tests/data.
 std::string data_path(const std::string& relative);

@@ -1,0 +1,114 @@
+// Place-name categories and the romanizer (Hanyu Pinyin by the 1984 rules for Chinese
+// place names and GB/T 16159-2012).
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace geoadmin {
+
+/// Where names of a category must not repeat or sound alike (《地名管理条例》 2022 Art. 9).
+enum class NameScope { country, province, county, built_up_area, none };
+
+std::string_view to_string(NameScope scope);
+
+/// A place-name category from data-schemas/categories.json.
+struct Category {
+    std::string id;                        ///< canonical id: "township"
+    std::string zh;                        ///< Chinese label: 乡级行政区
+    std::vector<std::string> aliases;      ///< labels users write in a category column
+    std::vector<std::u32string> generics;  ///< allowed generic parts (通名)
+    NameScope scope = NameScope::none;
+    int code_digits = 0;            ///< length of the statistics code, 0 when none
+    bool division = false;          ///< an administrative division (has a code)
+    bool one_word = false;          ///< romanized as one word (villages, settlements)
+    bool generic_optional = false;  ///< a name without a generic is fine (自然村)
+};
+
+/// The category table: lookup by id, Chinese alias or class code, and generic matching.
+class CategoryTable {
+  public:
+    static const CategoryTable& builtin();
+    static CategoryTable from_json(std::string_view text, const std::string& origin);
+    static CategoryTable from_file(const std::string& path);
+
+    const std::vector<Category>& all() const { return m_categories; }
+    /// By canonical id, alias (folded like headers) or class code; nullptr when unknown.
+    const Category* find(std::string_view label) const;
+    const Category* by_id(std::string_view id) const;
+
+    /// The longest generic of `category` (or of any category when nullptr) that ends
+    /// `name` and leaves at least one character before it: its length in characters, 0
+    /// when none. `matched` receives the first category owning that generic.
+    size_t generic_length(std::u32string_view name, const Category* category,
+                          const Category** matched = nullptr) const;
+    /// A generic written as more than one word ("街道办事处" -> "Jiedao Banshichu").
+    const std::string* generic_spelling(std::u32string_view generic) const;
+
+  private:
+    std::vector<Category> m_categories;
+    std::map<std::string, size_t> m_by_label;
+    std::map<std::u32string, std::string> m_generic_spellings;
+    size_t m_max_generic = 0;
+};
+
+struct RomanizeOptions {
+    bool tones = false;                  ///< tone marks (Xī'ān)
+    bool sign = false;                   ///< capitals for signs (XI'AN SHI), apostrophes kept
+    const Category* category = nullptr;  ///< rules of this category; guessed when null
+};
+
+struct Romanization {
+    std::string text;
+    bool complete = true;  ///< false when a character had no reading (left as is)
+};
+
+/// Hanzi -> pinyin for place names: readings from Unihan, corrected by the place-name
+/// readings of data-schemas/readings.json (words, then characters), specific/generic
+/// segmentation by category, one-syllable modifiers joined, villages and settlements as
+/// one word, apostrophes before a/o/e, Arabic numerals kept.
+class Romanizer {
+  public:
+    static const Romanizer& builtin();
+    static Romanizer from_json(std::string_view text, const std::string& origin,
+                               const CategoryTable& categories = CategoryTable::builtin());
+    /// A readings file (same shape as data-schemas/readings.json), or the built-in readings
+    /// when `path` is empty; `categories` must outlive the romanizer.
+    static Romanizer from_file(const std::string& path, const CategoryTable& categories);
+
+    Romanization romanize(std::string_view name, const RomanizeOptions& options = {}) const;
+    /// Toneless syllables of the whole name, lower case, no separators ("xian" for 西安,
+    /// "xian" for 先): the key for homophones. Non-Han characters are kept as they are.
+    std::string sound_key(std::string_view name) const;
+    /// Toneless pinyin of one character in place names ("chang" for 长), empty if unknown.
+    std::string reading(char32_t cp) const;
+
+    const CategoryTable& categories() const { return *m_categories; }
+
+  private:
+    struct Syllable {
+        std::string text;  // ASCII, "v" for ü; or literal text for non-Han runs
+        int tone = 0;      // 1-5; 0 for literal text
+        bool literal = false;
+    };
+    struct Token {
+        std::vector<Syllable> syllables;
+        std::string spelled;  // a minority-language spelling replacing the syllables
+    };
+    std::vector<Token> tokenize(std::u32string_view text, bool allow_spellings) const;
+    void syllables_of(std::u32string_view text, std::vector<Syllable>& out, bool& complete) const;
+
+    const CategoryTable* m_categories = nullptr;
+    std::unordered_map<std::u32string, std::vector<Syllable>> m_words;
+    std::unordered_map<char32_t, Syllable> m_chars;
+    std::unordered_map<std::u32string, std::string> m_spellings;
+    std::vector<std::u32string> m_ethnic;  // 土家族 ..., longest first
+    size_t m_max_word = 1;
+};
+
+}  // namespace geoadmin

@@ -1,0 +1,81 @@
+#include "geoadmin/hanzi.hpp"
+
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "hanzi_table.hpp"
+
+namespace geoadmin {
+
+HanziInfo hanzi_info(char32_t cp) {
+    using detail::HanziEntry;
+    const HanziEntry* begin = detail::kHanziTable;
+    const HanziEntry* end = begin + detail::kHanziTableSize;
+    const HanziEntry* it =
+        std::lower_bound(begin, end, cp, [](const HanziEntry& e, char32_t c) { return e.cp < c; });
+    HanziInfo info;
+    info.cp = cp;
+    if (it == end || it->cp != cp)
+        return info;
+    info.known = true;
+    info.standard = it->flags & 1;
+    info.tgh_number = it->tgh;
+    info.traditional = it->flags & 2;
+    info.variant = it->flags & 4;
+    info.standard_form = it->target;
+    info.readings = std::string_view(detail::kHanziReadings + it->readings);
+    return info;
+}
+
+bool is_han(char32_t cp) {
+    UErrorCode status = U_ZERO_ERROR;
+    return uscript_getScript(static_cast<UChar32>(cp), &status) == USCRIPT_HAN &&
+           u_isalpha(static_cast<UChar32>(cp));
+}
+
+std::vector<std::string> hanzi_readings(char32_t cp) {
+    std::vector<std::string> out;
+    std::istringstream words{std::string(hanzi_info(cp).readings)};
+    std::string word;
+    while (words >> word)
+        out.push_back(word);
+    return out;
+}
+
+std::u32string utf8_to_u32(std::string_view text) {
+    std::u32string out;
+    out.reserve(text.size());
+    int32_t i = 0;
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    auto length = static_cast<int32_t>(text.size());
+    while (i < length) {
+        UChar32 c;
+        U8_NEXT(s, i, length, c);
+        out.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
+    }
+    return out;
+}
+
+std::string u32_to_utf8(char32_t cp) {
+    char buffer[4];
+    int32_t i = 0;
+    UBool error = false;
+    U8_APPEND(reinterpret_cast<uint8_t*>(buffer), i, 4, static_cast<UChar32>(cp), error);
+    if (error)
+        return "\xEF\xBF\xBD";
+    return std::string(buffer, static_cast<size_t>(i));
+}
+
+std::string u32_to_utf8(std::u32string_view text) {
+    std::string out;
+    out.reserve(text.size() * 3);
+    for (char32_t c : text)
+        out += u32_to_utf8(c);
+    return out;
+}
+
+}  // namespace geoadmin

@@ -1,0 +1,629 @@
+#include "geoadmin/romanize.hpp"
+
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "embedded_data.hpp"
+#include "geoadmin/aliases.hpp"
+#include "geoadmin/error.hpp"
+#include "geoadmin/hanzi.hpp"
+#include "geoadmin/text.hpp"
+
+namespace geoadmin {
+
+std::string_view to_string(NameScope scope) {
+    switch (scope) {
+        case NameScope::country:
+            return "country";
+        case NameScope::province:
+            return "province";
+        case NameScope::county:
+            return "county";
+        case NameScope::built_up_area:
+            return "built_up_area";
+        case NameScope::none:
+            break;
+    }
+    return "none";
+}
+
+namespace {
+
+NameScope parse_scope(const std::string& text, const std::string& origin) {
+    for (NameScope s : {NameScope::country, NameScope::province, NameScope::county,
+                        NameScope::built_up_area, NameScope::none}) {
+        if (to_string(s) == text)
+            return s;
+    }
+    throw ConfigError(
+        origin, "unknown scope \"" + text + "\" (country, province, county, built_up_area, none)");
+}
+
+std::string read_text_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError(path, "cannot open the file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+nlohmann::json parse_json(std::string_view text, const std::string& origin) {
+    try {
+        return nlohmann::json::parse(text.begin(), text.end());
+    } catch (const nlohmann::json::exception& e) {
+        throw ConfigError(origin, std::string("not valid JSON: ") + e.what());
+    }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// CategoryTable
+
+const CategoryTable& CategoryTable::builtin() {
+    static const CategoryTable table =
+        from_json(detail::kCategoriesJson, "data-schemas/categories.json");
+    return table;
+}
+
+CategoryTable CategoryTable::from_file(const std::string& path) {
+    return from_json(read_text_file(path), path);
+}
+
+CategoryTable CategoryTable::from_json(std::string_view text, const std::string& origin) {
+    nlohmann::json doc = parse_json(text, origin);
+    CategoryTable table;
+    try {
+        for (const auto& c : doc.at("categories")) {
+            Category cat;
+            cat.id = c.at("id").get<std::string>();
+            cat.zh = c.value("zh", cat.id);
+            static const nlohmann::json kNone = nlohmann::json::array();
+            for (const auto& a : c.contains("aliases") ? c.at("aliases") : kNone)
+                cat.aliases.push_back(a.get<std::string>());
+            for (const auto& g : c.contains("generics") ? c.at("generics") : kNone) {
+                cat.generics.push_back(utf8_to_u32(g.get<std::string>()));
+                table.m_max_generic = std::max(table.m_max_generic, cat.generics.back().size());
+            }
+            cat.scope = parse_scope(c.value("scope", std::string("none")), origin);
+            cat.code_digits = c.value("code_digits", 0);
+            cat.division = c.value("division", false);
+            cat.one_word = c.value("one_word", false);
+            cat.generic_optional = c.value("generic_optional", false);
+            table.m_categories.push_back(std::move(cat));
+        }
+        for (size_t i = 0; i < table.m_categories.size(); ++i) {
+            const Category& cat = table.m_categories[i];
+            table.m_by_label.emplace(normalize_header(cat.id), i);
+            table.m_by_label.emplace(normalize_header(cat.zh), i);
+            for (const auto& a : cat.aliases)
+                table.m_by_label.emplace(normalize_header(a), i);
+        }
+        if (doc.contains("class_codes")) {
+            for (const auto& [code, id] : doc.at("class_codes").items()) {
+                const Category* cat = table.by_id(id.get<std::string>());
+                if (!cat) {
+                    throw ConfigError(origin, "class_codes." + code + " names unknown category \"" +
+                                                  id.get<std::string>() + "\"");
+                }
+                table.m_by_label[code] = static_cast<size_t>(cat - table.m_categories.data());
+            }
+        }
+        if (doc.contains("generic_spellings")) {
+            for (const auto& [generic, spelled] : doc.at("generic_spellings").items())
+                table.m_generic_spellings[utf8_to_u32(generic)] = spelled.get<std::string>();
+        }
+    } catch (const nlohmann::json::exception& e) {
+        throw ConfigError(origin, e.what());
+    }
+    if (table.m_categories.empty())
+        throw ConfigError(origin, "no categories");
+    return table;
+}
+
+const Category* CategoryTable::by_id(std::string_view id) const {
+    for (const auto& c : m_categories) {
+        if (c.id == id)
+            return &c;
+    }
+    return nullptr;
+}
+
+const Category* CategoryTable::find(std::string_view label) const {
+    if (const Category* c = by_id(label))
+        return c;
+    auto it = m_by_label.find(normalize_header(label));
+    if (it == m_by_label.end())
+        it = m_by_label.find(std::string(label));
+    return it == m_by_label.end() ? nullptr : &m_categories[it->second];
+}
+
+size_t CategoryTable::generic_length(std::u32string_view name, const Category* category,
+                                     const Category** matched) const {
+    size_t best = 0;
+    const Category* owner = nullptr;
+    auto consider = [&](const Category& cat) {
+        for (const auto& g : cat.generics) {
+            if (g.size() <= best || g.size() >= name.size())
+                continue;
+            if (name.compare(name.size() - g.size(), g.size(), g) == 0) {
+                best = g.size();
+                owner = &cat;
+            }
+        }
+    };
+    if (category) {
+        consider(*category);
+    } else {
+        for (const auto& cat : m_categories)
+            consider(cat);
+    }
+    if (matched)
+        *matched = owner;
+    return best;
+}
+
+const std::string* CategoryTable::generic_spelling(std::u32string_view generic) const {
+    auto it = m_generic_spellings.find(std::u32string(generic));
+    return it == m_generic_spellings.end() ? nullptr : &it->second;
+}
+
+// ---------------------------------------------------------------------------------------
+// Romanizer
+
+namespace {
+
+// "chang2" -> {"chang", 2}
+bool split_tone(const std::string& ascii, std::string& text, int& tone) {
+    if (ascii.empty())
+        return false;
+    char last = ascii.back();
+    if (last >= '1' && last <= '5') {
+        text = ascii.substr(0, ascii.size() - 1);
+        tone = last - '0';
+    } else {
+        text = ascii;
+        tone = 5;
+    }
+    if (text.empty())
+        return false;
+    for (char c : text) {
+        if (c < 'a' || c > 'z')
+            return false;
+    }
+    return true;
+}
+
+const char* marked_vowel(char vowel, int tone) {
+    static const char* const kA[] = {"a", "ā", "á", "ǎ", "à", "a"};
+    static const char* const kE[] = {"e", "ē", "é", "ě", "è", "e"};
+    static const char* const kI[] = {"i", "ī", "í", "ǐ", "ì", "i"};
+    static const char* const kO[] = {"o", "ō", "ó", "ǒ", "ò", "o"};
+    static const char* const kU[] = {"u", "ū", "ú", "ǔ", "ù", "u"};
+    static const char* const kV[] = {"ü", "ǖ", "ǘ", "ǚ", "ǜ", "ü"};
+    int t = (tone >= 0 && tone <= 5) ? tone : 0;
+    switch (vowel) {
+        case 'a':
+            return kA[t];
+        case 'e':
+            return kE[t];
+        case 'i':
+            return kI[t];
+        case 'o':
+            return kO[t];
+        case 'u':
+            return kU[t];
+        default:
+            return kV[t];
+    }
+}
+
+// Writes one syllable, with its tone mark when asked, "ü" for "v".
+void append_syllable(std::string& out, const std::string& text, int tone, bool tones) {
+    size_t mark = std::string::npos;
+    if (tones && tone >= 1 && tone <= 4) {
+        if ((mark = text.find('a')) == std::string::npos &&
+            (mark = text.find('e')) == std::string::npos) {
+            size_t ou = text.find("ou");
+            if (ou != std::string::npos) {
+                mark = ou;
+            } else {
+                for (size_t i = text.size(); i-- > 0;) {
+                    if (std::string_view("iouv").find(text[i]) != std::string_view::npos) {
+                        mark = i;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (i == mark) {
+            out += marked_vowel(c, tone);
+        } else if (c == 'v') {
+            out += "ü";
+        } else {
+            out += c;
+        }
+    }
+}
+
+bool is_modifier(char32_t c) {
+    static const std::u32string_view kModifiers = U"新老大小东西南北中上下前后内外左右";
+    return kModifiers.find(c) != std::u32string_view::npos;
+}
+
+bool is_ascii_alnum(char32_t c) {
+    return (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
+}
+
+std::u32string trim32(std::u32string_view s) {
+    size_t b = 0, e = s.size();
+    while (b < e && u_isWhitespace(static_cast<UChar32>(s[b])))
+        ++b;
+    while (e > b && u_isWhitespace(static_cast<UChar32>(s[e - 1])))
+        --e;
+    return std::u32string(s.substr(b, e - b));
+}
+
+}  // namespace
+
+const Romanizer& Romanizer::builtin() {
+    static const Romanizer romanizer =
+        from_json(detail::kReadingsJson, "data-schemas/readings.json", CategoryTable::builtin());
+    return romanizer;
+}
+
+Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
+                               const CategoryTable& categories) {
+    nlohmann::json doc = parse_json(text, origin);
+    Romanizer r;
+    r.m_categories = &categories;
+    static const nlohmann::json kEmptyObject = nlohmann::json::object();
+    static const nlohmann::json kEmptyArray = nlohmann::json::array();
+    auto member = [&](const char* key, const nlohmann::json& fallback) -> const nlohmann::json& {
+        return doc.contains(key) ? doc.at(key) : fallback;
+    };
+    try {
+        for (const auto& [chars, reading] : member("chars", kEmptyObject).items()) {
+            std::u32string c = utf8_to_u32(chars);
+            Syllable s;
+            if (c.size() != 1 || !split_tone(reading.get<std::string>(), s.text, s.tone)) {
+                throw ConfigError(origin, "chars." + chars +
+                                              ": expected one character and a "
+                                              "reading like \"chang2\"");
+            }
+            r.m_chars[c[0]] = s;
+        }
+        for (const auto& [word, reading] : member("words", kEmptyObject).items()) {
+            std::u32string w = utf8_to_u32(word);
+            std::vector<Syllable> syllables;
+            std::istringstream parts(reading.get<std::string>());
+            std::string part;
+            while (parts >> part) {
+                Syllable s;
+                if (!split_tone(part, s.text, s.tone)) {
+                    throw ConfigError(origin, "words." + word + ": bad syllable \"" + part + "\"");
+                }
+                syllables.push_back(s);
+            }
+            if (syllables.size() != w.size()) {
+                throw ConfigError(origin, "words." + word + ": " +
+                                              std::to_string(syllables.size()) + " syllables for " +
+                                              std::to_string(w.size()) + " characters");
+            }
+            r.m_max_word = std::max(r.m_max_word, w.size());
+            r.m_words[w] = std::move(syllables);
+        }
+        for (const auto& [word, spelled] : member("spellings", kEmptyObject).items()) {
+            r.m_spellings[utf8_to_u32(word)] = spelled.get<std::string>();
+        }
+        for (const auto& group : member("ethnic_groups", kEmptyArray))
+            r.m_ethnic.push_back(utf8_to_u32(group.get<std::string>()) + U"族");
+        std::sort(r.m_ethnic.begin(), r.m_ethnic.end(),
+                  [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    } catch (const nlohmann::json::exception& e) {
+        throw ConfigError(origin, e.what());
+    }
+    return r;
+}
+
+Romanizer Romanizer::from_file(const std::string& path, const CategoryTable& categories) {
+    if (path.empty())
+        return from_json(detail::kReadingsJson, "data-schemas/readings.json", categories);
+    return from_json(read_text_file(path), path, categories);
+}
+
+std::string Romanizer::reading(char32_t cp) const {
+    auto it = m_chars.find(cp);
+    if (it != m_chars.end())
+        return it->second.text;
+    HanziInfo info = hanzi_info(cp);
+    std::string_view first = info.readings.substr(0, info.readings.find(' '));
+    if (first.empty())
+        return {};
+    std::string text;
+    int tone = 0;
+    return split_tone(std::string(first), text, tone) ? text : std::string();
+}
+
+void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& out,
+                             bool& complete) const {
+    std::u32string key;
+    for (size_t i = 0; i < text.size();) {
+        bool matched = false;
+        for (size_t len = std::min(m_max_word, text.size() - i); len >= 1 && !matched; --len) {
+            key.assign(text.substr(i, len));
+            auto it = m_words.find(key);
+            if (it == m_words.end())
+                continue;
+            out.insert(out.end(), it->second.begin(), it->second.end());
+            i += len;
+            matched = true;
+        }
+        if (matched)
+            continue;
+        char32_t c = text[i++];
+        auto ch = m_chars.find(c);
+        if (ch != m_chars.end()) {
+            out.push_back(ch->second);
+            continue;
+        }
+        HanziInfo info = hanzi_info(c);
+        if (!info.standard && info.standard_form) {
+            // A traditional or variant form reads like its standard character.
+            auto st = m_chars.find(info.standard_form);
+            if (st != m_chars.end()) {
+                out.push_back(st->second);
+                continue;
+            }
+            info = hanzi_info(info.standard_form);
+        }
+        std::string_view first = info.readings.substr(0, info.readings.find(' '));
+        Syllable s;
+        if (!first.empty() && split_tone(std::string(first), s.text, s.tone)) {
+            out.push_back(s);
+        } else {
+            complete = false;
+            s.literal = true;
+            s.text = u32_to_utf8(c);
+            out.push_back(s);
+        }
+    }
+}
+
+std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
+                                                  bool allow_spellings) const {
+    std::vector<Token> tokens;
+    bool complete = true;
+    size_t han_start = std::u32string_view::npos;
+    auto flush_han = [&](size_t end) {
+        if (han_start == std::u32string_view::npos)
+            return;
+        Token t;
+        syllables_of(text.substr(han_start, end - han_start), t.syllables, complete);
+        tokens.push_back(std::move(t));
+        han_start = std::u32string_view::npos;
+    };
+    for (size_t i = 0; i < text.size();) {
+        char32_t c = text[i];
+        if (is_ascii_alnum(c)) {
+            flush_han(i);
+            size_t j = i;
+            while (j < text.size() && is_ascii_alnum(text[j]))
+                ++j;
+            Token t;
+            t.syllables.push_back({u32_to_utf8(text.substr(i, j - i)), 0, true});
+            tokens.push_back(std::move(t));
+            i = j;
+            continue;
+        }
+        if (!is_han(c)) {
+            flush_han(i);
+            auto uc = static_cast<UChar32>(c);
+            if (!u_ispunct(uc) && !u_isWhitespace(uc) && !u_isspace(uc)) {
+                // A symbol we cannot spell: kept as written, and the result is incomplete.
+                Token t;
+                t.syllables.push_back({u32_to_utf8(c), 0, true});
+                tokens.push_back(std::move(t));
+            }  // punctuation, spaces and middle dots only separate words
+            ++i;
+            continue;
+        }
+        if (allow_spellings && han_start == std::u32string_view::npos) {
+            std::u32string rest(text.substr(i));
+            const std::string* spelled = nullptr;
+            size_t spelled_len = 0;
+            for (const auto& [word, spelling] : m_spellings) {
+                if (word.size() > spelled_len && rest.compare(0, word.size(), word) == 0) {
+                    // Only a whole part, or one followed by a direction (左翼, 右旗, 中旗 ...).
+                    bool whole = word.size() == rest.size();
+                    bool before_direction =
+                        !whole &&
+                        std::u32string_view(U"左右前中后东西南北").find(rest[word.size()]) !=
+                            std::u32string_view::npos;
+                    if (whole || before_direction) {
+                        spelled = &spelling;
+                        spelled_len = word.size();
+                    }
+                }
+            }
+            if (spelled) {
+                Token t;
+                t.spelled = *spelled;
+                tokens.push_back(std::move(t));
+                i += spelled_len;
+                continue;
+            }
+        }
+        if (han_start == std::u32string_view::npos)
+            han_start = i;
+        ++i;
+    }
+    flush_han(text.size());
+    return tokens;
+}
+
+std::string Romanizer::sound_key(std::string_view name) const {
+    std::u32string u = utf8_to_u32(name);
+    std::vector<Syllable> syllables;
+    bool complete = true;
+    std::string key;
+    std::u32string run;
+    auto flush = [&] {
+        if (run.empty())
+            return;
+        syllables.clear();
+        syllables_of(run, syllables, complete);
+        for (const auto& s : syllables)
+            key += s.text;
+        run.clear();
+    };
+    for (char32_t c : u) {
+        if (is_han(c)) {
+            run.push_back(c);
+            continue;
+        }
+        flush();
+        if (c < 0x80) {
+            if (is_ascii_alnum(c))
+                key += static_cast<char>(std::tolower(static_cast<int>(c)));
+        } else if (!u_isWhitespace(static_cast<UChar32>(c)) &&
+                   !u_ispunct(static_cast<UChar32>(c))) {
+            key += u32_to_utf8(c);
+        }
+    }
+    flush();
+    return key;
+}
+
+Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& options) const {
+    Romanization result;
+    std::u32string u = trim32(utf8_to_u32(name));
+    const Category* category = options.category;
+    const Category* owner = nullptr;
+    size_t generic_len = m_categories->generic_length(u, category, &owner);
+    if (!category)
+        category = owner;
+
+    struct Word {
+        std::vector<Syllable> syllables;
+        std::string spelled;
+    };
+    std::vector<Word> words;
+    auto add_tokens = [&](std::u32string_view text, bool spellings) {
+        for (auto& t : tokenize(text, spellings))
+            words.push_back({std::move(t.syllables), t.spelled});
+    };
+    auto joined = [&](std::u32string_view text) {
+        Word w;
+        bool complete = true;
+        for (auto& t : tokenize(text, false)) {
+            w.syllables.insert(w.syllables.end(), t.syllables.begin(), t.syllables.end());
+        }
+        result.complete = result.complete && complete;
+        return w;
+    };
+
+    if ((category && category->one_word) || generic_len == 0) {
+        // Villages, natural settlements and names without a generic: one word, unless a
+        // minority-language spelling or a numeral splits it.
+        std::vector<Token> tokens = tokenize(u, true);
+        bool plain = std::all_of(tokens.begin(), tokens.end(), [](const Token& t) {
+            return t.spelled.empty() && !(t.syllables.size() == 1 && t.syllables[0].literal);
+        });
+        if (plain) {
+            words.push_back(joined(u));
+        } else {
+            for (auto& t : tokens)
+                words.push_back({std::move(t.syllables), t.spelled});
+        }
+    } else {
+        std::u32string specific = u.substr(0, u.size() - generic_len);
+        std::u32string generic = u.substr(u.size() - generic_len);
+        // A one-syllable modifier before a one-syllable generic joins it: 潮白新河
+        // -> Chaobai Xinhe, 浦东新区 -> Pudong Xinqu (西辽河 keeps 西 with its specific).
+        if (generic.size() == 1 && specific.size() >= 3 && is_modifier(specific.back())) {
+            generic.insert(generic.begin(), specific.back());
+            specific.pop_back();
+        }
+        // Nationalities of autonomous areas and ethnic townships are words of their own.
+        std::vector<std::u32string> ethnic;
+        for (bool found = true; found;) {
+            found = false;
+            for (const auto& e : m_ethnic) {
+                if (specific.size() > e.size() &&
+                    specific.compare(specific.size() - e.size(), e.size(), e) == 0) {
+                    ethnic.insert(ethnic.begin(), specific.substr(specific.size() - e.size()));
+                    specific.resize(specific.size() - e.size());
+                    found = true;
+                    break;
+                }
+            }
+        }
+        add_tokens(specific, true);
+        for (const auto& e : ethnic)
+            words.push_back(joined(e));
+        if (const std::string* spelled = m_categories->generic_spelling(generic)) {
+            words.push_back({{}, *spelled});
+        } else {
+            words.push_back(joined(generic));
+        }
+    }
+
+    std::string out;
+    for (const auto& w : words) {
+        std::string word;
+        if (!w.spelled.empty()) {
+            word = w.spelled;
+        } else {
+            for (size_t k = 0; k < w.syllables.size(); ++k) {
+                const Syllable& s = w.syllables[k];
+                if (s.literal) {
+                    if (s.text.empty() || static_cast<unsigned char>(s.text[0]) >= 0x80)
+                        result.complete = false;
+                    word += s.text;
+                    continue;
+                }
+                if (k > 0 && !word.empty() &&
+                    std::string_view("aoe").find(s.text[0]) != std::string_view::npos) {
+                    word += '\'';
+                }
+                append_syllable(word, s.text, s.tone, options.tones);
+            }
+            if (!word.empty() && word[0] >= 'a' && word[0] <= 'z') {
+                word[0] = static_cast<char>(word[0] - 'a' + 'A');
+            } else if (!word.empty() && static_cast<unsigned char>(word[0]) >= 0x80) {
+                // A tone-marked first vowel (Ān): capitalise through ICU.
+                icu::UnicodeString u16 = icu::UnicodeString::fromUTF8(word);
+                icu::UnicodeString head(u16, 0, 1);
+                head.toUpper();
+                u16.replace(0, 1, head);
+                word.clear();
+                u16.toUTF8String(word);
+            }
+        }
+        if (word.empty())
+            continue;
+        if (!out.empty())
+            out += ' ';
+        out += word;
+    }
+    if (options.sign) {
+        icu::UnicodeString u16 = icu::UnicodeString::fromUTF8(out);
+        u16.toUpper();
+        out.clear();
+        u16.toUTF8String(out);
+    }
+    result.text = std::move(out);
+    return result;
+}
+
+}  // namespace geoadmin

@@ -1,0 +1,128 @@
+// Character data from Unihan and the place-name romanizer.
+#include <gtest/gtest.h>
+
+#include "geoadmin/error.hpp"
+#include "geoadmin/hanzi.hpp"
+#include "geoadmin/romanize.hpp"
+
+using namespace geoadmin;
+
+namespace {
+
+std::string roman(const std::string& name, const char* category = nullptr, bool tones = false,
+                  bool sign = false) {
+    RomanizeOptions o;
+    o.tones = tones;
+    o.sign = sign;
+    if (category)
+        o.category = CategoryTable::builtin().by_id(category);
+    return Romanizer::builtin().romanize(name, o).text;
+}
+
+}  // namespace
+
+TEST(Hanzi, StandardTableHasItsCharacters) {
+    HanziInfo chang = hanzi_info(U'长');
+    EXPECT_TRUE(chang.standard);
+    EXPECT_EQ(chang.tgh_number, 127u);
+    EXPECT_NE(chang.readings.find("chang2"), std::string_view::npos);
+    EXPECT_NE(chang.readings.find("zhang3"), std::string_view::npos);
+    // 8,105 characters in all: count them through the public lookup.
+    unsigned count = 0;
+    for (char32_t c = 0x3400; c < 0x32000; ++c)
+        count += hanzi_info(c).standard ? 1 : 0;
+    EXPECT_EQ(count, 8105u);
+}
+
+TEST(Hanzi, TraditionalAndVariantFormsPointToTheStandardCharacter) {
+    HanziInfo zhang = hanzi_info(U'長');
+    EXPECT_FALSE(zhang.standard);
+    EXPECT_TRUE(zhang.traditional);
+    EXPECT_EQ(zhang.standard_form, U'长');
+    HanziInfo hu = hanzi_info(U'戶');  // a variant of 户
+    EXPECT_FALSE(hu.standard);
+    EXPECT_TRUE(hu.traditional || hu.variant);
+    EXPECT_EQ(hu.standard_form, U'户');
+    EXPECT_FALSE(hanzi_info(U'A').known);
+    EXPECT_TRUE(is_han(U'西'));
+    EXPECT_FALSE(is_han(U'Ａ'));
+}
+
+TEST(Romanize, TheThirteenReferenceNames) {
+    const std::pair<const char*, const char*> cases[] = {{"西安市", "Xi'an Shi"},
+                                                         {"长安区", "Chang'an Qu"},
+                                                         {"黑龙江省", "Heilongjiang Sheng"},
+                                                         {"江苏省", "Jiangsu Sheng"},
+                                                         {"景德镇市", "Jingdezhen Shi"},
+                                                         {"太行山", "Taihang Shan"},
+                                                         {"五指山", "Wuzhi Shan"},
+                                                         {"西辽河", "Xiliao He"},
+                                                         {"潮白新河", "Chaobai Xinhe"},
+                                                         {"建瓯市", "Jian'ou Shi"},
+                                                         {"天峨县", "Tian'e Xian"},
+                                                         {"左权县", "Zuoquan Xian"},
+                                                         {"周口店", "Zhoukoudian"}};
+    for (const auto& [name, expected] : cases)
+        EXPECT_EQ(roman(name), expected) << name;
+}
+
+TEST(Romanize, PlaceNameReadingsOfPolyphonicCharacters) {
+    EXPECT_EQ(roman("长子县"), "Zhangzi Xian");
+    EXPECT_EQ(roman("长沙市"), "Changsha Shi");
+    EXPECT_EQ(roman("乐亭县"), "Laoting Xian");
+    EXPECT_EQ(roman("乐清市"), "Yueqing Shi");
+    EXPECT_EQ(roman("六安市"), "Lu'an Shi");
+    EXPECT_EQ(roman("铅山县"), "Yanshan Xian");
+    EXPECT_EQ(roman("蚌埠市"), "Bengbu Shi");
+    EXPECT_EQ(roman("番禺区"), "Panyu Qu");
+    EXPECT_EQ(roman("吴堡县"), "Wubu Xian");
+    EXPECT_EQ(roman("成都市"), "Chengdu Shi");
+    EXPECT_EQ(roman("什邡市"), "Shifang Shi");
+}
+
+TEST(Romanize, SegmentationByCategory) {
+    EXPECT_EQ(roman("东风村", "village"), "Dongfengcun");
+    EXPECT_EQ(roman("东华门街道"), "Donghuamen Jiedao");
+    EXPECT_EQ(roman("浦东新区"), "Pudong Xinqu");
+    EXPECT_EQ(roman("长阳土家族自治县"), "Changyang Tujiazu Zizhixian");
+    EXPECT_EQ(roman("沛县"), "Pei Xian");
+    EXPECT_EQ(roman("乌鲁木齐市"), "Urumqi Shi");
+    EXPECT_EQ(roman("科尔沁左翼中旗"), "Horqin Zuoyi Zhongqi");
+    EXPECT_EQ(roman("人民路", "street"), "Renmin Lu");
+}
+
+TEST(Romanize, TonesSignsAndNumbers) {
+    EXPECT_EQ(roman("太行山", nullptr, true), "Tàiháng Shān");
+    EXPECT_EQ(roman("西安市", nullptr, true), "Xī'ān Shì");
+    EXPECT_EQ(roman("天峨县", nullptr, false, true), "TIAN'E XIAN");
+    EXPECT_EQ(roman("绿春县"), "Lüchun Xian");
+    EXPECT_EQ(roman("二道沟", "settlement"), "Erdaogou");
+    EXPECT_EQ(roman("8号路", "street"), "8 Hao Lu");
+}
+
+TEST(Romanize, SoundKeyIgnoresTonesAndSeparators) {
+    const Romanizer& r = Romanizer::builtin();
+    EXPECT_EQ(r.sound_key("西安"), "xian");
+    EXPECT_EQ(r.sound_key("先"), "xian");
+    EXPECT_EQ(r.sound_key("长安镇"), r.sound_key("常安镇"));
+    EXPECT_NE(r.sound_key("长安镇"), r.sound_key("长宁镇"));
+}
+
+TEST(Categories, LookupByIdLabelAndGeneric) {
+    const CategoryTable& t = CategoryTable::builtin();
+    ASSERT_NE(t.find("township"), nullptr);
+    EXPECT_EQ(t.find("乡级行政区")->id, "township");
+    EXPECT_EQ(t.find("街道")->id, "township");
+    EXPECT_EQ(t.find("no such"), nullptr);
+    const Category* owner = nullptr;
+    EXPECT_EQ(t.generic_length(U"东华门街道", t.by_id("township"), &owner), 2u);
+    EXPECT_EQ(t.generic_length(U"东华门", t.by_id("township")), 0u);
+    EXPECT_EQ(t.generic_length(U"镇", t.by_id("township")), 0u);  // nothing before it
+}
+
+TEST(Romanize, BadReadingsFileIsAConfigError) {
+    EXPECT_THROW(Romanizer::from_json(R"({"chars": {"长": "chang"}, "words": {"长子": "zhang3"}})",
+                                      "x.json"),
+                 ConfigError);
+    EXPECT_THROW(Romanizer::from_json("{", "x.json"), ConfigError);
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "command.hpp"
+
+namespace geoadmin::cli {
+
+/// `geoadmin names romanize [NAME...]`: place names in Hanyu Pinyin by the national rules.
+class CommandNamesRomanize : public Command {
+  public:
+    std::string name() const override { return "names romanize"; }
+    std::string summary_en() const override {
+        return "Spell place names in Hanyu Pinyin by the rules for Chinese place names";
+    }
+    std::string summary_zh() const override { return "按汉语地名拼写规则给出地名的罗马字母拼写"; }
+    std::string usage() const override {
+        return "geoadmin names romanize [options] [NAME...]   (no NAME: one name per line on "
+               "stdin)";
+    }
+    std::string examples() const override;
+    void declare(po::options_description& options,
+                 po::positional_options_description& positional) override;
+    void setup(const po::variables_map& vm) override;
+    int run(Context& ctx) override;
+
+  private:
+    std::vector<std::string> m_names;
+    std::string m_category;
+    std::string m_style = "standard";
+    std::string m_format = "text";
+    std::string m_readings;
+    std::string m_categories;
+    bool m_tones = false;
+};
+
+}  // namespace geoadmin::cli
