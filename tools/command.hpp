@@ -68,6 +68,8 @@ class Command {
                          po::positional_options_description& positional) = 0;
     virtual void setup(const po::variables_map& vm) = 0;
     virtual int run(Context& ctx) = 0;
+    /// Whether the command reports findings (and so takes --lang, --fail-on, -o ...).
+    virtual bool reports_findings() const { return true; }
 };
 
 /// --encoding --assume-crs --towgs84 --layer --kind: how inputs are read.

@@ -21,6 +21,7 @@ class CommandNamesRomanize : public Command {
                  po::positional_options_description& positional) override;
     void setup(const po::variables_map& vm) override;
     int run(Context& ctx) override;
+    bool reports_findings() const override { return false; }
 
   private:
     std::vector<std::string> m_names;
