@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "gdal_util.hpp"
+#include "unit_index.hpp"
 #include "geoadmin/crs.hpp"
 #include "geoadmin/error.hpp"
 #include "geoadmin/rules.hpp"
@@ -970,30 +971,7 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
     }
     // Inside the units the line separates (with --units).
     if (options.units != nullptr && rules.enabled("MARKER-OUTSIDE-UNITS")) {
-        struct Geos {
-            GEOSContextHandle_t ctx = GEOS_init_r();
-            ~Geos() { GEOS_finish_r(ctx); }
-        } geos;
-        struct Prepared {
-            GEOSGeometry* geom = nullptr;
-            const GEOSPreparedGeometry* prepared = nullptr;
-        };
-        std::unordered_map<std::string, Prepared> unit_geoms;
-        GEOSWKBReader* reader = GEOSWKBReader_create_r(geos.ctx);
-        for (const auto& u : options.units->units) {
-            auto* g = GEOSWKBReader_read_r(geos.ctx, reader,
-                                           reinterpret_cast<const unsigned char*>(u.wkb.data()),
-                                           u.wkb.size());
-            if (g == nullptr)
-                continue;
-            auto [it, inserted] = unit_geoms.emplace(u.code, Prepared{g, nullptr});
-            if (!inserted) {
-                GEOSGeom_destroy_r(geos.ctx, g);  // a code twice: the first polygon is used
-                continue;
-            }
-            it->second.prepared = GEOSPrepare_r(geos.ctx, g);
-        }
-        GEOSWKBReader_destroy_r(geos.ctx, reader);
+        detail::UnitIndex unit_index(*options.units);
         const double unit_tolerance = rules.number("MARKER-OUTSIDE-UNITS", "tolerance");
         for (std::size_t i = 0; i < n; ++i) {
             if (on[i] == nullptr)
@@ -1004,36 +982,26 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
             if (parsed[i] && marker_type_of_letter(parsed[i]->letter) == MarkerType::triple)
                 continue;
             const BoundaryLine& line = *on[i]->line;
-            GEOSGeometry* point =
-                GEOSGeom_createPointFromXY_r(geos.ctx, m.position.lon, m.position.lat);
             bool inside = false, known = false;
-            double nearest = std::numeric_limits<double>::infinity();
+            double metres = std::numeric_limits<double>::infinity();
             for (const std::string& code : {line.left_code, line.right_code}) {
-                auto it = unit_geoms.find(code);
-                if (it == unit_geoms.end() || it->second.prepared == nullptr)
+                double d = std::numeric_limits<double>::infinity();
+                auto where = unit_index.locate(code, m.position.lon, m.position.lat, &d);
+                if (where == detail::UnitIndex::Where::unknown_unit)
                     continue;
                 known = true;
-                if (GEOSPreparedIntersects_r(geos.ctx, it->second.prepared, point) == 1) {
+                if (where == detail::UnitIndex::Where::inside) {
                     inside = true;
                     break;
                 }
-                double d = 0;
-                if (GEOSDistance_r(geos.ctx, it->second.geom, point, &d) == 1)
-                    nearest = std::min(nearest, d);
+                metres = std::min(metres, d);
             }
-            GEOSGeom_destroy_r(geos.ctx, point);
-            // Degrees to metres: a degree of latitude, the larger of the two, keeps it safe.
-            const double metres = nearest * 111320.0;
             if (known && !inside && metres > unit_tolerance) {
                 emit("MARKER-OUTSIDE-UNITS", m, "",
                      {{"left", line.left_code},
                       {"right", line.right_code},
                       {"distance", fmt(metres)}});
             }
-        }
-        for (auto& [code, p] : unit_geoms) {
-            GEOSPreparedGeom_destroy_r(geos.ctx, p.prepared);
-            GEOSGeom_destroy_r(geos.ctx, p.geom);
         }
     }
 
