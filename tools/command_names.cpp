@@ -2,9 +2,11 @@
 
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 
 #include "geoadmin/error.hpp"
+#include "geoadmin/names.hpp"
 #include "geoadmin/romanize.hpp"
 #include "geoadmin/text.hpp"
 
@@ -126,6 +128,110 @@ int CommandNamesRomanize::run(Context& ctx) {
         return kExitFindings;
     }
     return kExitOk;
+}
+
+std::string CommandNamesCheck::examples() const {
+    return "  geoadmin names check examples/anji/place_names.xlsx\n"
+           "      every rule; the columns are found by their Chinese or English headers\n"
+           "  geoadmin names check ../shared/data/nbs-codes-2023/streets.csv --category township\n"
+           "      a table without a category column: say what its records are\n"
+           "  geoadmin names check census.csv --profile census --lang zh -o findings.csv\n"
+           "      the census form's required fields; findings as a spreadsheet\n"
+           "  geoadmin names check villages.gpkg --units townships.shp -o findings.gpkg\n"
+           "      also: every point inside the unit its admin_code names\n"
+           "  geoadmin names check names.csv --divisions my_codes.xlsx --rules my_rules.json\n"
+           "      another division table; rule severities and word lists from a file\n";
+}
+
+void CommandNamesCheck::declare(po::options_description& options,
+                                po::positional_options_description& positional) {
+    options.add_options()("input", po::value(&m_inputs)->value_name("INPUT")->composing(),
+                          "place-name records (CSV, XLSX, GeoPackage, Shapefile ...; positional, "
+                          "repeatable): code, name, category, admin_code, romanization, lon, lat "
+                          "and the census fields, or their Chinese headers")(
+        "divisions", po::value(&m_divisions)->value_name("FILE"),
+        "division code table with code and name columns (default: the built-in 2023 "
+        "statistics codes down to townships)")(
+        "units", po::value(&m_units)->value_name("LAYER"),
+        "unit polygons with code: a record's position must lie in the unit its admin_code "
+        "names")(
+        "category", po::value(&m_category)->value_name("CATEGORY"),
+        "the category of every record, for inputs without a category column (province, "
+        "prefecture, county, township, village, settlement, street, residential, building, "
+        "bridge, river, lake, mountain or a Chinese label)")(
+        "profile", po::value(&m_profile)->value_name("NAME"),
+        "required fields: basic (code, name, category, admin_code; the default) or census "
+        "(adds romanization, position, meaning, history, status)")(
+        "readings", po::value(&m_readings)->value_name("FILE"),
+        "place-name readings instead of the built-in data-schemas/readings.json")(
+        "categories", po::value(&m_categories)->value_name("FILE"),
+        "category table instead of the built-in data-schemas/categories.json");
+    positional.add("input", -1);
+    m_input.declare(options);
+    m_report.declare(options, "error");
+}
+
+void CommandNamesCheck::setup(const po::variables_map&) {
+    if (m_inputs.empty())
+        throw UsageError("names check needs at least one INPUT");
+    if (!m_category.empty() && m_categories.empty() && !CategoryTable::builtin().find(m_category))
+        throw UsageError("--category: unknown category '" + m_category + "'");
+    m_report.setup();
+    m_input.open_options();
+}
+
+int CommandNamesCheck::run(Context& ctx) {
+    RuleSet rules = m_report.load_rules();
+    NameTables tables(m_categories, m_readings);
+    std::vector<Finding> findings;
+    NameCheckOptions options;
+    options.profile = m_profile;
+    if (!m_category.empty()) {
+        options.category = tables.categories->find(m_category);
+        if (!options.category)
+            throw UsageError("--category: unknown category '" + m_category + "'");
+    }
+    std::optional<DivisionTable> divisions;
+    if (!m_divisions.empty()) {
+        divisions = DivisionTable::from_file(m_divisions, rules, findings);
+        options.divisions = &*divisions;
+    }
+    std::optional<UnitLayer> units;
+    if (!m_units.empty()) {
+        OpenOptions unit_open;
+        unit_open.encoding = m_input.encoding;
+        unit_open.kind = RecordKind::unit;
+        VectorSource unit_source = VectorSource::open(m_units, unit_open, rules);
+        for (const auto& f : unit_source.open_findings())
+            findings.push_back(f);
+        units = read_units(unit_source, rules, findings);
+        options.units = &*units;
+    }
+    NameChecker checker(rules, *tables.romanizer, options);
+    OpenOptions open = m_input.open_options();
+    if (!open.kind)
+        open.kind = RecordKind::place_name;
+    for (const auto& input : m_inputs) {
+        VectorSource source = VectorSource::open(input, open, rules);
+        for (const auto& f : source.open_findings())
+            findings.push_back(f);
+        for (Layer& layer : source.layers()) {
+            checker.begin_layer(input, layer, findings);
+            layer.read_only({"code", "name", "category", "admin_code", "romanization", "status",
+                             "lon", "lat", "alias", "meaning", "history", "description",
+                             "authority", "approved_on", "document_no"});
+            Progress progress(ctx, m_report.show_progress(ctx), "names");
+            ScanOptions scan;
+            scan.progress = [&](std::int64_t done, std::int64_t total) {
+                progress.update(done, total);
+            };
+            layer.scan(
+                rules, scan, [&](const Record& r) { checker.check(r, findings); }, findings);
+            progress.finish();
+        }
+    }
+    checker.finish(findings);
+    return m_report.report(ctx, findings, rules);
 }
 
 }  // namespace geoadmin::cli

@@ -10,6 +10,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(std::make_unique<CommandInfo>());
     commands.push_back(std::make_unique<CommandMarkersCheck>());
+    commands.push_back(std::make_unique<CommandNamesCheck>());
     commands.push_back(std::make_unique<CommandNamesRomanize>());
     return commands;
 }

@@ -1,0 +1,87 @@
+// Naming compliance of place-name records (地名命名规范检查): characters, generic parts,
+// restricted words, codes against the division table, duplicates and homophones within
+// the legal scope, romanization.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "geoadmin/finding.hpp"
+#include "geoadmin/markers.hpp"
+#include "geoadmin/romanize.hpp"
+#include "geoadmin/rules.hpp"
+#include "geoadmin/source.hpp"
+
+namespace geoadmin {
+
+/// A statistics division code table (code -> name): provinces, prefectures and counties
+/// with 6-digit codes, townships with 9 digits, villages with 12.
+class DivisionTable {
+  public:
+    /// The 2023 statistics division codes (NBS, via modood/Administrative-divisions-of-China,
+    /// WTFPL), down to townships, compiled in from data-schemas/divisions-2023.csv.
+    static const DivisionTable& builtin();
+    /// Reads any table GDAL reads with code and name columns (aliases apply). Codes of 2 or
+    /// 4 digits (provinces, prefectures as some tables write them) are padded to 6.
+    static DivisionTable from_file(const std::string& path, const RuleSet& rules,
+                                   std::vector<Finding>& findings);
+
+    void add(std::string_view code, std::string_view name);
+    bool contains(std::string_view code) const;
+    const std::string* name(std::string_view code) const;
+    std::size_t size() const { return m_names.size(); }
+    const std::string& origin() const { return m_origin; }
+
+  private:
+    std::unordered_map<std::string, std::string> m_names;
+    std::string m_origin;
+};
+
+/// A division code in its shortest form: digits only; a 12-digit code whose village part
+/// is 000 becomes its 9-digit township code; a 9-digit code with township part 000 becomes
+/// 6 digits. Empty when `code` is not 6, 9 or 12 digits.
+std::string normalize_division_code(std::string_view code);
+/// The code of the parent division ("" for a province): 12 -> 9 -> 6 digits, county ->
+/// prefecture (xxxx00) -> province (xx0000).
+std::string division_parent(std::string_view normalized_code);
+
+struct NameCheckOptions {
+    std::string profile = "basic";             ///< required fields: basic or census
+    const Category* category = nullptr;        ///< every record is of this category (--category)
+    const DivisionTable* divisions = nullptr;  ///< default: DivisionTable::builtin()
+    const UnitLayer* units = nullptr;          ///< admin unit polygons by code (--units)
+};
+
+struct NameCheckStats {
+    std::int64_t records = 0;
+    std::int64_t in_scope = 0;  ///< records compared for duplicates and homophones
+};
+
+/// Checks place-name records as they stream in; duplicates, homophones and codes whose
+/// parent may come later in the input are settled by finish().
+class NameChecker {
+  public:
+    NameChecker(const RuleSet& rules, const Romanizer& romanizer, NameCheckOptions options);
+    ~NameChecker();
+    NameChecker(const NameChecker&) = delete;
+    NameChecker& operator=(const NameChecker&) = delete;
+
+    /// Starts a layer: a required column missing from it is one dataset-level finding.
+    void begin_layer(const std::string& dataset, const Layer& layer,
+                     std::vector<Finding>& findings);
+    /// Checks one record of the current layer.
+    void check(const Record& record, std::vector<Finding>& findings);
+    /// Duplicates, homophones, pending parent codes.
+    void finish(std::vector<Finding>& findings);
+    const NameCheckStats& stats() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+}  // namespace geoadmin

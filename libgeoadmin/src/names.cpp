@@ -1,0 +1,956 @@
+#include "geoadmin/names.hpp"
+
+#include <unicode/uchar.h>
+
+#include <algorithm>
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <unordered_set>
+
+#include "embedded_data.hpp"
+#include "geoadmin/error.hpp"
+#include "geoadmin/hanzi.hpp"
+#include "unit_index.hpp"
+
+namespace geoadmin {
+
+// ---------------------------------------------------------------------------------------
+// Division codes
+
+namespace {
+
+bool all_digits(std::string_view s) {
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string_view trim_ascii(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
+        s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
+    return s;
+}
+
+}  // namespace
+
+std::string normalize_division_code(std::string_view code) {
+    code = trim_ascii(code);
+    if (!all_digits(code) || (code.size() != 6 && code.size() != 9 && code.size() != 12))
+        return {};
+    std::string c(code);
+    if (c.size() == 12 && c.compare(9, 3, "000") == 0)
+        c.resize(9);
+    if (c.size() == 9 && c.compare(6, 3, "000") == 0)
+        c.resize(6);
+    return c;
+}
+
+std::string division_parent(std::string_view c) {
+    if (c.size() == 12)
+        return std::string(c.substr(0, 9));
+    if (c.size() == 9)
+        return std::string(c.substr(0, 6));
+    if (c.size() != 6)
+        return {};
+    if (c.substr(2) == "0000")
+        return {};  // a province
+    if (c.substr(4) == "00")
+        return std::string(c.substr(0, 2)) + "0000";
+    return std::string(c.substr(0, 4)) + "00";
+}
+
+const DivisionTable& DivisionTable::builtin() {
+    static const DivisionTable table = [] {
+        DivisionTable t;
+        t.m_origin = "2023 statistics division codes (built in)";
+        std::string_view text = detail::kDivisionsCsv;
+        size_t pos = text.find('\n') + 1;  // header
+        t.m_names.reserve(50000);
+        while (pos < text.size()) {
+            size_t end = text.find('\n', pos);
+            if (end == std::string_view::npos)
+                end = text.size();
+            std::string_view line = text.substr(pos, end - pos);
+            size_t comma = line.find(',');
+            if (comma != std::string_view::npos)
+                t.add(line.substr(0, comma), line.substr(comma + 1));
+            pos = end + 1;
+        }
+        return t;
+    }();
+    return table;
+}
+
+DivisionTable DivisionTable::from_file(const std::string& path, const RuleSet& rules,
+                                       std::vector<Finding>& findings) {
+    OpenOptions open;
+    open.kind = RecordKind::place_name;
+    VectorSource source = VectorSource::open(path, open, rules);
+    DivisionTable t;
+    t.m_origin = path;
+    for (Layer& layer : source.layers()) {
+        int code = layer.field_index("code");
+        int name = layer.field_index("name");
+        if (code < 0) {
+            throw InputError(path, "layer '" + layer.name() +
+                                       "' has no code column (代码/区划代码/code) for a division "
+                                       "table");
+        }
+        layer.read_only({"code", "name"});
+        std::vector<Finding> scan_findings;
+        layer.scan(
+            rules, {},
+            [&](const Record& r) {
+                const auto& c = r.values[static_cast<size_t>(code)];
+                if (!c)
+                    return;
+                std::string digits(trim_ascii(*c));
+                if (all_digits(digits) && (digits.size() == 2 || digits.size() == 4))
+                    digits.append(6 - digits.size(), '0');
+                std::string n;
+                if (name >= 0 && r.values[static_cast<size_t>(name)])
+                    n = *r.values[static_cast<size_t>(name)];
+                t.add(digits, n);
+            },
+            scan_findings);
+        findings.insert(findings.end(), scan_findings.begin(), scan_findings.end());
+    }
+    if (t.m_names.empty())
+        throw InputError(path, "no division codes read");
+    return t;
+}
+
+void DivisionTable::add(std::string_view code, std::string_view name) {
+    std::string c = normalize_division_code(code);
+    if (!c.empty())
+        m_names.emplace(std::move(c), std::string(name));
+}
+
+bool DivisionTable::contains(std::string_view code) const {
+    return m_names.count(std::string(code)) > 0;
+}
+
+const std::string* DivisionTable::name(std::string_view code) const {
+    auto it = m_names.find(std::string(code));
+    return it == m_names.end() ? nullptr : &it->second;
+}
+
+// ---------------------------------------------------------------------------------------
+// The checker
+
+namespace {
+
+/// Words to look for inside names, indexed by their first character.
+class WordMatcher {
+  public:
+    void add(const std::string& word) {
+        std::u32string w = utf8_to_u32(word);
+        if (!w.empty())
+            m_by_first[w[0]].push_back(std::move(w));
+    }
+    bool empty() const { return m_by_first.empty(); }
+    /// The first listed word found in `name`, or nullptr.
+    const std::u32string* find(std::u32string_view name) const {
+        if (m_by_first.empty())
+            return nullptr;
+        for (size_t i = 0; i < name.size(); ++i) {
+            auto it = m_by_first.find(name[i]);
+            if (it == m_by_first.end())
+                continue;
+            for (const auto& w : it->second) {
+                if (name.compare(i, w.size(), w) == 0)
+                    return &w;
+            }
+        }
+        return nullptr;
+    }
+
+  private:
+    std::unordered_map<char32_t, std::vector<std::u32string>> m_by_first;
+};
+
+std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
+    for (unsigned char c : s) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+bool is_historical(std::string_view status) {
+    static const char* const kWords[] = {"历史",       "废止",      "撤销",   "不在用", "已更名",
+                                         "historical", "abolished", "former", "retired"};
+    for (const char* w : kWords) {
+        if (status.find(w) != std::string_view::npos)
+            return true;
+    }
+    return false;
+}
+
+bool valid_province(int p) {
+    return (p >= 11 && p <= 15) || (p >= 21 && p <= 23) || (p >= 31 && p <= 37) ||
+           (p >= 41 && p <= 46) || (p >= 50 && p <= 54) || (p >= 61 && p <= 65) || p == 71 ||
+           p == 81 || p == 82;
+}
+
+std::string fmt_metres(double m) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", m);
+    return buf;
+}
+
+bool ends_with(std::u32string_view s, std::u32string_view tail) {
+    return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+
+}  // namespace
+
+struct NameChecker::Impl {
+    const RuleSet& rules;
+    const Romanizer& romanizer;
+    const CategoryTable& categories;
+    NameCheckOptions options;
+    const DivisionTable* divisions;
+    std::unique_ptr<detail::UnitIndex> units;
+    NameCheckStats stats;
+
+    // Rule configuration, read once.
+    std::vector<std::string> required;
+    size_t max_chars = 20;
+    std::u32string punctuation_allowed;
+    std::vector<std::u32string> stacked_pairs;  // two generics written together: 乡镇
+    WordMatcher restricted, foreign, enterprise, leaders;
+    std::unordered_map<std::string, WordMatcher> province_restricted;
+    double unit_tolerance = 0;
+
+    // The current layer.
+    std::string dataset, layer_name;
+    int layer_no = -1;
+    std::vector<std::pair<std::string, std::string>> layers;  // (dataset, layer)
+    int f_code = -1, f_name = -1, f_category = -1, f_admin = -1, f_roman = -1, f_status = -1;
+    std::vector<std::pair<std::string, int>> f_required;  // canonical, index
+    const Layer* layer = nullptr;
+
+    // Across the input: scope entries for duplicates and homophones, codes seen.
+    struct ScopeEntry {
+        std::uint64_t name_hash;
+        std::uint64_t sound_hash;
+        std::int64_t row;
+        std::uint32_t arena;  // offset of "code\tname\tsound\tscope" in `arena`
+        std::int32_t layer;
+    };
+    std::vector<ScopeEntry> scope_entries;
+    std::string arena;
+    std::vector<std::pair<std::uint64_t, std::int64_t>> codes;  // (code as number + length, row)
+    std::vector<std::uint32_t> code_layers;
+    struct Pending {
+        Finding finding;
+        std::string code;  // settled when this code appears in the input
+    };
+    std::vector<Pending> pending;
+
+    Impl(const RuleSet& r, const Romanizer& ro, NameCheckOptions o)
+        : rules(r),
+          romanizer(ro),
+          categories(ro.categories()),
+          options(o),
+          divisions(o.divisions ? o.divisions : &DivisionTable::builtin()) {
+        if (options.units)
+            units = std::make_unique<detail::UnitIndex>(*options.units);
+        bool found_profile = false;
+        for (const auto& [name, value] : rules.entries("NAME-COLUMN-MISSING", "profiles")) {
+            if (name != options.profile)
+                continue;
+            found_profile = true;
+            for (const auto& f : nlohmann::json::parse(value))
+                required.push_back(f.get<std::string>());
+        }
+        if (!found_profile) {
+            std::string known;
+            for (const auto& [name, value] : rules.entries("NAME-COLUMN-MISSING", "profiles"))
+                known += (known.empty() ? "" : ", ") + name;
+            throw UsageError("--profile: unknown profile '" + options.profile + "' (" + known +
+                             ")");
+        }
+        max_chars = static_cast<size_t>(rules.number("NAME-TOO-LONG", "max_chars"));
+        for (const auto& a : rules.list("NAME-CHAR-PUNCTUATION", "allowed"))
+            punctuation_allowed += utf8_to_u32(a);
+        for (const auto& p : rules.list("NAME-GENERIC-STACKED", "pairs"))
+            stacked_pairs.push_back(utf8_to_u32(p));
+        for (const auto& w : rules.list("NAME-RESTRICTED-WORD", "words"))
+            restricted.add(w);
+        for (const auto& [province, words] :
+             rules.entries("NAME-RESTRICTED-WORD", "province_words")) {
+            for (const auto& w : nlohmann::json::parse(words))
+                province_restricted[province].add(w.get<std::string>());
+        }
+        for (const auto& w : rules.list("NAME-FOREIGN", "words"))
+            foreign.add(w);
+        for (const auto& w : rules.list("NAME-ENTERPRISE", "words"))
+            enterprise.add(w);
+        for (const auto& w : rules.list("NAME-LEADER", "words"))
+            leaders.add(w);
+        unit_tolerance = rules.number("NAME-OUTSIDE-UNIT", "tolerance");
+    }
+
+    Subject subject(const Record& r, int field, const std::string& key) const {
+        Subject s;
+        s.dataset = dataset;
+        s.layer = layer_name;
+        s.row = r.row;
+        s.fid = r.fid;
+        s.key = key;
+        if (field >= 0)
+            s.field = layer->fields()[static_cast<size_t>(field)].name;
+        return s;
+    }
+
+    Finding* emit(std::vector<Finding>& out, std::string_view id, const Subject& s,
+                  const MessageArgs& args) const {
+        if (!rules.enabled(id))
+            return nullptr;
+        out.push_back(rules.make(id, s, args));
+        return &out.back();
+    }
+
+    static const std::string* value(const Record& r, int index) {
+        if (index < 0 || static_cast<size_t>(index) >= r.values.size())
+            return nullptr;
+        const auto& v = r.values[static_cast<size_t>(index)];
+        return v ? &*v : nullptr;
+    }
+
+    void check_characters(const Record& r, const std::string& name, const std::u32string& u,
+                          const std::string& key, std::vector<Finding>& out) const {
+        // Whitespace: at either end, or inside.
+        bool edge = !u.empty() && (u_isWhitespace(static_cast<UChar32>(u.front())) ||
+                                   u_isWhitespace(static_cast<UChar32>(u.back())));
+        bool inner = false;
+        for (size_t i = 1; i + 1 < u.size(); ++i)
+            inner = inner || u_isWhitespace(static_cast<UChar32>(u[i])) || u[i] == U'\u3000';
+        if (edge || inner) {
+            if (Finding* f = emit(out, "NAME-CHAR-WHITESPACE", subject(r, f_name, key),
+                                  {{"where", edge ? "首尾" : "中间"},
+                                   {"where_en", edge ? "at an end" : "inside"}})) {
+                std::u32string fixed;
+                for (char32_t c : u) {
+                    if (!u_isWhitespace(static_cast<UChar32>(c)) && c != U'\u3000')
+                        fixed.push_back(c);
+                }
+                f->suggested = u32_to_utf8(fixed);
+            }
+        }
+        std::string latin, digits, fullwidth, punct;
+        std::u32string standardized = u;
+        std::vector<char32_t> reported;
+        for (size_t i = 0; i < u.size(); ++i) {
+            char32_t c = u[i];
+            if (c < 0x80) {
+                if ((c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z')) {
+                    latin += static_cast<char>(c);
+                } else if (c >= U'0' && c <= U'9') {
+                    digits += static_cast<char>(c);
+                } else if (c > 0x20 && punctuation_allowed.find(c) == std::u32string::npos) {
+                    punct += static_cast<char>(c);
+                }
+                continue;
+            }
+            if (c >= 0xFF01 && c <= 0xFF5E) {
+                // Full-width letters and digits; full-width punctuation is punctuation.
+                char32_t half = c - 0xFEE0;
+                bool alnum = (half >= U'a' && half <= U'z') || (half >= U'A' && half <= U'Z') ||
+                             (half >= U'0' && half <= U'9');
+                if (alnum) {
+                    fullwidth += u32_to_utf8(c);
+                    continue;
+                }
+            }
+            if (is_han(c)) {
+                HanziInfo info = hanzi_info(c);
+                if (info.standard)
+                    continue;
+                if (std::find(reported.begin(), reported.end(), c) != reported.end())
+                    continue;
+                reported.push_back(c);
+                if (info.standard_form) {
+                    for (char32_t& s : standardized) {
+                        if (s == c)
+                            s = info.standard_form;
+                    }
+                    continue;  // reported below with the whole standardized name
+                }
+                emit(out, "NAME-CHAR-NONSTANDARD", subject(r, f_name, key),
+                     {{"char", u32_to_utf8(c)}});
+                continue;
+            }
+            auto uc = static_cast<UChar32>(c);
+            if (u_isWhitespace(uc) || c == U'\u3000')
+                continue;
+            if (punctuation_allowed.find(c) != std::u32string::npos)
+                continue;
+            if (u_ispunct(uc) || u_charType(uc) == U_MATH_SYMBOL ||
+                u_charType(uc) == U_OTHER_SYMBOL || u_charType(uc) == U_CURRENCY_SYMBOL ||
+                u_charType(uc) == U_MODIFIER_SYMBOL || u_charType(uc) == U_PRIVATE_USE_CHAR ||
+                u_charType(uc) == U_CONTROL_CHAR) {
+                punct += u32_to_utf8(c);
+            } else if (u_isalpha(uc)) {
+                latin += u32_to_utf8(c);  // letters of another script (Greek, Cyrillic ...)
+            }
+        }
+        for (char32_t c : reported) {
+            HanziInfo info = hanzi_info(c);
+            if (!info.standard_form)
+                continue;
+            if (Finding* f = emit(out, "NAME-CHAR-TRADITIONAL", subject(r, f_name, key),
+                                  {{"char", u32_to_utf8(c)},
+                                   {"standard", u32_to_utf8(info.standard_form)},
+                                   {"form", info.traditional ? "繁体字" : "异体字"},
+                                   {"form_en", info.traditional ? "traditional form" : "variant"},
+                                   {"suggested", u32_to_utf8(standardized)}}))
+                f->suggested = u32_to_utf8(standardized);
+        }
+        if (!latin.empty())
+            emit(out, "NAME-CHAR-LATIN", subject(r, f_name, key), {{"text", latin}});
+        if (!digits.empty())
+            emit(out, "NAME-CHAR-DIGIT", subject(r, f_name, key), {{"text", digits}});
+        if (!fullwidth.empty())
+            emit(out, "NAME-CHAR-FULLWIDTH", subject(r, f_name, key), {{"text", fullwidth}});
+        if (!punct.empty())
+            emit(out, "NAME-CHAR-PUNCTUATION", subject(r, f_name, key), {{"text", punct}});
+        (void)name;
+    }
+
+    std::string generics_list(const Category& c) const {
+        std::string s;
+        for (size_t i = 0; i < c.generics.size() && i < 8; ++i)
+            s += (s.empty() ? "" : "/") + u32_to_utf8(c.generics[i]);
+        if (c.generics.size() > 8)
+            s += "/…";
+        return s;
+    }
+
+    void check_generic(const Record& r, const std::u32string& u, const Category* cat,
+                       const std::string& key, std::vector<Finding>& out) const {
+        // A name that is a generic and nothing else.
+        for (const auto& c : categories.all()) {
+            if (cat && &c != cat)
+                continue;
+            for (const auto& g : c.generics) {
+                if (g == u) {
+                    emit(out, "NAME-SPECIFIC-MISSING", subject(r, f_name, key),
+                         {{"name", u32_to_utf8(u)}});
+                    return;
+                }
+            }
+        }
+        if (!cat)
+            return;
+        size_t gl = categories.generic_length(u, cat);
+        if (gl == 0) {
+            const Category* other = nullptr;
+            size_t ol = categories.generic_length(u, nullptr, &other);
+            if (ol > 0 && other && other != cat) {
+                emit(out, "NAME-GENERIC-MISMATCH", subject(r, f_name, key),
+                     {{"generic", u32_to_utf8(u.substr(u.size() - ol))},
+                      {"other", other->zh},
+                      {"other_en", other->id},
+                      {"category", cat->zh},
+                      {"category_en", cat->id}});
+            } else if (!cat->generic_optional && !cat->generics.empty()) {
+                emit(out, "NAME-GENERIC-MISSING", subject(r, f_name, key),
+                     {{"category", cat->zh},
+                      {"category_en", cat->id},
+                      {"generics", generics_list(*cat)}});
+            }
+            return;
+        }
+        // Stacked: the same generic twice (城关镇镇), or a listed pair (…乡镇).
+        std::u32string_view generic(u.data() + u.size() - gl, gl);
+        std::u32string_view specific(u.data(), u.size() - gl);
+        bool stacked = specific.size() > generic.size() && ends_with(specific, generic);
+        std::u32string both;
+        if (stacked) {
+            both = std::u32string(generic) + std::u32string(generic);
+        } else {
+            for (const auto& pair : stacked_pairs) {
+                if (u.size() > pair.size() && ends_with(u, pair) && generic.size() < pair.size()) {
+                    stacked = true;
+                    both = pair;
+                    break;
+                }
+            }
+        }
+        if (stacked) {
+            emit(out, "NAME-GENERIC-STACKED", subject(r, f_name, key),
+                 {{"generics", u32_to_utf8(both)}});
+        }
+    }
+
+    void check_words(const Record& r, const std::u32string& u, const std::string& admin,
+                     const std::string& key, std::vector<Finding>& out) const {
+        if (const std::u32string* w = restricted.find(u)) {
+            emit(out, "NAME-RESTRICTED-WORD", subject(r, f_name, key), {{"word", u32_to_utf8(*w)}});
+        } else if (admin.size() >= 2) {
+            auto it = province_restricted.find(admin.substr(0, 2));
+            if (it != province_restricted.end()) {
+                if (const std::u32string* pw = it->second.find(u))
+                    emit(out, "NAME-RESTRICTED-WORD", subject(r, f_name, key),
+                         {{"word", u32_to_utf8(*pw)}});
+            }
+        }
+        if (const std::u32string* w = foreign.find(u))
+            emit(out, "NAME-FOREIGN", subject(r, f_name, key), {{"word", u32_to_utf8(*w)}});
+        if (const std::u32string* w = enterprise.find(u))
+            emit(out, "NAME-ENTERPRISE", subject(r, f_name, key), {{"word", u32_to_utf8(*w)}});
+        if (const std::u32string* w = leaders.find(u))
+            emit(out, "NAME-LEADER", subject(r, f_name, key), {{"word", u32_to_utf8(*w)}});
+    }
+
+    static std::uint64_t code_number(const std::string& digits) {
+        std::uint64_t v = 0;
+        for (char c : digits)
+            v = v * 10 + static_cast<std::uint64_t>(c - '0');
+        return v * 16 + digits.size();  // the length keeps 110101 and 110101000 apart
+    }
+
+    // Returns the normalized code, or "" when malformed (reported).
+    std::string check_code(const Record& r, const std::string& raw, const std::u32string& u,
+                           const std::string& key, std::vector<Finding>& out) {
+        std::string_view t = trim_ascii(raw);
+        std::string code = normalize_division_code(t);
+        if (code.empty()) {
+            emit(out, "NAME-CODE-FORMAT", subject(r, f_code, key), {{"code", std::string(t)}});
+            return {};
+        }
+        codes.emplace_back(code_number(code), r.row);
+        code_layers.push_back(static_cast<std::uint32_t>(layer_no));
+        auto range = [&](const char* part, const char* part_en, const std::string& v,
+                         const char* problem, const char* problem_en) {
+            emit(out, "NAME-CODE-RANGE", subject(r, f_code, key),
+                 {{"code", std::string(t)},
+                  {"part", part},
+                  {"part_en", part_en},
+                  {"value", v},
+                  {"problem", problem},
+                  {"problem_en", problem_en}});
+        };
+        if (!valid_province(std::stoi(code.substr(0, 2)))) {
+            range("省级代码", "province part", code.substr(0, 2), "不是现有的省级代码",
+                  "is not a province code");
+        }
+        if (code.size() == 9) {
+            int t3 = std::stoi(code.substr(6, 3));
+            if (t3 < 1 || t3 > 599) {
+                range("乡级代码", "township part", code.substr(6, 3),
+                      "不在 001–599 之内（001–099 街道，100–199 镇，200–399 乡，400–599 其他）",
+                      "is outside 001-599 (001-099 sub-district, 100-199 town, 200-399 "
+                      "township, 400-599 other)");
+            } else if (ends_with(u, U"街道") && t3 > 99) {
+                range("乡级代码", "township part", code.substr(6, 3), "不在街道的 001–099 之内",
+                      "is outside 001-099 though the name is a sub-district (街道)");
+            } else if (ends_with(u, U"镇") && (t3 < 100 || t3 > 199)) {
+                range("乡级代码", "township part", code.substr(6, 3), "不在镇的 100–199 之内",
+                      "is outside 100-199 though the name is a town (镇)");
+            } else if (ends_with(u, U"乡") && (t3 < 200 || t3 > 399)) {
+                range("乡级代码", "township part", code.substr(6, 3), "不在乡的 200–399 之内",
+                      "is outside 200-399 though the name is a township (乡)");
+            }
+        } else if (code.size() == 12) {
+            int v3 = std::stoi(code.substr(9, 3));
+            bool residents =
+                ends_with(u, U"社区") || ends_with(u, U"居委会") || ends_with(u, U"居民委员会");
+            bool village =
+                ends_with(u, U"村") || ends_with(u, U"村委会") || ends_with(u, U"村民委员会");
+            if (v3 > 399) {
+                range("村级代码", "village part", code.substr(9, 3),
+                      "不在 001–399 之内（001–199 居委会，200–399 村委会）",
+                      "is outside 001-399 (001-199 residents' committee, 200-399 village "
+                      "committee)");
+            } else if (residents && v3 > 199) {
+                range("村级代码", "village part", code.substr(9, 3), "不在居委会的 001–199 之内",
+                      "is outside 001-199 though the name is a residents' committee");
+            } else if (village && v3 < 200) {
+                range("村级代码", "village part", code.substr(9, 3), "不在村委会的 200–399 之内",
+                      "is outside 200-399 though the name is a village committee");
+            }
+        }
+        std::string parent = division_parent(code);
+        if (!parent.empty() && !divisions->contains(parent)) {
+            Pending p{rules.make("NAME-CODE-PARENT-MISSING", subject(r, f_code, key),
+                                 {{"code", code}, {"parent", parent}}),
+                      parent};
+            if (rules.enabled("NAME-CODE-PARENT-MISSING"))
+                pending.push_back(std::move(p));
+        }
+        return code;
+    }
+
+    void begin(const std::string& ds, const Layer& l, std::vector<Finding>& out) {
+        dataset = ds;
+        layer_name = l.name();
+        layer = &l;
+        layers.emplace_back(ds, l.name());
+        layer_no = static_cast<int>(layers.size()) - 1;
+        f_code = l.field_index("code");
+        f_name = l.field_index("name");
+        f_category = l.field_index("category");
+        f_admin = l.field_index("admin_code");
+        f_roman = l.field_index("romanization");
+        f_status = l.field_index("status");
+        f_required.clear();
+        for (const auto& field : required) {
+            int idx = l.field_index(field);
+            bool positional =
+                (field == "lon" || field == "lat") && l.coordinate_source() == "geometry";
+            if (field == "category" && options.category)
+                continue;
+            if (idx < 0 && !positional) {
+                Subject s;
+                s.dataset = ds;
+                s.layer = l.name();
+                s.field = field;
+                emit(out, "NAME-COLUMN-MISSING", s, {{"profile", options.profile}});
+            } else if (idx >= 0) {
+                f_required.emplace_back(field, idx);
+            }
+        }
+    }
+
+    void check(const Record& r, std::vector<Finding>& out) {
+        ++stats.records;
+        const std::string* code_v = value(r, f_code);
+        std::string key = code_v ? std::string(trim_ascii(*code_v)) : std::string();
+        for (const auto& [field, idx] : f_required) {
+            if (idx == f_name)
+                continue;  // an empty name is NAME-EMPTY
+            const std::string* v = value(r, idx);
+            if (!v || trim_ascii(*v).empty())
+                emit(out, "NAME-FIELD-MISSING", subject(r, idx, key), {});
+        }
+        const std::string* name_v = value(r, f_name);
+        std::string name = name_v ? *name_v : std::string();
+        std::u32string u = utf8_to_u32(name);
+        // Category: --category, the column, or the generic part of the name.
+        const Category* cat = options.category;
+        if (!cat && f_category >= 0) {
+            const std::string* c = value(r, f_category);
+            if (c && !trim_ascii(*c).empty()) {
+                cat = categories.find(trim_ascii(*c));
+                if (!cat)
+                    emit(out, "NAME-CATEGORY-UNKNOWN", subject(r, f_category, key),
+                         {{"category", std::string(trim_ascii(*c))}});
+            }
+        }
+        bool guessed = false;
+        if (!cat && f_category < 0 && !u.empty()) {
+            categories.generic_length(u, nullptr, &cat);
+            guessed = cat != nullptr;
+        }
+        const std::string* admin_v = value(r, f_admin);
+        std::string admin_raw = admin_v ? std::string(trim_ascii(*admin_v)) : std::string();
+        std::string admin = normalize_division_code(admin_raw);
+
+        bool name_empty = true;
+        for (char32_t c : u)
+            name_empty = name_empty && (u_isWhitespace(static_cast<UChar32>(c)) || c == U'\u3000');
+        if (f_name >= 0 && name_empty) {
+            emit(out, "NAME-EMPTY", subject(r, f_name, key), {});
+        } else if (f_name >= 0) {
+            check_characters(r, name, u, key, out);
+            if (u.size() > max_chars) {
+                emit(out, "NAME-TOO-LONG", subject(r, f_name, key),
+                     {{"length", std::to_string(u.size())}, {"max", std::to_string(max_chars)}});
+            }
+        }
+        std::string code;
+        if (code_v && !trim_ascii(*code_v).empty())
+            code = check_code(r, *code_v, u, key, out);
+        if (!name_empty && f_name >= 0) {
+            // Township and village parts 400 and above number statistical units (farms,
+            // development zones), which the rules for generic parts do not cover.
+            bool other_unit = (code.size() == 9 && code.compare(6, 3, "400") >= 0) ||
+                              (code.size() == 12 && code.compare(9, 3, "400") >= 0);
+            if (!other_unit)
+                check_generic(r, u, guessed ? nullptr : cat, key, out);
+            check_words(r, u, admin.empty() ? key : admin, key, out);
+        }
+        // The unit the feature lies in.
+        if (!admin_raw.empty()) {
+            if (admin.empty()) {
+                emit(out, "NAME-CODE-FORMAT", subject(r, f_admin, key), {{"code", admin_raw}});
+            } else {
+                if (!divisions->contains(admin) && rules.enabled("NAME-ADMIN-UNKNOWN")) {
+                    pending.push_back({rules.make("NAME-ADMIN-UNKNOWN", subject(r, f_admin, key),
+                                                  {{"admin_code", admin_raw}}),
+                                       admin});
+                }
+                bool division = (cat && cat->division) || code.size() >= 9;
+                if (division && !code.empty() && code != admin) {
+                    std::string prefix = admin;
+                    if (prefix.size() == 6 && prefix.compare(2, 4, "0000") == 0)
+                        prefix.resize(2);
+                    else if (prefix.size() == 6 && prefix.compare(4, 2, "00") == 0)
+                        prefix.resize(4);
+                    if (code.compare(0, prefix.size(), prefix) != 0) {
+                        emit(out, "NAME-ADMIN-MISMATCH", subject(r, f_code, key),
+                             {{"code", code}, {"admin_code", admin_raw}});
+                    }
+                }
+            }
+        }
+        if (units && r.has_position && !admin.empty()) {
+            double metres = 0;
+            auto where = units->locate(admin, r.lon, r.lat, &metres);
+            if (where == detail::UnitIndex::Where::outside && metres > unit_tolerance) {
+                char wkt[96];
+                std::snprintf(wkt, sizeof wkt, "POINT (%.8f %.8f)", r.lon, r.lat);
+                if (Finding* f =
+                        emit(out, "NAME-OUTSIDE-UNIT", subject(r, -1, key),
+                             {{"admin_code", admin_raw}, {"distance", fmt_metres(metres)}}))
+                    f->geometry_wkt = wkt;
+            }
+        }
+        // Romanization against the standard spelling.
+        const std::string* roman_v = value(r, f_roman);
+        if (roman_v && !trim_ascii(*roman_v).empty() && !name_empty) {
+            RomanizeOptions ro;
+            ro.category = guessed ? nullptr : cat;
+            Romanization expected = romanizer.romanize(name, ro);
+            std::string given(trim_ascii(*roman_v));
+            if (expected.complete && given != expected.text) {
+                ro.tones = true;
+                std::string toned = romanizer.romanize(name, ro).text;
+                ro.tones = false;
+                ro.sign = true;
+                std::string sign = romanizer.romanize(name, ro).text;
+                if (given != toned && given != sign) {
+                    if (Finding* f = emit(out, "NAME-ROMANIZATION", subject(r, f_roman, key),
+                                          {{"given", given}, {"suggested", expected.text}}))
+                        f->suggested = expected.text;
+                }
+            }
+        }
+        // Remember the name for duplicates and homophones within its scope.
+        if (name_empty || !cat || cat->scope == NameScope::none)
+            return;
+        if (const std::string* st = value(r, f_status); st && is_historical(*st))
+            return;
+        std::string scope_code = admin.empty() && !code.empty() ? division_parent(code) : admin;
+        std::string scope;
+        switch (cat->scope) {
+            case NameScope::country:
+                scope = "";
+                break;
+            case NameScope::province:
+                if (scope_code.size() < 2)
+                    return;
+                scope = scope_code.substr(0, 2);
+                break;
+            case NameScope::county:
+            case NameScope::built_up_area:
+                if (scope_code.size() < 6)
+                    return;
+                scope = scope_code.substr(0, 6);
+                break;
+            case NameScope::none:
+                return;
+        }
+        std::string group = cat->scope == NameScope::country ? "country" : cat->id;
+        std::uint64_t base = fnv1a(scope, fnv1a(group));
+        std::string trimmed = u32_to_utf8(u);
+        std::string sound = romanizer.sound_key(trimmed);
+        ScopeEntry e;
+        e.name_hash = fnv1a(trimmed, base ^ 0x9e3779b97f4a7c15ull);
+        e.sound_hash = fnv1a(sound, base);
+        e.row = r.row;
+        e.layer = layer_no;
+        e.arena = static_cast<std::uint32_t>(arena.size());
+        arena += key;
+        arena += '\t';
+        arena += trimmed;
+        arena += '\t';
+        arena += sound;
+        arena += '\t';
+        arena += std::to_string(static_cast<int>(cat->scope)) + scope;
+        arena += '\n';
+        if (arena.size() > 0xF0000000u)
+            throw Error("names check: more scope data than this build can hold (4 GB)");
+        scope_entries.push_back(e);
+        ++stats.in_scope;
+    }
+
+    struct Parts {
+        std::string_view key, name, sound, scope;
+        NameScope scope_kind = NameScope::none;
+    };
+    Parts parts(const ScopeEntry& e) const {
+        std::string_view s(arena);
+        s = s.substr(e.arena, s.find('\n', e.arena) - e.arena);
+        Parts p;
+        size_t a = s.find('\t'), b = s.find('\t', a + 1), c = s.find('\t', b + 1);
+        p.key = s.substr(0, a);
+        p.name = s.substr(a + 1, b - a - 1);
+        p.sound = s.substr(b + 1, c - b - 1);
+        std::string_view sc = s.substr(c + 1);
+        p.scope_kind = static_cast<NameScope>(sc[0] - '0');
+        p.scope = sc.substr(1);
+        return p;
+    }
+
+    MessageArgs scope_args(const Parts& p) const {
+        std::string zh, en;
+        switch (p.scope_kind) {
+            case NameScope::country:
+                zh = "全国";
+                en = "the whole country";
+                break;
+            case NameScope::province:
+                zh = "同一省级行政区（" + std::string(p.scope) + "）";
+                en = "province " + std::string(p.scope);
+                break;
+            case NameScope::county:
+                zh = "同一县级行政区（" + std::string(p.scope) + "）";
+                en = "county " + std::string(p.scope);
+                break;
+            default:
+                zh = "同一城镇建成区（按县级行政区 " + std::string(p.scope) + "）";
+                en = "the built-up area (taken as county " + std::string(p.scope) + ")";
+        }
+        return {{"scope", zh}, {"scope_en", en}};
+    }
+
+    Subject entry_subject(const ScopeEntry& e, const Parts& p, const char* field) const {
+        Subject s;
+        s.dataset = layers[static_cast<size_t>(e.layer)].first;
+        s.layer = layers[static_cast<size_t>(e.layer)].second;
+        s.row = e.row;
+        s.key = std::string(p.key);
+        s.field = field;
+        return s;
+    }
+
+    void finish(std::vector<Finding>& out) {
+        // Codes: duplicates within the input, and pending parents the input itself holds.
+        std::vector<size_t> order(codes.size());
+        for (size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::sort(order.begin(), order.end(),
+                  [&](size_t a, size_t b) { return codes[a] < codes[b]; });
+        for (size_t k = 1; k < order.size(); ++k) {
+            const auto& prev = codes[order[k - 1]];
+            const auto& cur = codes[order[k]];
+            if (cur.first != prev.first)
+                continue;
+            Subject s;
+            s.dataset = layers[code_layers[order[k]]].first;
+            s.layer = layers[code_layers[order[k]]].second;
+            s.row = cur.second;
+            std::uint64_t v = cur.first;
+            size_t len = v % 16;
+            std::string digits = std::to_string(v / 16);
+            digits.insert(0, len > digits.size() ? len - digits.size() : 0, '0');
+            s.key = digits;
+            s.field = "code";
+            emit(out, "NAME-CODE-DUPLICATE", s,
+                 {{"code", digits}, {"other_row", std::to_string(prev.second)}});
+        }
+        std::vector<std::uint64_t> sorted_codes;
+        sorted_codes.reserve(codes.size());
+        for (const auto& c : codes)
+            sorted_codes.push_back(c.first);
+        std::sort(sorted_codes.begin(), sorted_codes.end());
+        for (auto& p : pending) {
+            if (std::binary_search(sorted_codes.begin(), sorted_codes.end(), code_number(p.code)))
+                continue;
+            out.push_back(std::move(p.finding));
+        }
+        pending.clear();
+
+        // Duplicates: same name (hash) in the same group and scope.
+        std::vector<std::uint32_t> idx(scope_entries.size());
+        for (size_t i = 0; i < idx.size(); ++i)
+            idx[i] = static_cast<std::uint32_t>(i);
+        auto by = [&](auto field) {
+            std::stable_sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
+                return field(scope_entries[a]) < field(scope_entries[b]);
+            });
+        };
+        if (rules.enabled("NAME-DUPLICATE")) {
+            by([](const ScopeEntry& e) { return e.name_hash; });
+            for (size_t k = 0; k < idx.size();) {
+                size_t end = k + 1;
+                while (end < idx.size() &&
+                       scope_entries[idx[end]].name_hash == scope_entries[idx[k]].name_hash)
+                    ++end;
+                const ScopeEntry& first = scope_entries[idx[k]];
+                Parts fp = parts(first);
+                for (size_t j = k + 1; j < end; ++j) {
+                    const ScopeEntry& e = scope_entries[idx[j]];
+                    Parts p = parts(e);
+                    if (p.name != fp.name || p.scope != fp.scope)
+                        continue;  // a hash collision, not a duplicate
+                    MessageArgs args = scope_args(p);
+                    args.insert(args.end(), {{"name", std::string(p.name)},
+                                             {"other_row", std::to_string(first.row)},
+                                             {"other_key", std::string(fp.key)}});
+                    emit(out, "NAME-DUPLICATE", entry_subject(e, p, "name"), args);
+                }
+                k = end;
+            }
+        }
+        if (rules.enabled("NAME-HOMOPHONE")) {
+            by([](const ScopeEntry& e) { return e.sound_hash; });
+            for (size_t k = 0; k < idx.size();) {
+                size_t end = k + 1;
+                while (end < idx.size() &&
+                       scope_entries[idx[end]].sound_hash == scope_entries[idx[k]].sound_hash)
+                    ++end;
+                if (end - k > 1) {
+                    const ScopeEntry& first = scope_entries[idx[k]];
+                    Parts fp = parts(first);
+                    std::unordered_set<std::string_view> seen{fp.name};
+                    for (size_t j = k + 1; j < end; ++j) {
+                        const ScopeEntry& e = scope_entries[idx[j]];
+                        Parts p = parts(e);
+                        if (p.sound != fp.sound || p.scope != fp.scope ||
+                            !seen.insert(p.name).second)
+                            continue;
+                        MessageArgs args = scope_args(p);
+                        args.insert(args.end(), {{"name", std::string(p.name)},
+                                                 {"other_name", std::string(fp.name)},
+                                                 {"other_row", std::to_string(first.row)},
+                                                 {"other_key", std::string(fp.key)},
+                                                 {"sound", std::string(p.sound)}});
+                        emit(out, "NAME-HOMOPHONE", entry_subject(e, p, "name"), args);
+                    }
+                }
+                k = end;
+            }
+        }
+    }
+};
+
+NameChecker::NameChecker(const RuleSet& rules, const Romanizer& romanizer, NameCheckOptions options)
+    : m(std::make_unique<Impl>(rules, romanizer, std::move(options))) {}
+NameChecker::~NameChecker() = default;
+
+void NameChecker::begin_layer(const std::string& dataset, const Layer& layer,
+                              std::vector<Finding>& findings) {
+    m->begin(dataset, layer, findings);
+}
+
+void NameChecker::check(const Record& record, std::vector<Finding>& findings) {
+    m->check(record, findings);
+}
+
+void NameChecker::finish(std::vector<Finding>& findings) {
+    m->finish(findings);
+}
+
+const NameCheckStats& NameChecker::stats() const {
+    return m->stats;
+}
+
+}  // namespace geoadmin
