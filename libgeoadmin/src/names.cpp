@@ -367,6 +367,8 @@ struct NameChecker::Impl {
                     continue;
                 }
             }
+            if (c == U'\uFFFD')
+                continue;  // bytes that were not valid text: the reader reported them
             if (is_han(c)) {
                 HanziInfo info = hanzi_info(c);
                 if (info.standard)
@@ -901,6 +903,8 @@ struct NameChecker::Impl {
             }
         }
         if (rules.enabled("NAME-HOMOPHONE")) {
+            for (size_t i = 0; i < idx.size(); ++i)
+                idx[i] = static_cast<std::uint32_t>(i);
             by([](const ScopeEntry& e) { return e.sound_hash; });
             for (size_t k = 0; k < idx.size();) {
                 size_t end = k + 1;

@@ -224,6 +224,49 @@ void add_gdal_findings(const std::vector<detail::GdalCapture::Message>& messages
 
 std::atomic<int> g_vsimem_counter{0};
 
+/// Rows of a delimited text with more fields than its header: (1-based data row, fields).
+/// GDAL's CSV reader drops the extra values silently, so they are found here. Quotes are
+/// honoured (a quoted delimiter or line break is part of the value).
+std::vector<std::pair<std::int64_t, int>> find_wide_rows(std::string_view text, char delim) {
+    std::vector<std::pair<std::int64_t, int>> wide;
+    int header_fields = -1, fields = 1;
+    std::int64_t row = 0;
+    bool quoted = false, line_has_text = false;
+    for (size_t i = 0; i <= text.size(); ++i) {
+        char c = i < text.size() ? text[i] : '\n';
+        if (quoted) {
+            if (c == '"') {
+                if (i + 1 < text.size() && text[i + 1] == '"')
+                    ++i;
+                else
+                    quoted = false;
+            }
+            continue;
+        }
+        if (c == '"') {
+            quoted = true;
+            line_has_text = true;
+        } else if (c == delim) {
+            ++fields;
+            line_has_text = true;
+        } else if (c == '\n') {
+            if (line_has_text) {
+                if (header_fields < 0)
+                    header_fields = fields;
+                else if (++row, fields > header_fields)
+                    wide.emplace_back(row, fields);
+            }
+            fields = 1;
+            line_has_text = false;
+        } else if (c != '\r') {
+            line_has_text = true;
+        }
+    }
+    if (header_fields >= 0)
+        wide.emplace_back(0, header_fields);  // the header's own count, last
+    return wide;
+}
+
 GDALDatasetUniquePtr open_dataset(const std::string& path, const std::vector<std::string>& options,
                                   detail::GdalCapture& capture, const std::string& user_path) {
     std::vector<const char*> oo;
@@ -327,6 +370,34 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             if (impl.encoding_origin == "detected") {
                 impl.open_findings.push_back(
                     rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
+            }
+        }
+        {
+            // Rows with more values than the header has columns.
+            std::string_view text = strip_bom(bytes);
+            std::string_view header = text.substr(0, text.find('\n'));
+            char delim = ext == ".tsv" ? '\t' : ',';
+            if (ext != ".tsv") {
+                size_t commas = std::count(header.begin(), header.end(), ',');
+                size_t semis = std::count(header.begin(), header.end(), ';');
+                size_t tabs = std::count(header.begin(), header.end(), '\t');
+                if (semis > commas && semis >= tabs)
+                    delim = ';';
+                else if (tabs > commas && tabs > semis)
+                    delim = '\t';
+            }
+            auto wide = find_wide_rows(text, delim);
+            if (!wide.empty()) {
+                int header_fields = wide.back().second;
+                wide.pop_back();
+                for (const auto& [row, count] : wide) {
+                    Subject at = whole;
+                    at.row = row;
+                    impl.open_findings.push_back(
+                        rules.make("READ-ROW-EXTRA-FIELDS", at,
+                                   {{"count", std::to_string(count)},
+                                    {"header", std::to_string(header_fields)}}));
+                }
             }
         }
         open_options = {"HEADERS=YES", "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=YES"};

@@ -55,3 +55,145 @@ TEST(NamesRomanize, BadOptionsAndUnreadableCharacters) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("no reading"), std::string::npos);
 }
+
+namespace {
+
+std::vector<json> json_lines(const std::string& text) {
+    std::vector<json> out;
+    std::istringstream in(text);
+    std::string line;
+    while (std::getline(in, line))
+        out.push_back(json::parse(line));
+    return out;
+}
+
+std::string example(const std::string& name) {
+    return std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/" + name;
+}
+
+}  // namespace
+
+TEST(NamesCheck, EveryPlantedViolationOnItsRowAndKey) {
+    std::string planted = data_path("names/planted.csv");
+    auto r = run_geoadmin(
+        {"names", "check", planted, "--units", example("townships.shp"), "-q", "--format", "json"});
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err, "");
+    std::map<std::int64_t, std::set<std::pair<std::string, std::string>>> by_row;
+    for (const auto& f : json_lines(r.out)) {
+        if (f["dataset"] == planted && f["rule"].get<std::string>().rfind("NAME-", 0) == 0) {
+            by_row[f["row"].get<std::int64_t>()].insert(
+                {f["rule"].get<std::string>(),
+                 f["key"].is_string() ? f["key"].get<std::string>() : ""});
+        }
+    }
+    std::ifstream expected(data_path("names/planted_expected.csv"));
+    std::string line;
+    std::getline(expected, line);
+    std::set<std::int64_t> planted_rows;
+    std::set<std::string> rules_planted;
+    while (std::getline(expected, line)) {
+        std::istringstream fields(line);
+        std::string row, key, rule;
+        std::getline(fields, row, ',');
+        std::getline(fields, key, ',');
+        std::getline(fields, rule, ',');
+        planted_rows.insert(std::stoll(row));
+        rules_planted.insert(rule);
+        EXPECT_TRUE(by_row[std::stoll(row)].count({rule, key}))
+            << rule << " not found on row " << row << " [" << key << "]";
+    }
+    // The clean rows (the first, the first 梅溪, the historical 梅溪) raise nothing.
+    for (const auto& [row, found] : by_row) {
+        if (!planted_rows.count(row)) {
+            for (const auto& [rule, key] : found)
+                ADD_FAILURE() << "unexpected " << rule << " on clean row " << row;
+        }
+    }
+    // Every NAME-* rule but the column rule (tested below) is planted.
+    json rules = json::parse(
+        geoadmin::test::read_file(std::string(GEOADMIN_SOURCE_DIR) + "/data-schemas/rules.json"));
+    for (const auto& [id, rule] : rules["rules"].items()) {
+        if (id.rfind("NAME-", 0) == 0 && id != "NAME-COLUMN-MISSING") {
+            EXPECT_TRUE(rules_planted.count(id)) << id << " has no planted violation";
+        }
+    }
+}
+
+TEST(NamesCheck, AMissingColumnIsOneDatasetFinding) {
+    auto r = run_geoadmin({"names", "check", data_path("names/planted.csv"), "--profile", "census",
+                           "-q", "--format", "json", "--fail-on", "never"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::map<std::string, int> missing;
+    for (const auto& f : json_lines(r.out)) {
+        if (f["rule"] == "NAME-COLUMN-MISSING") {
+            EXPECT_EQ(f["row"], 0);
+            ++missing[f["field"]];
+        }
+    }
+    EXPECT_EQ(missing, (std::map<std::string, int>{{"history", 1}, {"meaning", 1}}));
+    EXPECT_EQ(run_geoadmin({"names", "check", data_path("names/planted.csv"), "--profile", "x"})
+                  .exit_code,
+              2);
+}
+
+TEST(NamesCheck, BadInputIsReportedAndTheRunGoesOn) {
+    std::string dir = geoadmin::test::temp_dir();
+    std::string path = dir + "/bad.csv";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << "\xEF\xBB\xBF"
+               "code,name,category,admin_code\n"
+            << "330523104201,白水湾村委会,village,330523104\n"
+            << "330523104202,白\xFF\xFE湾村,village,330523104\n"
+            << "330523104203,,village,330523104\n"
+            << "330523104204,";
+        for (int i = 0; i < 10000; ++i)
+            out << "长";
+        out << ",village,330523104\n"
+            << "330523104205,梅溪村,village,330523104,extra,fields\n"
+            << "330523104206,梅山村委会,village,330523104\n";
+    }
+    auto r = run_geoadmin({"names", "check", path, "-q", "--format", "json"});
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    std::set<std::pair<std::int64_t, std::string>> found;
+    for (const auto& f : json_lines(r.out))
+        found.insert({f["row"].get<std::int64_t>(), f["rule"].get<std::string>()});
+    EXPECT_TRUE(found.count({2, "READ-ENCODING-INVALID"}));
+    EXPECT_TRUE(found.count({3, "NAME-EMPTY"}));
+    EXPECT_TRUE(found.count({4, "NAME-TOO-LONG"}));
+    EXPECT_TRUE(found.count({5, "READ-ROW-EXTRA-FIELDS"}));
+    for (const auto& [row, rule] : found) {
+        EXPECT_NE(row, 1) << rule;  // the clean first row
+        EXPECT_NE(row, 6) << rule;  // the row after the bad ones is read and clean
+    }
+    // An unreadable file is exit 3, naming the file.
+    r = run_geoadmin({"names", "check", dir + "/missing.csv"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("missing.csv"), std::string::npos);
+}
+
+TEST(NamesCheck, RealTownshipNamesOfTheStatisticsTable) {
+    std::string streets = geoadmin::test::shared_path("nbs-codes-2023/streets.csv");
+    if (streets.empty())
+        GTEST_SKIP() << "../shared/data is not beside the checkout";
+    auto r = run_geoadmin({"names", "check", streets, "--category", "township", "-q", "--format",
+                           "json", "--fail-on", "never"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    std::map<std::string, int> counts;
+    for (const auto& f : json_lines(r.out))
+        ++counts[f["rule"].get<std::string>()];
+    // Real approved names: legacy duplicates within a province are there, parents all
+    // exist, codes are well formed, and the generic check has almost nothing to say.
+    EXPECT_GT(counts["NAME-DUPLICATE"], 1000);
+    EXPECT_EQ(counts["NAME-CODE-PARENT-MISSING"], 0);
+    EXPECT_EQ(counts["NAME-CODE-FORMAT"], 0);
+    EXPECT_EQ(counts["NAME-ADMIN-UNKNOWN"], 0);
+    EXPECT_LT(counts["NAME-GENERIC-MISMATCH"] + counts["NAME-GENERIC-MISSING"], 50);
+}
+
+TEST(NamesCheck, ExampleCountyPlaceNames) {
+    auto r = run_geoadmin({"names", "check", example("place_names.xlsx"), "--fail-on", "error"});
+    EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("Findings:"), std::string::npos);
+}
