@@ -243,8 +243,15 @@ struct NameChecker::Impl {
     };
     std::vector<ScopeEntry> scope_entries;
     std::string arena;
-    std::vector<std::pair<std::uint64_t, std::int64_t>> codes;  // (code as number + length, row)
-    std::vector<std::uint32_t> code_layers;
+    struct CodeEntry {
+        std::uint64_t value;  // a division code as number * 16 + length; else a hash | 1 << 63
+        std::int64_t row;
+        std::uint32_t layer;
+        std::uint32_t text;  // offset of a non-division code's text in code_arena
+        bool operator<(const CodeEntry& o) const { return value < o.value; }
+    };
+    std::vector<CodeEntry> codes;
+    std::string code_arena;
     struct Pending {
         Finding finding;
         std::string code;  // settled when this code appears in the input
@@ -526,8 +533,7 @@ struct NameChecker::Impl {
             emit(out, "NAME-CODE-FORMAT", subject(r, f_code, key), {{"code", std::string(t)}});
             return {};
         }
-        codes.emplace_back(code_number(code), r.row);
-        code_layers.push_back(static_cast<std::uint32_t>(layer_no));
+        codes.push_back({code_number(code), r.row, static_cast<std::uint32_t>(layer_no), 0});
         auto range = [&](const char* part, const char* part_en, const std::string& v,
                          const char* problem, const char* problem_en) {
             emit(out, "NAME-CODE-RANGE", subject(r, f_code, key),
@@ -666,9 +672,23 @@ struct NameChecker::Impl {
                      {{"length", std::to_string(u.size())}, {"max", std::to_string(max_chars)}});
             }
         }
+        // Division codes (6, 9, 12 digits) for divisions; other features carry place-name
+        // codes of their own, checked for uniqueness only.
         std::string code;
-        if (code_v && !trim_ascii(*code_v).empty())
-            code = check_code(r, *code_v, u, key, out);
+        bool division_record = !cat || guessed || cat->division;
+        if (code_v && !trim_ascii(*code_v).empty()) {
+            if (division_record) {
+                code = check_code(r, *code_v, u, key, out);
+            } else {
+                std::string_view t = trim_ascii(*code_v);
+                codes.push_back({fnv1a(t) | 1ull << 63, r.row, static_cast<std::uint32_t>(layer_no),
+                                 static_cast<std::uint32_t>(code_arena.size())});
+                code_arena.append(t);
+                code_arena += '\n';
+                if (code_arena.size() > 0xF0000000u)
+                    throw Error("names check: more codes than this build can hold (4 GB)");
+            }
+        }
         if (!name_empty && f_name >= 0) {
             // Township and village parts 400 and above number statistical units (farms,
             // development zones), which the rules for generic parts do not cover.
@@ -835,36 +855,37 @@ struct NameChecker::Impl {
 
     void finish(std::vector<Finding>& out) {
         // Codes: duplicates within the input, and pending parents the input itself holds.
-        std::vector<size_t> order(codes.size());
-        for (size_t i = 0; i < order.size(); ++i)
-            order[i] = i;
-        std::sort(order.begin(), order.end(),
-                  [&](size_t a, size_t b) { return codes[a] < codes[b]; });
-        for (size_t k = 1; k < order.size(); ++k) {
-            const auto& prev = codes[order[k - 1]];
-            const auto& cur = codes[order[k]];
-            if (cur.first != prev.first)
+        std::stable_sort(codes.begin(), codes.end());
+        for (size_t k = 1; k < codes.size(); ++k) {
+            const CodeEntry& prev = codes[k - 1];
+            const CodeEntry& cur = codes[k];
+            if (cur.value != prev.value)
                 continue;
+            std::string text;
+            if (cur.value >> 63) {
+                size_t end = code_arena.find('\n', cur.text);
+                text = code_arena.substr(cur.text, end - cur.text);
+                std::string prev_text =
+                    code_arena.substr(prev.text, code_arena.find('\n', prev.text) - prev.text);
+                if (prev_text != text)
+                    continue;  // a hash collision
+            } else {
+                size_t len = cur.value % 16;
+                text = std::to_string(cur.value / 16);
+                text.insert(0, len > text.size() ? len - text.size() : 0, '0');
+            }
             Subject s;
-            s.dataset = layers[code_layers[order[k]]].first;
-            s.layer = layers[code_layers[order[k]]].second;
-            s.row = cur.second;
-            std::uint64_t v = cur.first;
-            size_t len = v % 16;
-            std::string digits = std::to_string(v / 16);
-            digits.insert(0, len > digits.size() ? len - digits.size() : 0, '0');
-            s.key = digits;
+            s.dataset = layers[cur.layer].first;
+            s.layer = layers[cur.layer].second;
+            s.row = cur.row;
+            s.key = text;
             s.field = "code";
             emit(out, "NAME-CODE-DUPLICATE", s,
-                 {{"code", digits}, {"other_row", std::to_string(prev.second)}});
+                 {{"code", text}, {"other_row", std::to_string(prev.row)}});
         }
-        std::vector<std::uint64_t> sorted_codes;
-        sorted_codes.reserve(codes.size());
-        for (const auto& c : codes)
-            sorted_codes.push_back(c.first);
-        std::sort(sorted_codes.begin(), sorted_codes.end());
         for (auto& p : pending) {
-            if (std::binary_search(sorted_codes.begin(), sorted_codes.end(), code_number(p.code)))
+            CodeEntry probe{code_number(p.code), 0, 0, 0};
+            if (std::binary_search(codes.begin(), codes.end(), probe))
                 continue;
             out.push_back(std::move(p.finding));
         }
