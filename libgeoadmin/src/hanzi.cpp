@@ -5,18 +5,44 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
+#include <vector>
 
 #include "hanzi_table.hpp"
 
 namespace geoadmin {
 
+namespace {
+// Direct index for the CJK blocks of the Basic Multilingual Plane (U+3400-U+9FFF), where
+// nearly every name character is: the entry's position + 1, 0 when absent.
+constexpr char32_t kDirectFirst = 0x3400, kDirectLast = 0x9FFF;
+const std::vector<std::uint32_t>& direct_index() {
+    static const std::vector<std::uint32_t> index = [] {
+        std::vector<std::uint32_t> v(kDirectLast - kDirectFirst + 1, 0);
+        for (std::size_t i = 0; i < detail::kHanziTableSize; ++i) {
+            char32_t c = detail::kHanziTable[i].cp;
+            if (c >= kDirectFirst && c <= kDirectLast)
+                v[c - kDirectFirst] = static_cast<std::uint32_t>(i + 1);
+        }
+        return v;
+    }();
+    return index;
+}
+}  // namespace
+
 HanziInfo hanzi_info(char32_t cp) {
     using detail::HanziEntry;
     const HanziEntry* begin = detail::kHanziTable;
     const HanziEntry* end = begin + detail::kHanziTableSize;
-    const HanziEntry* it =
-        std::lower_bound(begin, end, cp, [](const HanziEntry& e, char32_t c) { return e.cp < c; });
+    const HanziEntry* it;
+    if (cp >= kDirectFirst && cp <= kDirectLast) {
+        std::uint32_t slot = direct_index()[cp - kDirectFirst];
+        it = slot ? begin + slot - 1 : end;
+    } else {
+        it = std::lower_bound(begin, end, cp,
+                              [](const HanziEntry& e, char32_t c) { return e.cp < c; });
+    }
     HanziInfo info;
     info.cp = cp;
     if (it == end || it->cp != cp)

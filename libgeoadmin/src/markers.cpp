@@ -14,10 +14,10 @@
 #include <unordered_map>
 
 #include "gdal_util.hpp"
-#include "unit_index.hpp"
 #include "geoadmin/crs.hpp"
 #include "geoadmin/error.hpp"
 #include "geoadmin/rules.hpp"
+#include "unit_index.hpp"
 
 namespace geoadmin {
 

@@ -67,7 +67,7 @@ const DivisionTable& DivisionTable::builtin() {
         t.m_origin = "2023 statistics division codes (built in)";
         std::string_view text = detail::kDivisionsCsv;
         size_t pos = text.find('\n') + 1;  // header
-        t.m_names.reserve(50000);
+        t.m_entries.reserve(50000);
         while (pos < text.size()) {
             size_t end = text.find('\n', pos);
             if (end == std::string_view::npos)
@@ -78,6 +78,7 @@ const DivisionTable& DivisionTable::builtin() {
                 t.add(line.substr(0, comma), line.substr(comma + 1));
             pos = end + 1;
         }
+        t.finalize();
         return t;
     }();
     return table;
@@ -117,24 +118,59 @@ DivisionTable DivisionTable::from_file(const std::string& path, const RuleSet& r
             scan_findings);
         findings.insert(findings.end(), scan_findings.begin(), scan_findings.end());
     }
-    if (t.m_names.empty())
+    if (t.m_entries.empty())
         throw InputError(path, "no division codes read");
+    t.finalize();
     return t;
 }
 
+namespace {
+// A normalized code as one number: the digits times 16 plus the length.
+std::uint64_t code_key(std::string_view digits) {
+    std::uint64_t v = 0;
+    for (char c : digits)
+        v = v * 10 + static_cast<std::uint64_t>(c - '0');
+    return v * 16 + digits.size();
+}
+}  // namespace
+
 void DivisionTable::add(std::string_view code, std::string_view name) {
     std::string c = normalize_division_code(code);
-    if (!c.empty())
-        m_names.emplace(std::move(c), std::string(name));
+    if (c.empty())
+        return;
+    std::uint64_t key = code_key(c);
+    if (!m_entries.empty() && m_entries.back().first >= key)
+        m_unsorted = true;
+    m_entries.emplace_back(key, std::string(name));
 }
 
-bool DivisionTable::contains(std::string_view code) const {
-    return m_names.count(std::string(code)) > 0;
+void DivisionTable::finalize() const {
+    m_unsorted = false;
+    std::stable_sort(m_entries.begin(), m_entries.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    m_entries.erase(std::unique(m_entries.begin(), m_entries.end(),
+                                [](const auto& a, const auto& b) { return a.first == b.first; }),
+                    m_entries.end());
+    m_keys.clear();
+    m_keys.reserve(m_entries.size());
+    for (const auto& e : m_entries)
+        m_keys.push_back(e.first);
 }
 
 const std::string* DivisionTable::name(std::string_view code) const {
-    auto it = m_names.find(std::string(code));
-    return it == m_names.end() ? nullptr : &it->second;
+    if (!all_digits(code))
+        return nullptr;
+    if (m_unsorted || m_keys.size() != m_entries.size())
+        finalize();
+    std::uint64_t key = code_key(code);
+    auto it = std::lower_bound(m_keys.begin(), m_keys.end(), key);
+    if (it == m_keys.end() || *it != key)
+        return nullptr;
+    return &m_entries[static_cast<size_t>(it - m_keys.begin())].second;
+}
+
+bool DivisionTable::contains(std::string_view code) const {
+    return name(code) != nullptr;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -145,31 +181,37 @@ namespace {
 /// Words to look for inside names, indexed by their first character.
 class WordMatcher {
   public:
-    void add(const std::string& word) {
+    /// `list` tells the lists apart (restricted, foreign ...): find() reports per list.
+    void add(const std::string& word, int list) {
         std::u32string w = utf8_to_u32(word);
         if (!w.empty())
-            m_by_first[w[0]].push_back(std::move(w));
+            m_by_first[w[0]].push_back({std::move(w), list});
     }
     bool empty() const { return m_by_first.empty(); }
-    /// The first listed word found in `name`, or nullptr.
-    const std::u32string* find(std::u32string_view name) const {
+    /// For each list, the first of its words found in `name` (nullptr when none).
+    template <size_t N>
+    void find(std::u32string_view name, const std::u32string* (&found)[N]) const {
+        for (auto& f : found)
+            f = nullptr;
         if (m_by_first.empty())
-            return nullptr;
+            return;
         for (size_t i = 0; i < name.size(); ++i) {
             auto it = m_by_first.find(name[i]);
             if (it == m_by_first.end())
                 continue;
-            for (const auto& w : it->second) {
-                if (name.compare(i, w.size(), w) == 0)
-                    return &w;
+            for (const auto& [w, list] : it->second) {
+                if (static_cast<size_t>(list) < N && !found[list] &&
+                    name.compare(i, w.size(), w) == 0)
+                    found[list] = &w;
             }
         }
-        return nullptr;
     }
 
   private:
-    std::unordered_map<char32_t, std::vector<std::u32string>> m_by_first;
+    std::unordered_map<char32_t, std::vector<std::pair<std::u32string, int>>> m_by_first;
 };
+
+enum WordList { kRestricted, kForeign, kEnterprise, kLeader, kWordLists };
 
 std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
     for (unsigned char c : s) {
@@ -221,7 +263,7 @@ struct NameChecker::Impl {
     size_t max_chars = 20;
     std::u32string punctuation_allowed;
     std::vector<std::u32string> stacked_pairs;  // two generics written together: 乡镇
-    WordMatcher restricted, foreign, enterprise, leaders;
+    WordMatcher words;                          // restricted, foreign, enterprise and leader words
     std::unordered_map<std::string, WordMatcher> province_restricted;
     double unit_tolerance = 0;
 
@@ -287,18 +329,18 @@ struct NameChecker::Impl {
         for (const auto& p : rules.list("NAME-GENERIC-STACKED", "pairs"))
             stacked_pairs.push_back(utf8_to_u32(p));
         for (const auto& w : rules.list("NAME-RESTRICTED-WORD", "words"))
-            restricted.add(w);
-        for (const auto& [province, words] :
+            words.add(w, kRestricted);
+        for (const auto& [province, list] :
              rules.entries("NAME-RESTRICTED-WORD", "province_words")) {
-            for (const auto& w : nlohmann::json::parse(words))
-                province_restricted[province].add(w.get<std::string>());
+            for (const auto& w : nlohmann::json::parse(list))
+                province_restricted[province].add(w.get<std::string>(), kRestricted);
         }
         for (const auto& w : rules.list("NAME-FOREIGN", "words"))
-            foreign.add(w);
+            words.add(w, kForeign);
         for (const auto& w : rules.list("NAME-ENTERPRISE", "words"))
-            enterprise.add(w);
+            words.add(w, kEnterprise);
         for (const auto& w : rules.list("NAME-LEADER", "words"))
-            leaders.add(w);
+            words.add(w, kLeader);
         unit_tolerance = rules.number("NAME-OUTSIDE-UNIT", "tolerance");
     }
 
@@ -444,6 +486,8 @@ struct NameChecker::Impl {
                        const std::string& key, std::vector<Finding>& out) const {
         // A name that is a generic and nothing else.
         for (const auto& c : categories.all()) {
+            if (u.size() > 6)
+                break;  // longer than any generic
             if (cat && &c != cat)
                 continue;
             for (const auto& g : c.generics) {
@@ -499,29 +543,26 @@ struct NameChecker::Impl {
 
     void check_words(const Record& r, const std::u32string& u, const std::string& admin,
                      const std::string& key, std::vector<Finding>& out) const {
-        if (const std::u32string* w = restricted.find(u)) {
-            emit(out, "NAME-RESTRICTED-WORD", subject(r, f_name, key), {{"word", u32_to_utf8(*w)}});
-        } else if (admin.size() >= 2) {
+        const std::u32string* found[kWordLists];
+        words.find(u, found);
+        if (!found[kRestricted] && admin.size() >= 2 && !province_restricted.empty()) {
             auto it = province_restricted.find(admin.substr(0, 2));
             if (it != province_restricted.end()) {
-                if (const std::u32string* pw = it->second.find(u))
-                    emit(out, "NAME-RESTRICTED-WORD", subject(r, f_name, key),
-                         {{"word", u32_to_utf8(*pw)}});
+                const std::u32string* local[kWordLists];
+                it->second.find(u, local);
+                found[kRestricted] = local[kRestricted];
             }
         }
-        if (const std::u32string* w = foreign.find(u))
-            emit(out, "NAME-FOREIGN", subject(r, f_name, key), {{"word", u32_to_utf8(*w)}});
-        if (const std::u32string* w = enterprise.find(u))
-            emit(out, "NAME-ENTERPRISE", subject(r, f_name, key), {{"word", u32_to_utf8(*w)}});
-        if (const std::u32string* w = leaders.find(u))
-            emit(out, "NAME-LEADER", subject(r, f_name, key), {{"word", u32_to_utf8(*w)}});
+        static const char* const kRules[kWordLists] = {"NAME-RESTRICTED-WORD", "NAME-FOREIGN",
+                                                       "NAME-ENTERPRISE", "NAME-LEADER"};
+        for (int k = 0; k < kWordLists; ++k) {
+            if (found[k])
+                emit(out, kRules[k], subject(r, f_name, key), {{"word", u32_to_utf8(*found[k])}});
+        }
     }
 
     static std::uint64_t code_number(const std::string& digits) {
-        std::uint64_t v = 0;
-        for (char c : digits)
-            v = v * 10 + static_cast<std::uint64_t>(c - '0');
-        return v * 16 + digits.size();  // the length keeps 110101 and 110101000 apart
+        return code_key(digits);  // the length keeps 110101 and 110101000 apart
     }
 
     // Returns the normalized code, or "" when malformed (reported).

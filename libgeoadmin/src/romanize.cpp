@@ -320,10 +320,14 @@ Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
                                               std::to_string(w.size()) + " characters");
             }
             r.m_max_word = std::max(r.m_max_word, w.size());
+            size_t& longest = r.m_word_starts[w[0]];
+            longest = std::max(longest, w.size());
             r.m_words[w] = std::move(syllables);
         }
         for (const auto& [word, spelled] : member("spellings", kEmptyObject).items()) {
-            r.m_spellings[utf8_to_u32(word)] = spelled.get<std::string>();
+            std::u32string w = utf8_to_u32(word);
+            if (!w.empty())
+                r.m_spellings[w[0]].emplace_back(w, spelled.get<std::string>());
         }
         for (const auto& group : member("ethnic_groups", kEmptyArray))
             r.m_ethnic.push_back(utf8_to_u32(group.get<std::string>()) + U"族");
@@ -359,7 +363,9 @@ void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& ou
     std::u32string key;
     for (size_t i = 0; i < text.size();) {
         bool matched = false;
-        for (size_t len = std::min(m_max_word, text.size() - i); len >= 1 && !matched; --len) {
+        auto starts = m_word_starts.find(text[i]);
+        size_t longest = starts == m_word_starts.end() ? 0 : starts->second;
+        for (size_t len = std::min(longest, text.size() - i); len >= 1 && !matched; --len) {
             key.assign(text.substr(i, len));
             auto it = m_words.find(key);
             if (it == m_words.end())
@@ -438,10 +444,13 @@ std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
             continue;
         }
         if (allow_spellings && han_start == std::u32string_view::npos) {
-            std::u32string rest(text.substr(i));
+            std::u32string_view rest = text.substr(i);
             const std::string* spelled = nullptr;
             size_t spelled_len = 0;
-            for (const auto& [word, spelling] : m_spellings) {
+            auto starts = m_spellings.find(c);
+            static const std::vector<std::pair<std::u32string, std::string>> kNone;
+            for (const auto& [word, spelling] :
+                 starts == m_spellings.end() ? kNone : starts->second) {
                 if (word.size() > spelled_len && rest.compare(0, word.size(), word) == 0) {
                     // Only a whole part, or one followed by a direction (左翼, 右旗, 中旗 ...).
                     bool whole = word.size() == rest.size();

@@ -7,9 +7,8 @@ namespace geoadmin::detail {
 UnitIndex::UnitIndex(const UnitLayer& layer) : m_ctx(GEOS_init_r()) {
     GEOSWKBReader* reader = GEOSWKBReader_create_r(m_ctx);
     for (const auto& u : layer.units) {
-        auto* g = GEOSWKBReader_read_r(m_ctx, reader,
-                                       reinterpret_cast<const unsigned char*>(u.wkb.data()),
-                                       u.wkb.size());
+        auto* g = GEOSWKBReader_read_r(
+            m_ctx, reader, reinterpret_cast<const unsigned char*>(u.wkb.data()), u.wkb.size());
         if (g == nullptr)
             continue;
         auto [it, inserted] = m_units.emplace(u.code, Prepared{g, nullptr});

@@ -33,11 +33,16 @@ class DivisionTable {
     void add(std::string_view code, std::string_view name);
     bool contains(std::string_view code) const;
     const std::string* name(std::string_view code) const;
-    std::size_t size() const { return m_names.size(); }
+    std::size_t size() const { return m_entries.size(); }
     const std::string& origin() const { return m_origin; }
 
   private:
-    std::unordered_map<std::string, std::string> m_names;
+    void finalize() const;
+    // Keys (the code as a number times 16 plus its length) and names, sorted before the
+    // first lookup after an add().
+    mutable std::vector<std::pair<std::uint64_t, std::string>> m_entries;
+    mutable std::vector<std::uint64_t> m_keys;  // the keys alone, for a cache-friendly search
+    mutable bool m_unsorted = false;
     std::string m_origin;
 };
 

@@ -105,8 +105,10 @@ class Romanizer {
 
     const CategoryTable* m_categories = nullptr;
     std::unordered_map<std::u32string, std::vector<Syllable>> m_words;
+    std::unordered_map<char32_t, size_t> m_word_starts;  // first character -> longest word
     std::unordered_map<char32_t, Syllable> m_chars;
-    std::unordered_map<std::u32string, std::string> m_spellings;
+    // Minority-language spellings by their first character: (word, spelling).
+    std::unordered_map<char32_t, std::vector<std::pair<std::u32string, std::string>>> m_spellings;
     std::vector<std::u32string> m_ethnic;  // 土家族 ..., longest first
     size_t m_max_word = 1;
 };
