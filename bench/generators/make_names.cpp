@@ -6,8 +6,9 @@
 //
 // Every record lies in a real township of the 2023 statistics table (--streets, the
 // nbs-codes-2023/streets.csv of ../shared/data): admin_code is its 9-digit code. Names are
-// made from real name parts: specifics of the real township names (their first characters
-// and last characters recombined), followed by a generic of the record's category.
+// made from real name parts: characters of the real township specifics recombined (first
+// character of one, a character of another for most names, last character of a third),
+// followed by a generic of the record's category.
 // Categories as a census has them: natural settlements 40 %, village committees 25 %,
 // streets 15 %, residential areas 8 %, buildings 5 %, bridges, rivers, mountains 2 % each,
 // lakes 1 %. Village committees get 12-digit statistics codes in their township (村 200-399,
@@ -201,11 +202,17 @@ int main(int argc, char** argv) {
         const Category& cat = categories[pick_category(rng)];
         const Township& t = townships[pick_township(rng)];
         const Township& u = townships[pick_township(rng)];
-        // Specific: the start of one real name and the end of another (2 or 3 characters).
+        // Specific: the start of one real name, a character from within a third (for most
+        // names) and the end of another: 2 to 4 characters.
         std::u32string specific;
         specific += t.specific[0];
-        if (unit(rng) < 0.3 && t.specific.size() > 2)
-            specific += t.specific[1];
+        double length_draw = unit(rng);
+        int middle = length_draw < 0.35 ? 0 : length_draw < 0.95 ? 1 : 2;
+        for (int k = 0; k < middle; ++k) {
+            const Township& m = townships[pick_township(rng)];
+            specific +=
+                m.specific[std::uniform_int_distribution<size_t>(0, m.specific.size() - 1)(rng)];
+        }
         specific += u.specific.back();
         const auto& generics = cat.generics;
         std::u32string generic =

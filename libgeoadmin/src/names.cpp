@@ -3,9 +3,14 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <exception>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <thread>
 #include <unordered_set>
 
 #include "embedded_data.hpp"
@@ -151,22 +156,34 @@ void DivisionTable::finalize() const {
     m_entries.erase(std::unique(m_entries.begin(), m_entries.end(),
                                 [](const auto& a, const auto& b) { return a.first == b.first; }),
                     m_entries.end());
-    m_keys.clear();
-    m_keys.reserve(m_entries.size());
-    for (const auto& e : m_entries)
-        m_keys.push_back(e.first);
+    std::size_t size = 16;
+    while (size < m_entries.size() * 2)
+        size *= 2;
+    m_slots.assign(size, 0);
+    for (std::size_t i = 0; i < m_entries.size(); ++i) {
+        std::uint64_t key = m_entries[i].first;
+        std::size_t h = (key * 0x9E3779B97F4A7C15ull) >> 20 & (size - 1);
+        while (m_slots[h] != 0)
+            h = (h + 1) & (size - 1);
+        m_slots[h] = static_cast<std::uint32_t>(i + 1);
+    }
 }
 
 const std::string* DivisionTable::name(std::string_view code) const {
     if (!all_digits(code))
         return nullptr;
-    if (m_unsorted || m_keys.size() != m_entries.size())
+    if (m_unsorted || m_slots.empty())
         finalize();
     std::uint64_t key = code_key(code);
-    auto it = std::lower_bound(m_keys.begin(), m_keys.end(), key);
-    if (it == m_keys.end() || *it != key)
-        return nullptr;
-    return &m_entries[static_cast<size_t>(it - m_keys.begin())].second;
+    // Open addressing over a power-of-two table: slot value = entry index + 1, 0 = empty.
+    std::size_t mask = m_slots.size() - 1;
+    for (std::size_t h = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;; h = (h + 1) & mask) {
+        std::uint32_t slot = m_slots[h];
+        if (slot == 0)
+            return nullptr;
+        if (m_entries[slot - 1].first == key)
+            return &m_entries[slot - 1].second;
+    }
 }
 
 bool DivisionTable::contains(std::string_view code) const {
@@ -222,9 +239,11 @@ std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull
 }
 
 bool is_historical(std::string_view status) {
-    static const char* const kWords[] = {"历史",       "废止",      "撤销",   "不在用", "已更名",
-                                         "historical", "abolished", "former", "retired"};
-    for (const char* w : kWords) {
+    static constexpr std::string_view kWords[] = {
+        "历史", "废止", "撤销", "不在用", "已更名", "historical", "abolished", "former", "retired"};
+    if (status.empty())
+        return false;
+    for (std::string_view w : kWords) {
         if (status.find(w) != std::string_view::npos)
             return true;
     }
@@ -273,7 +292,7 @@ struct NameChecker::Impl {
     std::vector<std::pair<std::string, std::string>> layers;  // (dataset, layer)
     int f_code = -1, f_name = -1, f_category = -1, f_admin = -1, f_roman = -1, f_status = -1;
     std::vector<std::pair<std::string, int>> f_required;  // canonical, index
-    const Layer* layer = nullptr;
+    std::vector<std::string> field_names;  // of the current layer (it may close first)
 
     // Across the input: scope entries for duplicates and homophones, codes seen.
     struct ScopeEntry {
@@ -352,7 +371,7 @@ struct NameChecker::Impl {
         s.fid = r.fid;
         s.key = key;
         if (field >= 0)
-            s.field = layer->fields()[static_cast<size_t>(field)].name;
+            s.field = field_names[static_cast<size_t>(field)];
         return s;
     }
 
@@ -639,7 +658,9 @@ struct NameChecker::Impl {
     void begin(const std::string& ds, const Layer& l, std::vector<Finding>& out) {
         dataset = ds;
         layer_name = l.name();
-        layer = &l;
+        field_names.clear();
+        for (const auto& f : l.fields())
+            field_names.push_back(f.name);
         layers.emplace_back(ds, l.name());
         layer_no = static_cast<int>(layers.size()) - 1;
         f_code = l.field_index("code");
@@ -896,7 +917,9 @@ struct NameChecker::Impl {
 
     void finish(std::vector<Finding>& out) {
         // Codes: duplicates within the input, and pending parents the input itself holds.
-        std::stable_sort(codes.begin(), codes.end());
+        std::sort(codes.begin(), codes.end(), [](const CodeEntry& a, const CodeEntry& b) {
+            return a.value != b.value ? a.value < b.value : a.row < b.row;
+        });
         for (size_t k = 1; k < codes.size(); ++k) {
             const CodeEntry& prev = codes[k - 1];
             const CodeEntry& cur = codes[k];
@@ -998,20 +1021,148 @@ struct NameChecker::Impl {
     }
 };
 
+// The per-record work runs on a thread of its own: the caller's thread only copies each
+// record into a batch (its strings reuse their storage), so reading, scanning and checking
+// overlap on two cores. Batches go back and forth; findings of the checking thread join
+// the caller's at finish().
+struct NameChecker::Pipeline {
+    static constexpr size_t kBatchRecords = 2048;
+    static constexpr int kBatches = 6;
+    struct Batch {
+        std::vector<Record> records;
+        size_t used = 0;
+    };
+    Impl& impl;
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::deque<std::unique_ptr<Batch>> full, spare;
+    std::unique_ptr<Batch> filling;
+    bool stop = false, busy = false;
+    std::exception_ptr error;
+    std::vector<Finding> findings;
+    std::thread worker;
+
+    explicit Pipeline(Impl& i) : impl(i) {
+        for (int k = 0; k < kBatches; ++k) {
+            auto b = std::make_unique<Batch>();
+            b->records.resize(kBatchRecords);
+            spare.push_back(std::move(b));
+        }
+        worker = std::thread([this] { run(); });
+    }
+    ~Pipeline() {
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            stop = true;
+        }
+        changed.notify_all();
+        if (worker.joinable())
+            worker.join();
+    }
+
+    void run() {
+        for (;;) {
+            std::unique_ptr<Batch> batch;
+            {
+                std::unique_lock<std::mutex> lock(mutex);
+                changed.wait(lock, [this] { return !full.empty() || stop; });
+                if (full.empty())
+                    return;
+                batch = std::move(full.front());
+                full.pop_front();
+                busy = true;
+            }
+            try {
+                if (!error) {
+                    for (size_t k = 0; k < batch->used; ++k)
+                        impl.check(batch->records[k], findings);
+                }
+            } catch (...) {
+                error = std::current_exception();
+            }
+            batch->used = 0;
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                spare.push_back(std::move(batch));
+                busy = false;
+            }
+            changed.notify_all();
+        }
+    }
+
+    static void copy_into(const Record& from, Record& to) {
+        to.row = from.row;
+        to.fid = from.fid;
+        to.has_position = from.has_position;
+        to.lon = from.lon;
+        to.lat = from.lat;
+        to.values.resize(from.values.size());
+        for (size_t i = 0; i < from.values.size(); ++i) {
+            if (!from.values[i])
+                to.values[i].reset();
+            else if (to.values[i])
+                to.values[i]->assign(*from.values[i]);
+            else
+                to.values[i].emplace(*from.values[i]);
+        }
+    }
+
+    void add(const Record& r) {
+        if (!filling) {
+            std::unique_lock<std::mutex> lock(mutex);
+            changed.wait(lock, [this] { return !spare.empty(); });
+            filling = std::move(spare.front());
+            spare.pop_front();
+        }
+        copy_into(r, filling->records[filling->used++]);
+        if (filling->used == kBatchRecords)
+            submit();
+    }
+
+    void submit() {
+        if (!filling)
+            return;
+        {
+            std::lock_guard<std::mutex> lock(mutex);
+            full.push_back(std::move(filling));
+        }
+        changed.notify_all();
+    }
+
+    /// Waits until every record handed over so far is checked.
+    void drain() {
+        submit();
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [this] { return full.empty() && !busy; });
+        if (error)
+            std::rethrow_exception(error);
+    }
+};
+
 NameChecker::NameChecker(const RuleSet& rules, const Romanizer& romanizer, NameCheckOptions options)
     : m(std::make_unique<Impl>(rules, romanizer, std::move(options))) {}
 NameChecker::~NameChecker() = default;
 
 void NameChecker::begin_layer(const std::string& dataset, const Layer& layer,
                               std::vector<Finding>& findings) {
+    if (m_pipeline)
+        m_pipeline->drain();  // the checking thread reads the layer's field positions
     m->begin(dataset, layer, findings);
 }
 
-void NameChecker::check(const Record& record, std::vector<Finding>& findings) {
-    m->check(record, findings);
+void NameChecker::check(const Record& record, std::vector<Finding>&) {
+    if (!m_pipeline)
+        m_pipeline = std::make_unique<Pipeline>(*m);
+    m_pipeline->add(record);
 }
 
 void NameChecker::finish(std::vector<Finding>& findings) {
+    if (m_pipeline) {
+        m_pipeline->drain();
+        for (auto& f : m_pipeline->findings)
+            findings.push_back(std::move(f));
+        m_pipeline.reset();
+    }
     m->finish(findings);
 }
 

@@ -336,7 +336,29 @@ Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
     } catch (const nlohmann::json::exception& e) {
         throw ConfigError(origin, e.what());
     }
+    r.build_dense();
     return r;
+}
+
+namespace {
+constexpr char32_t kDenseFirst = 0x3400, kDenseLast = 0x9FFF;
+}
+
+void Romanizer::build_dense() {
+    m_dense_word_starts.assign(kDenseLast - kDenseFirst + 1, 0);
+    m_dense_chars.assign(kDenseLast - kDenseFirst + 1, 0);
+    m_char_list.clear();
+    for (const auto& [c, longest] : m_word_starts) {
+        if (c >= kDenseFirst && c <= kDenseLast)
+            m_dense_word_starts[c - kDenseFirst] =
+                static_cast<std::uint8_t>(std::min<size_t>(longest, 255));
+    }
+    for (const auto& [c, syllable] : m_chars) {
+        if (c >= kDenseFirst && c <= kDenseLast) {
+            m_char_list.push_back(syllable);
+            m_dense_chars[c - kDenseFirst] = static_cast<std::uint16_t>(m_char_list.size());
+        }
+    }
 }
 
 Romanizer Romanizer::from_file(const std::string& path, const CategoryTable& categories) {
@@ -358,28 +380,43 @@ std::string Romanizer::reading(char32_t cp) const {
     return split_tone(std::string(first), text, tone) ? text : std::string();
 }
 
-void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& out,
-                             bool& complete) const {
+template <class F>
+void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
     std::u32string key;
+    std::string literal;
     for (size_t i = 0; i < text.size();) {
-        bool matched = false;
-        auto starts = m_word_starts.find(text[i]);
-        size_t longest = starts == m_word_starts.end() ? 0 : starts->second;
-        for (size_t len = std::min(longest, text.size() - i); len >= 1 && !matched; --len) {
-            key.assign(text.substr(i, len));
-            auto it = m_words.find(key);
-            if (it == m_words.end())
-                continue;
-            out.insert(out.end(), it->second.begin(), it->second.end());
-            i += len;
-            matched = true;
+        char32_t lead = text[i];
+        size_t longest = 0;
+        if (lead >= kDenseFirst && lead <= kDenseLast) {
+            longest = m_dense_word_starts[lead - kDenseFirst];
+        } else if (auto starts = m_word_starts.find(lead); starts != m_word_starts.end()) {
+            longest = starts->second;
         }
-        if (matched)
-            continue;
+        if (longest > 0) {
+            bool matched = false;
+            for (size_t len = std::min(longest, text.size() - i); len >= 1; --len) {
+                key.assign(text.substr(i, len));
+                auto it = m_words.find(key);
+                if (it == m_words.end())
+                    continue;
+                for (const Syllable& s : it->second)
+                    f(std::string_view(s.text), s.tone, false);
+                i += len;
+                matched = true;
+                break;
+            }
+            if (matched)
+                continue;
+        }
         char32_t c = text[i++];
-        auto ch = m_chars.find(c);
-        if (ch != m_chars.end()) {
-            out.push_back(ch->second);
+        if (c >= kDenseFirst && c <= kDenseLast) {
+            if (std::uint16_t k = m_dense_chars[c - kDenseFirst]) {
+                const Syllable& s = m_char_list[k - 1];
+                f(std::string_view(s.text), s.tone, false);
+                continue;
+            }
+        } else if (auto ch = m_chars.find(c); ch != m_chars.end()) {
+            f(std::string_view(ch->second.text), ch->second.tone, false);
             continue;
         }
         HanziInfo info = hanzi_info(c);
@@ -387,22 +424,27 @@ void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& ou
             // A traditional or variant form reads like its standard character.
             auto st = m_chars.find(info.standard_form);
             if (st != m_chars.end()) {
-                out.push_back(st->second);
+                f(std::string_view(st->second.text), st->second.tone, false);
                 continue;
             }
             info = hanzi_info(info.standard_form);
         }
         std::string_view first = info.readings.substr(0, info.readings.find(' '));
-        Syllable s;
-        if (!first.empty() && split_tone(std::string(first), s.text, s.tone)) {
-            out.push_back(s);
+        if (first.size() >= 2 && first.back() >= '1' && first.back() <= '5') {
+            f(first.substr(0, first.size() - 1), first.back() - '0', false);
         } else {
-            complete = false;
-            s.literal = true;
-            s.text = u32_to_utf8(c);
-            out.push_back(s);
+            literal = u32_to_utf8(c);
+            f(std::string_view(literal), 0, true);
         }
     }
+}
+
+void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& out,
+                             bool& complete) const {
+    each_syllable(text, [&](std::string_view syllable, int tone, bool literal) {
+        complete = complete && !literal;
+        out.push_back({std::string(syllable), tone, literal});
+    });
 }
 
 std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
@@ -482,25 +524,27 @@ std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
 
 std::string Romanizer::sound_key(std::string_view name) const {
     std::u32string u = utf8_to_u32(name);
-    std::vector<Syllable> syllables;
-    bool complete = true;
     std::string key;
-    std::u32string run;
-    auto flush = [&] {
-        if (run.empty())
+    key.reserve(u.size() * 5);
+    size_t run_start = 0;
+    bool in_run = false;
+    auto flush = [&](size_t end) {
+        if (!in_run)
             return;
-        syllables.clear();
-        syllables_of(run, syllables, complete);
-        for (const auto& s : syllables)
-            key += s.text;
-        run.clear();
+        each_syllable(std::u32string_view(u).substr(run_start, end - run_start),
+                      [&](std::string_view s, int, bool) { key += s; });
+        in_run = false;
     };
-    for (char32_t c : u) {
+    for (size_t i = 0; i < u.size(); ++i) {
+        char32_t c = u[i];
         if (is_han(c)) {
-            run.push_back(c);
+            if (!in_run) {
+                run_start = i;
+                in_run = true;
+            }
             continue;
         }
-        flush();
+        flush(i);
         if (c < 0x80) {
             if (is_ascii_alnum(c))
                 key += static_cast<char>(std::tolower(static_cast<int>(c)));
@@ -509,7 +553,7 @@ std::string Romanizer::sound_key(std::string_view name) const {
             key += u32_to_utf8(c);
         }
     }
-    flush();
+    flush(u.size());
     return key;
 }
 

@@ -198,15 +198,6 @@ bool is_connection(const std::string& path) {
            path.find("://") != std::string::npos;
 }
 
-std::string read_file_bytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(path, "cannot read the file");
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    return buffer.str();
-}
-
 // GDAL messages gathered while opening or reading, folded to one finding per text.
 void add_gdal_findings(const std::vector<detail::GdalCapture::Message>& messages,
                        const RuleSet& rules, const Subject& subject, std::vector<Finding>& out) {
@@ -224,48 +215,57 @@ void add_gdal_findings(const std::vector<detail::GdalCapture::Message>& messages
 
 std::atomic<int> g_vsimem_counter{0};
 
-/// Rows of a delimited text with more fields than its header: (1-based data row, fields).
-/// GDAL's CSV reader drops the extra values silently, so they are found here. Quotes are
-/// honoured (a quoted delimiter or line break is part of the value).
-std::vector<std::pair<std::int64_t, int>> find_wide_rows(std::string_view text, char delim) {
-    std::vector<std::pair<std::int64_t, int>> wide;
-    int header_fields = -1, fields = 1;
-    std::int64_t row = 0;
-    bool quoted = false, line_has_text = false;
-    for (size_t i = 0; i <= text.size(); ++i) {
-        char c = i < text.size() ? text[i] : '\n';
-        if (quoted) {
+/// Finds the rows of a delimited text with more fields than its header, fed in chunks of
+/// any size. GDAL's CSV reader drops the extra values silently, so they are found here.
+/// Quotes are honoured (a quoted delimiter or line break is part of the value).
+class WideRowScanner {
+  public:
+    explicit WideRowScanner(char delim) : m_delim(delim) {}
+    void feed(std::string_view text) {
+        for (char c : text) {
+            if (m_quoted) {
+                // A doubled quote inside quotes toggles twice: the same as an escaped quote.
+                if (c == '"')
+                    m_quoted = false;
+                continue;
+            }
             if (c == '"') {
-                if (i + 1 < text.size() && text[i + 1] == '"')
-                    ++i;
-                else
-                    quoted = false;
+                m_quoted = true;
+                m_text = true;
+            } else if (c == m_delim) {
+                ++m_fields;
+                m_text = true;
+            } else if (c == '\n') {
+                end_line();
+            } else if (c != '\r') {
+                m_text = true;
             }
-            continue;
-        }
-        if (c == '"') {
-            quoted = true;
-            line_has_text = true;
-        } else if (c == delim) {
-            ++fields;
-            line_has_text = true;
-        } else if (c == '\n') {
-            if (line_has_text) {
-                if (header_fields < 0)
-                    header_fields = fields;
-                else if (++row, fields > header_fields)
-                    wide.emplace_back(row, fields);
-            }
-            fields = 1;
-            line_has_text = false;
-        } else if (c != '\r') {
-            line_has_text = true;
         }
     }
-    if (header_fields >= 0)
-        wide.emplace_back(0, header_fields);  // the header's own count, last
-    return wide;
-}
+    /// (1-based data row, fields) of the wide rows; the header's field count.
+    std::vector<std::pair<std::int64_t, int>> finish(int& header_fields) {
+        end_line();
+        header_fields = m_header;
+        return std::move(m_wide);
+    }
+
+  private:
+    void end_line() {
+        if (m_text) {
+            if (m_header < 0)
+                m_header = m_fields;
+            else if (++m_row, m_fields > m_header)
+                m_wide.emplace_back(m_row, m_fields);
+        }
+        m_fields = 1;
+        m_text = false;
+    }
+    char m_delim;
+    int m_header = -1, m_fields = 1;
+    std::int64_t m_row = 0;
+    bool m_quoted = false, m_text = false;
+    std::vector<std::pair<std::int64_t, int>> m_wide;
+};
 
 GDALDatasetUniquePtr open_dataset(const std::string& path, const std::vector<std::string>& options,
                                   detail::GdalCapture& capture, const std::string& user_path) {
@@ -333,12 +333,40 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
 
     if (ext == ".csv" || ext == ".tsv" || ext == ".txt") {
         // GDAL's CSV reader takes bytes as UTF-8: transcode other encodings first, into
-        // memory, so headers and values reach GDAL as UTF-8.
-        std::string bytes = read_file_bytes(path);
-        bool had_bom = strip_bom(bytes).size() != bytes.size();
+        // memory, so headers and values reach GDAL as UTF-8. The file is read in chunks: the
+        // encoding is decided on its start (until enough non-ASCII text is seen), and the
+        // whole file is held in memory only when it must be transcoded.
+        std::ifstream in(path, std::ios::binary);
+        if (!in)
+            throw InputError(path, "cannot read the file");
+        constexpr std::size_t kChunk = 8u << 20;
+        auto read_chunk = [&](std::string& into) {
+            std::size_t old = into.size();
+            into.resize(old + kChunk);
+            in.read(into.data() + old, static_cast<std::streamsize>(kChunk));
+            into.resize(old + static_cast<std::size_t>(in.gcount()));
+            return in.gcount() > 0;
+        };
+        std::string prefix;
+        std::size_t non_ascii = 0;
+        while (non_ascii < 65536 && prefix.size() < (64u << 20) && read_chunk(prefix)) {
+            non_ascii =
+                static_cast<std::size_t>(std::count_if(prefix.begin(), prefix.end(), [](char c) {
+                    return static_cast<unsigned char>(c) >= 0x80;
+                }));
+        }
+        bool at_end = in.peek() == std::char_traits<char>::eof();
+        bool had_bom = strip_bom(prefix).size() != prefix.size();
         std::string encoding = options.encoding;
         if (encoding.empty()) {
-            encoding = had_bom ? "UTF-8" : detect_encoding(bytes);
+            std::string_view sample = prefix;
+            if (!at_end) {
+                // Decide on whole lines: a chunk may end inside a character.
+                std::size_t nl = sample.rfind('\n');
+                if (nl != std::string_view::npos)
+                    sample = sample.substr(0, nl + 1);
+            }
+            encoding = had_bom ? "UTF-8" : detect_encoding(sample);
             if (encoding.empty()) {
                 throw InputError(path,
                                  "the text is neither UTF-8 nor GBK/GB18030; give its encoding "
@@ -352,10 +380,27 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         std::string upper = encoding;
         for (auto& c : upper)
             c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        std::string_view header_text = strip_bom(prefix);
+        header_text = header_text.substr(0, header_text.find('\n'));
+        char delim = ext == ".tsv" ? '\t' : ',';
+        if (ext != ".tsv") {
+            auto commas = std::count(header_text.begin(), header_text.end(), ',');
+            auto semis = std::count(header_text.begin(), header_text.end(), ';');
+            auto tabs = std::count(header_text.begin(), header_text.end(), '\t');
+            if (semis > commas && semis >= tabs)
+                delim = ';';
+            else if (tabs > commas && tabs > semis)
+                delim = '\t';
+        }
+        WideRowScanner wide_rows(delim);
         if (upper != "UTF-8" && upper != "UTF8") {
-            auto utf8 = to_utf8(bytes, encoding);
+            while (read_chunk(prefix)) {
+            }
+            auto utf8 = to_utf8(prefix, encoding);
             if (!utf8)
                 throw InputError(path, "the text is not valid " + encoding);
+            std::string().swap(prefix);
+            wide_rows.feed(strip_bom(*utf8));
             impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
                                std::filesystem::path(path).filename().string();
             auto* copy = static_cast<GByte*>(VSIMalloc(utf8->size() + 1));
@@ -371,33 +416,25 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
                 impl.open_findings.push_back(
                     rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
             }
+        } else {
+            // Read straight from the file by GDAL; the rest is only scanned for wide rows.
+            wide_rows.feed(strip_bom(prefix));
+            std::string chunk;
+            while (true) {
+                chunk.clear();
+                if (!read_chunk(chunk))
+                    break;
+                wide_rows.feed(chunk);
+            }
         }
         {
-            // Rows with more values than the header has columns.
-            std::string_view text = strip_bom(bytes);
-            std::string_view header = text.substr(0, text.find('\n'));
-            char delim = ext == ".tsv" ? '\t' : ',';
-            if (ext != ".tsv") {
-                size_t commas = std::count(header.begin(), header.end(), ',');
-                size_t semis = std::count(header.begin(), header.end(), ';');
-                size_t tabs = std::count(header.begin(), header.end(), '\t');
-                if (semis > commas && semis >= tabs)
-                    delim = ';';
-                else if (tabs > commas && tabs > semis)
-                    delim = '\t';
-            }
-            auto wide = find_wide_rows(text, delim);
-            if (!wide.empty()) {
-                int header_fields = wide.back().second;
-                wide.pop_back();
-                for (const auto& [row, count] : wide) {
-                    Subject at = whole;
-                    at.row = row;
-                    impl.open_findings.push_back(
-                        rules.make("READ-ROW-EXTRA-FIELDS", at,
-                                   {{"count", std::to_string(count)},
-                                    {"header", std::to_string(header_fields)}}));
-                }
+            int header_fields = 0;
+            for (const auto& [row, count] : wide_rows.finish(header_fields)) {
+                Subject at = whole;
+                at.row = row;
+                impl.open_findings.push_back(rules.make(
+                    "READ-ROW-EXTRA-FIELDS", at,
+                    {{"count", std::to_string(count)}, {"header", std::to_string(header_fields)}}));
             }
         }
         open_options = {"HEADERS=YES", "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=YES"};

@@ -41,7 +41,7 @@ class DivisionTable {
     // Keys (the code as a number times 16 plus its length) and names, sorted before the
     // first lookup after an add().
     mutable std::vector<std::pair<std::uint64_t, std::string>> m_entries;
-    mutable std::vector<std::uint64_t> m_keys;  // the keys alone, for a cache-friendly search
+    mutable std::vector<std::uint32_t> m_slots;  // hash slots: entry index + 1, 0 = empty
     mutable bool m_unsorted = false;
     std::string m_origin;
 };
@@ -78,7 +78,8 @@ class NameChecker {
     /// Starts a layer: a required column missing from it is one dataset-level finding.
     void begin_layer(const std::string& dataset, const Layer& layer,
                      std::vector<Finding>& findings);
-    /// Checks one record of the current layer.
+    /// Checks one record of the current layer. The work runs on a second thread: its
+    /// findings are delivered by finish(), `findings` is not touched here.
     void check(const Record& record, std::vector<Finding>& findings);
     /// Duplicates, homophones, pending parent codes.
     void finish(std::vector<Finding>& findings);
@@ -86,7 +87,9 @@ class NameChecker {
 
   private:
     struct Impl;
+    struct Pipeline;
     std::unique_ptr<Impl> m;
+    std::unique_ptr<Pipeline> m_pipeline;  // declared after m: destroyed (joined) first
 };
 
 }  // namespace geoadmin

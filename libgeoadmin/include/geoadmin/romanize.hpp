@@ -2,6 +2,7 @@
 // place names and GB/T 16159-2012).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -102,10 +103,20 @@ class Romanizer {
     };
     std::vector<Token> tokenize(std::u32string_view text, bool allow_spellings) const;
     void syllables_of(std::u32string_view text, std::vector<Syllable>& out, bool& complete) const;
+    /// Calls f(text, tone, literal) for each syllable of `text` without allocating: text is
+    /// ASCII pinyin ("v" for ü), or the character as written when it has no reading.
+    template <class F>
+    void each_syllable(std::u32string_view text, F&& f) const;
 
     const CategoryTable* m_categories = nullptr;
     std::unordered_map<std::u32string, std::vector<Syllable>> m_words;
     std::unordered_map<char32_t, size_t> m_word_starts;  // first character -> longest word
+    // The same two tables as flat arrays for U+3400-U+9FFF, where name characters are:
+    // longest word starting with the character; 1 + index into m_char_list, 0 = none.
+    std::vector<std::uint8_t> m_dense_word_starts;
+    std::vector<std::uint16_t> m_dense_chars;
+    std::vector<Syllable> m_char_list;
+    void build_dense();
     std::unordered_map<char32_t, Syllable> m_chars;
     // Minority-language spellings by their first character: (word, spelling).
     std::unordered_map<char32_t, std::vector<std::pair<std::u32string, std::string>>> m_spellings;
