@@ -196,7 +196,7 @@ int main(int argc, char** argv) {
         "NAME-CHAR-PUNCTUATION", "NAME-EMPTY",         "NAME-RESTRICTED-WORD",
         "NAME-CODE-FORMAT",      "NAME-ADMIN-UNKNOWN", "NAME-CODE-DUPLICATE",
         "NAME-ROMANIZATION"};
-    std::string last_code = "330523104201";
+    std::string last_village_code = "330523104201", last_other_code;
     long long serial = 0;
     for (long long row = 1; row <= count; ++row) {
         const Category& cat = categories[pick_category(rng)];
@@ -249,6 +249,13 @@ int main(int argc, char** argv) {
         const char* plant = nullptr;
         if (planted && unit(rng) < 0.001) {
             plant = kPlantKinds[std::uniform_int_distribution<size_t>(0, 9)(rng)];
+            bool village = std::string(cat.id) == "village" && code.size() == 12;
+            // Division-code rules apply to divisions; a code is duplicated within its kind.
+            if (std::string(plant) == "NAME-CODE-FORMAT" && !village)
+                plant = "NAME-CHAR-DIGIT";
+            if (std::string(plant) == "NAME-CODE-DUPLICATE" &&
+                (village ? last_village_code : last_other_code).empty())
+                plant = "NAME-CHAR-DIGIT";
             std::string p = plant;
             if (p == "NAME-CHAR-TRADITIONAL") {
                 name8 = "長" + name8;
@@ -267,7 +274,7 @@ int main(int argc, char** argv) {
             } else if (p == "NAME-ADMIN-UNKNOWN") {
                 admin = admin.substr(0, 6) + "999";
             } else if (p == "NAME-CODE-DUPLICATE") {
-                code = last_code;
+                code = village ? last_village_code : last_other_code;
             } else if (p == "NAME-ROMANIZATION") {
                 roman = "Xx" + (roman.empty() ? std::string("Place") : roman);
             }
@@ -288,8 +295,10 @@ int main(int argc, char** argv) {
                      admin.c_str(), roman.c_str(), lon.c_str(), lat.c_str());
         if (plant)
             std::fprintf(planted, "%lld,%s,%s\n", row, code.c_str(), plant);
-        if (code.size() == 12 || code.size() == 18)
-            last_code = code;
+        if (!plant && code.size() == 12)
+            last_village_code = code;
+        else if (!plant && code.size() == 18)
+            last_other_code = code;
     }
     if (std::fclose(out) != 0)
         usage("error writing " + out_path);

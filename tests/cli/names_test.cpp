@@ -197,3 +197,33 @@ TEST(NamesCheck, ExampleCountyPlaceNames) {
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("Findings:"), std::string::npos);
 }
+
+TEST(NamesCheck, GeneratedCensusFileEveryPlantedViolationFound) {
+    std::string streets = geoadmin::test::shared_path("nbs-codes-2023/streets.csv");
+    if (streets.empty())
+        GTEST_SKIP() << "../shared/data is not beside the checkout";
+    std::string dir = geoadmin::test::temp_dir();
+    std::string cmd = std::string(GEOADMIN_MAKE_NAMES) + " --streets " + streets +
+                      " --count 30000 --seed 7 --out " + dir + "/names.csv --planted " + dir +
+                      "/planted.csv";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    auto r = run_geoadmin({"names", "check", dir + "/names.csv", "-q", "--format", "json"});
+    ASSERT_EQ(r.exit_code, 1) << r.err;
+    std::set<std::pair<std::int64_t, std::string>> found;
+    for (const auto& f : json_lines(r.out))
+        found.insert({f["row"].get<std::int64_t>(), f["rule"].get<std::string>()});
+    std::ifstream planted(dir + "/planted.csv");
+    std::string line;
+    std::getline(planted, line);
+    int count = 0;
+    while (std::getline(planted, line)) {
+        std::istringstream fields(line);
+        std::string row, key, rule;
+        std::getline(fields, row, ',');
+        std::getline(fields, key, ',');
+        std::getline(fields, rule, ',');
+        ++count;
+        EXPECT_TRUE(found.count({std::stoll(row), rule})) << rule << " planted on row " << row;
+    }
+    EXPECT_GT(count, 10);
+}
