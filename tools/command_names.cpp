@@ -115,6 +115,7 @@ int CommandNamesRomanize::run(Context& ctx) {
             one(n);
     } else {
         std::string line;
+        std::cin.tie(nullptr);  // no flush of the output before every line read
         while (std::getline(std::cin, line)) {
             if (line.empty() || line == "\r")
                 continue;

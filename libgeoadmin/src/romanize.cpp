@@ -99,6 +99,10 @@ CategoryTable CategoryTable::from_json(std::string_view text, const std::string&
             table.m_categories.push_back(std::move(cat));
         }
         for (size_t i = 0; i < table.m_categories.size(); ++i) {
+            for (const auto& g : table.m_categories[i].generics)
+                table.m_generic_owner.emplace(g, i);
+        }
+        for (size_t i = 0; i < table.m_categories.size(); ++i) {
             const Category& cat = table.m_categories[i];
             table.m_by_label.emplace(normalize_header(cat.id), i);
             table.m_by_label.emplace(normalize_header(cat.zh), i);
@@ -161,8 +165,18 @@ size_t CategoryTable::generic_length(std::u32string_view name, const Category* c
     if (category) {
         consider(*category);
     } else {
-        for (const auto& cat : m_categories)
-            consider(cat);
+        // The longest suffix that is anyone's generic, leaving a character before it.
+        std::u32string key;
+        for (size_t len = std::min(m_max_generic, name.empty() ? 0 : name.size() - 1); len > 0;
+             --len) {
+            key.assign(name.substr(name.size() - len));
+            auto it = m_generic_owner.find(key);
+            if (it != m_generic_owner.end()) {
+                best = len;
+                owner = &m_categories[it->second];
+                break;
+            }
+        }
     }
     if (matched)
         *matched = owner;

@@ -55,6 +55,7 @@ class CategoryTable {
     std::vector<Category> m_categories;
     std::map<std::string, size_t> m_by_label;
     std::map<std::u32string, std::string> m_generic_spellings;
+    std::unordered_map<std::u32string, size_t> m_generic_owner;  // generic -> first category
     size_t m_max_generic = 0;
 };
 
