@@ -69,6 +69,17 @@ void InputOptions::declare(po::options_description& options) {
         "from the headers)");
 }
 
+UnitLayer InputOptions::read_unit_layer(const std::string& path, const RuleSet& rules,
+                                        std::vector<Finding>& findings) const {
+    OpenOptions unit_open;
+    unit_open.encoding = encoding;
+    unit_open.kind = RecordKind::unit;
+    VectorSource unit_source = VectorSource::open(path, unit_open, rules);
+    for (const auto& f : unit_source.open_findings())
+        findings.push_back(f);
+    return read_units(unit_source, rules, findings);
+}
+
 OpenOptions InputOptions::open_options() const {
     OpenOptions o;
     o.encoding = encoding;

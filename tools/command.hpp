@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "geoadmin/finding.hpp"
+#include "geoadmin/markers.hpp"
 #include "geoadmin/rules.hpp"
 #include "geoadmin/source.hpp"
 
@@ -83,6 +84,10 @@ struct InputOptions {
     void declare(po::options_description& options);
     /// Validates and builds the OpenOptions; throws UsageError.
     OpenOptions open_options() const;
+    /// Reads a unit polygon layer (--units of the checks), with the input's --encoding;
+    /// its reading findings join `findings`.
+    UnitLayer read_unit_layer(const std::string& path, const RuleSet& rules,
+                              std::vector<Finding>& findings) const;
 };
 
 /// --format -o --lang --fail-on --rules -q --no-progress: how findings are reported.

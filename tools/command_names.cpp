@@ -199,13 +199,7 @@ int CommandNamesCheck::run(Context& ctx) {
     }
     std::optional<UnitLayer> units;
     if (!m_units.empty()) {
-        OpenOptions unit_open;
-        unit_open.encoding = m_input.encoding;
-        unit_open.kind = RecordKind::unit;
-        VectorSource unit_source = VectorSource::open(m_units, unit_open, rules);
-        for (const auto& f : unit_source.open_findings())
-            findings.push_back(f);
-        units = read_units(unit_source, rules, findings);
+        units = m_input.read_unit_layer(m_units, rules, findings);
         options.units = &*units;
     }
     NameChecker checker(rules, *tables.romanizer, options);

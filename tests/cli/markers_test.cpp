@@ -9,28 +9,18 @@
 #include <set>
 #include <sstream>
 
+#include "json_lines.hpp"
 #include "run_process.hpp"
 
 using geoadmin::test::data_path;
+using geoadmin::test::example;
+using geoadmin::test::json_lines;
 using geoadmin::test::run_geoadmin;
 using nlohmann::json;
 
 namespace {
 
 const std::string kGeneratedScheme = "^(.+)-(\\d{3})([QABCDE])$";
-
-std::string example(const std::string& name) {
-    return std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/" + name;
-}
-
-std::vector<json> json_lines(const std::string& text) {
-    std::vector<json> out;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line))
-        out.push_back(json::parse(line));
-    return out;
-}
 
 std::vector<std::vector<std::string>> read_csv(const std::string& path) {
     std::vector<std::vector<std::string>> rows;

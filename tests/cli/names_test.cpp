@@ -7,9 +7,12 @@
 #include <set>
 #include <sstream>
 
+#include "json_lines.hpp"
 #include "run_process.hpp"
 
 using geoadmin::test::data_path;
+using geoadmin::test::example;
+using geoadmin::test::json_lines;
 using geoadmin::test::run_geoadmin;
 using geoadmin::test::run_geoadmin_stdin;
 using nlohmann::json;
@@ -55,23 +58,6 @@ TEST(NamesRomanize, BadOptionsAndUnreadableCharacters) {
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("no reading"), std::string::npos);
 }
-
-namespace {
-
-std::vector<json> json_lines(const std::string& text) {
-    std::vector<json> out;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line))
-        out.push_back(json::parse(line));
-    return out;
-}
-
-std::string example(const std::string& name) {
-    return std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/" + name;
-}
-
-}  // namespace
 
 TEST(NamesCheck, EveryPlantedViolationOnItsRowAndKey) {
     std::string planted = data_path("names/planted.csv");
