@@ -4,6 +4,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -239,13 +240,13 @@ const char* marked_vowel(char vowel, int tone) {
 }
 
 // Writes one syllable, with its tone mark when asked, "ü" for "v".
-void append_syllable(std::string& out, const std::string& text, int tone, bool tones) {
+void append_syllable(std::string& out, std::string_view text, int tone, bool tones) {
     size_t mark = std::string::npos;
     if (tones && tone >= 1 && tone <= 4) {
         if ((mark = text.find('a')) == std::string::npos &&
             (mark = text.find('e')) == std::string::npos) {
             size_t ou = text.find("ou");
-            if (ou != std::string::npos) {
+            if (ou != std::string_view::npos) {
                 mark = ou;
             } else {
                 for (size_t i = text.size(); i-- > 0;) {
@@ -308,13 +309,15 @@ Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
     try {
         for (const auto& [chars, reading] : member("chars", kEmptyObject).items()) {
             std::u32string c = utf8_to_u32(chars);
-            Syllable s;
-            if (c.size() != 1 || !split_tone(reading.get<std::string>(), s.text, s.tone)) {
+            std::string letters;
+            int tone = 0;
+            if (c.size() != 1 || !split_tone(reading.get<std::string>(), letters, tone) ||
+                letters.size() > 6) {
                 throw ConfigError(origin, "chars." + chars +
                                               ": expected one character and a "
                                               "reading like \"chang2\"");
             }
-            r.m_chars[c[0]] = s;
+            r.m_chars[c[0]] = Syllable::make(letters, tone, false);
         }
         for (const auto& [word, reading] : member("words", kEmptyObject).items()) {
             std::u32string w = utf8_to_u32(word);
@@ -322,11 +325,12 @@ Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
             std::istringstream parts(reading.get<std::string>());
             std::string part;
             while (parts >> part) {
-                Syllable s;
-                if (!split_tone(part, s.text, s.tone)) {
+                std::string letters;
+                int tone = 0;
+                if (!split_tone(part, letters, tone) || letters.size() > 6) {
                     throw ConfigError(origin, "words." + word + ": bad syllable \"" + part + "\"");
                 }
-                syllables.push_back(s);
+                syllables.push_back(Syllable::make(letters, tone, false));
             }
             if (syllables.size() != w.size()) {
                 throw ConfigError(origin, "words." + word + ": " +
@@ -375,6 +379,26 @@ void Romanizer::build_dense() {
     }
 }
 
+Romanizer::Syllable Romanizer::Syllable::make(std::string_view t, int tone, bool literal) {
+    Syllable s;
+    s.length = static_cast<std::uint8_t>(std::min(t.size(), sizeof s.text));
+    std::memcpy(s.text, t.data(), s.length);
+    s.tone = static_cast<std::int8_t>(tone);
+    s.literal = literal;
+    return s;
+}
+
+void Romanizer::add_literal(std::vector<Syllable>& out, std::string_view t) {
+    while (!t.empty()) {
+        size_t n = std::min(t.size(), sizeof(Syllable::text));
+        // Split between UTF-8 characters: never before a continuation byte.
+        while (n < t.size() && n > 0 && (static_cast<unsigned char>(t[n]) & 0xC0) == 0x80)
+            --n;
+        out.push_back(Syllable::make(t.substr(0, n), 0, true));
+        t.remove_prefix(n);
+    }
+}
+
 Romanizer Romanizer::from_file(const std::string& path, const CategoryTable& categories) {
     if (path.empty())
         return from_json(detail::kReadingsJson, "data-schemas/readings.json", categories);
@@ -384,7 +408,7 @@ Romanizer Romanizer::from_file(const std::string& path, const CategoryTable& cat
 std::string Romanizer::reading(char32_t cp) const {
     auto it = m_chars.find(cp);
     if (it != m_chars.end())
-        return it->second.text;
+        return std::string(it->second.view());
     HanziInfo info = hanzi_info(cp);
     std::string_view first = info.readings.substr(0, info.readings.find(' '));
     if (first.empty())
@@ -414,7 +438,7 @@ void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
                 if (it == m_words.end())
                     continue;
                 for (const Syllable& s : it->second)
-                    f(std::string_view(s.text), s.tone, false);
+                    f(s.view(), s.tone, false);
                 i += len;
                 matched = true;
                 break;
@@ -426,11 +450,11 @@ void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
         if (c >= kDenseFirst && c <= kDenseLast) {
             if (std::uint16_t k = m_dense_chars[c - kDenseFirst]) {
                 const Syllable& s = m_char_list[k - 1];
-                f(std::string_view(s.text), s.tone, false);
+                f(s.view(), s.tone, false);
                 continue;
             }
         } else if (auto ch = m_chars.find(c); ch != m_chars.end()) {
-            f(std::string_view(ch->second.text), ch->second.tone, false);
+            f(ch->second.view(), ch->second.tone, false);
             continue;
         }
         HanziInfo info = hanzi_info(c);
@@ -438,7 +462,7 @@ void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
             // A traditional or variant form reads like its standard character.
             auto st = m_chars.find(info.standard_form);
             if (st != m_chars.end()) {
-                f(std::string_view(st->second.text), st->second.tone, false);
+                f(st->second.view(), st->second.tone, false);
                 continue;
             }
             info = hanzi_info(info.standard_form);
@@ -457,7 +481,10 @@ void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& ou
                              bool& complete) const {
     each_syllable(text, [&](std::string_view syllable, int tone, bool literal) {
         complete = complete && !literal;
-        out.push_back({std::string(syllable), tone, literal});
+        if (literal)
+            add_literal(out, syllable);
+        else
+            out.push_back(Syllable::make(syllable, tone, false));
     });
 }
 
@@ -482,7 +509,7 @@ std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
             while (j < text.size() && is_ascii_alnum(text[j]))
                 ++j;
             Token t;
-            t.syllables.push_back({u32_to_utf8(text.substr(i, j - i)), 0, true});
+            add_literal(t.syllables, u32_to_utf8(text.substr(i, j - i)));
             tokens.push_back(std::move(t));
             i = j;
             continue;
@@ -493,7 +520,7 @@ std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
             if (!u_ispunct(uc) && !u_isWhitespace(uc) && !u_isspace(uc)) {
                 // A symbol we cannot spell: kept as written, and the result is incomplete.
                 Token t;
-                t.syllables.push_back({u32_to_utf8(c), 0, true});
+                add_literal(t.syllables, u32_to_utf8(c));
                 tokens.push_back(std::move(t));
             }  // punctuation, spaces and middle dots only separate words
             ++i;
@@ -654,16 +681,16 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
             for (size_t k = 0; k < w.syllables.size(); ++k) {
                 const Syllable& s = w.syllables[k];
                 if (s.literal) {
-                    if (s.text.empty() || static_cast<unsigned char>(s.text[0]) >= 0x80)
+                    if (s.length == 0 || static_cast<unsigned char>(s.text[0]) >= 0x80)
                         result.complete = false;
-                    word += s.text;
+                    word += s.view();
                     continue;
                 }
                 if (k > 0 && !word.empty() &&
                     std::string_view("aoe").find(s.text[0]) != std::string_view::npos) {
                     word += '\'';
                 }
-                append_syllable(word, s.text, s.tone, options.tones);
+                append_syllable(word, s.view(), s.tone, options.tones);
             }
             if (!word.empty() && word[0] >= 'a' && word[0] <= 'z') {
                 word[0] = static_cast<char>(word[0] - 'a' + 'A');

@@ -93,11 +93,18 @@ class Romanizer {
     const CategoryTable& categories() const { return *m_categories; }
 
   private:
+    /// A syllable held inline (no allocation): ASCII pinyin ("v" for ü, at most 6
+    /// letters), or up to 15 bytes of literal text (longer literal runs take several).
     struct Syllable {
-        std::string text;  // ASCII, "v" for ü; or literal text for non-Han runs
-        int tone = 0;      // 1-5; 0 for literal text
+        char text[15] = {};
+        std::uint8_t length = 0;
+        std::int8_t tone = 0;  // 1-5; 0 for literal text
         bool literal = false;
+        std::string_view view() const { return {text, length}; }
+        static Syllable make(std::string_view t, int tone, bool literal);
     };
+    /// Appends `t` as literal syllables of at most 15 bytes, split between characters.
+    static void add_literal(std::vector<Syllable>& out, std::string_view t);
     struct Token {
         std::vector<Syllable> syllables;
         std::string spelled;  // a minority-language spelling replacing the syllables
