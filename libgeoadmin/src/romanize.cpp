@@ -337,7 +337,6 @@ Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
                                               std::to_string(syllables.size()) + " syllables for " +
                                               std::to_string(w.size()) + " characters");
             }
-            r.m_max_word = std::max(r.m_max_word, w.size());
             size_t& longest = r.m_word_starts[w[0]];
             longest = std::max(longest, w.size());
             r.m_words[w] = std::move(syllables);

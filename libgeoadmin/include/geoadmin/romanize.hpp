@@ -129,7 +129,6 @@ class Romanizer {
     // Minority-language spellings by their first character: (word, spelling).
     std::unordered_map<char32_t, std::vector<std::pair<std::u32string, std::string>>> m_spellings;
     std::vector<std::u32string> m_ethnic;  // 土家族 ..., longest first
-    size_t m_max_word = 1;
 };
 
 }  // namespace geoadmin
