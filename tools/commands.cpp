@@ -1,5 +1,6 @@
 // The one place subcommands are registered.
 #include "command.hpp"
+#include "command_boundaries.hpp"
 #include "command_info.hpp"
 #include "command_markers.hpp"
 #include "command_names.hpp"
@@ -10,6 +11,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(std::make_unique<CommandInfo>());
     commands.push_back(std::make_unique<CommandMarkersCheck>());
+    commands.push_back(std::make_unique<CommandBoundariesCheck>());
     commands.push_back(std::make_unique<CommandNamesCheck>());
     commands.push_back(std::make_unique<CommandNamesRomanize>());
     return commands;

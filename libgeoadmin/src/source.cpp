@@ -656,9 +656,14 @@ std::string gk_crs_label(const GkZone& z, bool prefixed) {
 }
 
 // Every linestring and ring of `g` as CGCS2000 lon/lat vertex sequences.
+// `part_polygon` receives, per part, the polygon it is a ring of (-1 for points and lines).
 std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool swap_axes,
-                                                      const ToCgcs2000& transform) {
+                                                      const ToCgcs2000& transform,
+                                                      std::vector<int>& part_polygon) {
     std::vector<std::vector<LonLat>> parts;
+    part_polygon.clear();
+    int polygon = -1;
+    int polygons = 0;
     std::vector<double> xs, ys;
     auto add_curve = [&](const OGRSimpleCurve& curve) {
         const int n = curve.getNumPoints();
@@ -673,6 +678,7 @@ std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool
         for (std::size_t i = 0; i < xs.size(); ++i)
             part[i] = {xs[i], ys[i]};
         parts.push_back(std::move(part));
+        part_polygon.push_back(polygon);
     };
     std::function<void(const OGRGeometry&)> walk = [&](const OGRGeometry& geom) {
         switch (wkbFlatten(geom.getGeometryType())) {
@@ -680,8 +686,10 @@ std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool
                 const auto& p = *geom.toPoint();
                 double x = swap_axes ? p.getY() : p.getX();
                 double y = swap_axes ? p.getX() : p.getY();
-                if (transform.transform(x, y))
+                if (transform.transform(x, y)) {
                     parts.push_back({{x, y}});
+                    part_polygon.push_back(-1);
+                }
                 break;
             }
             case wkbLineString:
@@ -689,8 +697,10 @@ std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool
                 add_curve(*geom.toSimpleCurve());
                 break;
             case wkbPolygon:
+                polygon = polygons++;
                 for (const auto* ring : *geom.toPolygon())
                     add_curve(*ring);
+                polygon = -1;
                 break;
             default:
                 if (OGR_GT_IsSubClassOf(geom.getGeometryType(), wkbGeometryCollection)) {
@@ -1048,7 +1058,11 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         record.has_position = false;
         record.bounds = Bounds{};
         record.parts.clear();
+        record.part_polygon.clear();
         record.wkb.clear();
+        record.has_z = false;
+        record.geometry_empty = false;
+        record.geometry_type.clear();
         Subject subject{dataset, m_name, row, record.fid, "", ""};
         for (std::size_t i = 0; i < m_fields.size(); ++i) {
             if (record.values[i] && !is_valid_utf8(*record.values[i])) {
@@ -1084,6 +1098,11 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         std::string field_a, field_b;  // source columns for messages
         if (from_geometry) {
             const OGRGeometry* g = geometry;
+            record.geometry_empty = g == nullptr || g->IsEmpty();
+            if (g != nullptr) {
+                record.has_z = g->Is3D();
+                record.geometry_type = OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
+            }
             if (g != nullptr && !g->IsEmpty()) {
                 OGREnvelope env;
                 g->getEnvelope(&env);
@@ -1291,7 +1310,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                     }
                     located = true;
                     if (options.geometry && from_geometry) {
-                        record.parts = vertices_in_cgcs2000(*geometry, swap_axes, *transform);
+                        record.parts = vertices_in_cgcs2000(*geometry, swap_axes, *transform,
+                                                            record.part_polygon);
                     }
                     if (options.wkb && from_geometry) {
                         record.wkb = wkb_in_cgcs2000(*geometry, swap_axes, *transform);

@@ -59,6 +59,12 @@ struct Record {
     /// With ScanOptions::geometry: the vertices in CGCS2000 lon/lat, one sequence per
     /// linestring or polygon ring (exterior ring first), axes put right where swapped.
     std::vector<std::vector<LonLat>> parts;
+    /// Per part of `parts`: the polygon (0, 1 ... within a multipolygon) whose ring it is,
+    /// its exterior ring first; -1 for points and lines.
+    std::vector<int> part_polygon;
+    bool geometry_empty = false;  ///< the feature has no geometry or an empty one
+    bool has_z = false;           ///< the geometry has Z values
+    std::string geometry_type;    ///< "Polygon", "MultiPolygon", "LineString" ... (2-D name)
     /// With ScanOptions::wkb: the whole geometry in CGCS2000 lon/lat as (ISO) WKB.
     std::string wkb;
 };
