@@ -17,8 +17,8 @@
 //
 // With --planted FILE, defects are planted and listed (kind, codes, lon, lat): gaps (one
 // township's copy of a shared edge pulled 3 m inwards), overlaps (pushed 3 m outwards),
-// crossings (half pulled in, half pushed out), T-junctions (a vertex added to one copy of
-// an edge), a duplicated township, a missing township (a hole in the coverage and in its
+// crossings (pulled in at one end, pushed out at the other), T-junctions (a vertex added to one
+// copy of an edge), a duplicated township, a missing township (a hole in the coverage and in its
 // county), a county outline pushed 100 m outwards, and a township code outside its county.
 
 #include <gdal_priv.h>
@@ -149,6 +149,23 @@ void shift_edge(std::vector<P>& e, double metres, double from = 0, double to = 1
             continue;
         e[i].x += nx * dx;
         e[i].y += ny * dy;
+    }
+}
+
+// Moves the inner vertices sideways by an offset going linearly from `first` to `last`
+// metres: the copy crosses the original between two vertices.
+void tilt_edge(std::vector<P>& e, double first, double last) {
+    const P p = e.front(), q = e.back();
+    const double len = std::hypot(q.x - p.x, q.y - p.y);
+    const double nx = -(q.y - p.y) / len, ny = (q.x - p.x) / len;
+    const double lat = p.y * M_PI / 180;
+    const double kx = 1 / (111320.0 * std::cos(lat)), ky = 1 / 110574.0;
+    const std::size_t n = e.size() - 2;
+    for (std::size_t i = 1; i + 1 < e.size(); ++i) {
+        const double f = static_cast<double>(i - 1) / static_cast<double>(n - 1);
+        const double metres = first + f * (last - first);
+        e[i].x += nx * metres * kx;
+        e[i].y += ny * metres * ky;
     }
 }
 
@@ -333,10 +350,9 @@ int main(int argc, char** argv) {
             shift_edge(at(r, c).edges[2], -3.0);
             record("overlap", at(r, c).code, at(r, c + 1).code, mid(at(r, c).edges[2]));
         }
-        {  // crossing: first half in, second half out
+        {  // crossing: in at one end, out at the other
             auto [r, c] = next_free();
-            shift_edge(at(r, c).edges[2], 3.0, 0.0, 0.45);
-            shift_edge(at(r, c).edges[2], -3.0, 0.55, 1.0);
+            tilt_edge(at(r, c).edges[2], 3.25, -2.75);
             record("crossing", at(r, c).code, at(r, c + 1).code, mid(at(r, c).edges[2]));
         }
         {  // T-junction: a vertex in the middle of one segment of (r, c)'s copy

@@ -231,6 +231,40 @@ class Metric {
     GEOSContextHandle_t m_h;
 };
 
+// The largest distance from a vertex of `g` to the nearer of two prepared geometries.
+double max_vertex_distance(GEOSContextHandle_t h, const GEOSGeometry* g,
+                           const GEOSPreparedGeometry* a, const GEOSPreparedGeometry* b) {
+    double worst = 0;
+    std::function<void(const GEOSGeometry*)> walk = [&](const GEOSGeometry* x) {
+        const int type = GEOSGeomTypeId_r(h, x);
+        if (type == GEOS_POLYGON) {
+            walk(GEOSGetExteriorRing_r(h, x));
+            for (int i = 0; i < GEOSGetNumInteriorRings_r(h, x); ++i)
+                walk(GEOSGetInteriorRingN_r(h, x, i));
+            return;
+        }
+        if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
+            const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, x);
+            unsigned n = 0;
+            GEOSCoordSeq_getSize_r(h, seq, &n);
+            for (unsigned i = 0; i < n; ++i) {
+                double px = 0, py = 0;
+                GEOSCoordSeq_getXY_r(h, seq, i, &px, &py);
+                GeomPtr pt = own(h, GEOSGeom_createPointFromXY_r(h, px, py));
+                double da = 0, db = 0;
+                GEOSPreparedDistance_r(h, a, pt.get(), &da);
+                GEOSPreparedDistance_r(h, b, pt.get(), &db);
+                worst = std::max(worst, std::max(da, db));
+            }
+            return;
+        }
+        for (int i = 0; i < GEOSGetNumGeometries_r(h, x); ++i)
+            walk(GEOSGetGeometryN_r(h, x, i));
+    };
+    walk(g);
+    return worst;
+}
+
 double ring_signed_area(const LonLat* p, std::size_t n) {
     double a = 0;
     for (std::size_t i = 0; i + 1 < n; ++i)
@@ -711,13 +745,22 @@ struct PairFindings {
     std::vector<std::pair<LonLat, LonLat>> pieces;  // collinear but unmatched
 };
 
+// 1e-9 degree, about 0.1 mm: closer to a segment than this is on it.
+constexpr double kOnLine = 1e-9;
+// Gaps and overlaps no wider than this are rounding noise (a vertex a hair off a segment).
+constexpr double kNoiseWidth = 0.001;  // metres
+
 double orient(LonLat p, LonLat q, LonLat r) {
     return (q.lon - p.lon) * (r.lat - p.lat) - (q.lat - p.lat) * (r.lon - p.lon);
 }
 
 class EdgeMatcher {
   public:
-    EdgeMatcher(const CoverageLayer& layer, double tol_deg) : m_layer(layer), m_tol(tol_deg) {}
+    // Points closer than `tol_deg` count as the same; a vertex within `tol_deg` (at least
+    // kOnLine) of a segment lies on it: a vertex put "on" a segment by arithmetic is
+    // rarely exactly on it.
+    EdgeMatcher(const CoverageLayer& layer, double tol_deg)
+        : m_layer(layer), m_tol(tol_deg), m_on(std::max(tol_deg, kOnLine)) {}
 
     void test(const UnmatchedSeg& s, const UnmatchedSeg& t) {
         const auto& cs = m_layer.units[s.unit].coords;
@@ -730,8 +773,8 @@ class EdgeMatcher {
         const double lt = std::hypot(q2.lon - q1.lon, q2.lat - q1.lat);
         const double d1 = orient(p1, p2, q1), d2 = orient(p1, p2, q2);
         const double d3 = orient(q1, q2, p1), d4 = orient(q1, q2, p2);
-        const bool q1on = std::abs(d1) <= m_tol * ls, q2on = std::abs(d2) <= m_tol * ls;
-        const bool p1on = std::abs(d3) <= m_tol * lt, p2on = std::abs(d4) <= m_tol * lt;
+        const bool q1on = std::abs(d1) <= m_on * ls, q2on = std::abs(d2) <= m_on * ls;
+        const bool p1on = std::abs(d3) <= m_on * lt, p2on = std::abs(d4) <= m_on * lt;
         PairFindings& pf = m_pairs[key(s.unit, t.unit)];
         if (!q1on && !q2on && !p1on && !p2on) {
             if ((d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0)) {
@@ -782,6 +825,7 @@ class EdgeMatcher {
     }
     const CoverageLayer& m_layer;
     double m_tol;
+    double m_on;
     std::map<std::uint64_t, PairFindings> m_pairs;
 };
 
@@ -1232,8 +1276,8 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                         GEOSLength_r(h, mic.get(), &width);
                     width *= 2;
                 }
-                if (tol_m > 0 && width <= tol_m)
-                    continue;  // a sliver within the snapping tolerance
+                if (width <= std::max(tol_m, kNoiseWidth))
+                    continue;  // a sliver within the snapping tolerance, or rounding noise
                 if (in.size() >= 2) {
                     if (!rules.enabled("BOUNDARY-OVERLAP"))
                         continue;
@@ -1289,7 +1333,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                                     GEOSLength_r(h, mic.get(), &ov_width);
                                 ov_width *= 2;
                             }
-                            if (tol_m > 0 && ov_width <= tol_m)
+                            if (ov_width <= std::max(tol_m, kNoiseWidth))
                                 continue;
                         }
                         const auto& ua = layer.units[pair[0]];
@@ -1472,9 +1516,17 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                 }
         }
         const double min_area = rules.number("BOUNDARY-PARENT-UNCOVERED", "min_area");
-        for (std::size_t p = 0; p < parents.units.size(); ++p) {
+        std::vector<std::unique_ptr<Geos>> contexts;
+        for (unsigned t = 0; t < threads; ++t)
+            contexts.push_back(std::make_unique<Geos>());
+        std::vector<std::vector<Finding>> parent_findings(parents.units.size());
+        std::atomic<std::size_t> by_overlay{0};
+        parallel_for(parents.units.size(), threads, 4, [&](std::size_t p, unsigned t) {
+            GEOSContextHandle_t hp = contexts[t]->h;
+            Metric metric_p(hp);
+            auto& found = parent_findings[p];
             if (!parent_usable[p])
-                continue;
+                return;
             const auto& pu = parents.units[p];
             std::vector<DirSeg> mine;
             for (std::size_t r = 0; r < pu.rings(); ++r)
@@ -1484,99 +1536,110 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
             std::sort(mine.begin(), mine.end());
             std::sort(outline[p].begin(), outline[p].end());
             if (mine == outline[p])
-                continue;  // the children's outline is the parent's, vertex for vertex
-            GeomPtr parent_geom = own(h, unit_geom(h, pu));
+                return;  // the children's outline is the parent's, vertex for vertex
+            ++by_overlay;
+            GeomPtr parent_geom = own(hp, unit_geom(hp, pu));
             if (!parent_geom)
-                continue;
-            if (GEOSisValid_r(h, parent_geom.get()) != 1)
-                parent_geom = own(h, GEOSMakeValid_r(h, parent_geom.get()));
+                return;
+            if (GEOSisValid_r(hp, parent_geom.get()) != 1)
+                parent_geom = own(hp, GEOSMakeValid_r(hp, parent_geom.get()));
             GeomPtr children_union;
             if (!children[p].empty()) {
                 std::vector<GEOSGeometry*> parts;
                 for (auto c : children[p]) {
-                    GEOSGeometry* g = unit_geom(h, layer.units[c]);
-                    if (g && GEOSisValid_r(h, g) != 1) {
-                        GEOSGeometry* fixed_g = GEOSMakeValid_r(h, g);
-                        GEOSGeom_destroy_r(h, g);
+                    GEOSGeometry* g = unit_geom(hp, layer.units[c]);
+                    if (g && GEOSisValid_r(hp, g) != 1) {
+                        GEOSGeometry* fixed_g = GEOSMakeValid_r(hp, g);
+                        GEOSGeom_destroy_r(hp, g);
                         g = fixed_g;
                     }
                     if (g)
                         parts.push_back(g);
                 }
                 GeomPtr coll =
-                    own(h, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts.data(),
-                                                       static_cast<unsigned>(parts.size())));
-                children_union = own(h, GEOSUnaryUnion_r(h, coll.get()));
+                    own(hp, GEOSGeom_createCollection_r(hp, GEOS_GEOMETRYCOLLECTION, parts.data(),
+                                                        static_cast<unsigned>(parts.size())));
+                children_union = own(hp, GEOSUnaryUnion_r(hp, coll.get()));
             }
-            const LonLat centre = Metric::centre(h, parent_geom.get());
-            GeomPtr parent_m = metric.project(parent_geom.get(), centre);
+            const LonLat centre = Metric::centre(hp, parent_geom.get());
+            GeomPtr parent_m = metric_p.project(parent_geom.get(), centre);
             GeomPtr uncovered, outside;
             if (children_union) {
-                uncovered = own(h, GEOSDifference_r(h, parent_geom.get(), children_union.get()));
-                outside = own(h, GEOSDifference_r(h, children_union.get(), parent_geom.get()));
+                uncovered = own(hp, GEOSDifference_r(hp, parent_geom.get(), children_union.get()));
+                outside = own(hp, GEOSDifference_r(hp, children_union.get(), parent_geom.get()));
             } else {
-                uncovered = own(h, GEOSGeom_clone_r(h, parent_geom.get()));
+                uncovered = own(hp, GEOSGeom_clone_r(hp, parent_geom.get()));
             }
             // Uncovered parts that do not reach the parent's boundary are holes among the
             // units: the Hausdorff distance compares the outlines without them.
-            GeomPtr parent_boundary = own(h, GEOSBoundary_r(h, parent_geom.get()));
+            GeomPtr parent_boundary = own(hp, GEOSBoundary_r(hp, parent_geom.get()));
+            // The outlines coincide outside the parts that differ, so their Hausdorff
+            // distance is the farthest any vertex of those parts lies from the other outline
+            // (holes among the units, inside the parent, are the gap rules' business).
             double hausdorff = -1;
             if (children_union && parent_m) {
-                std::vector<GEOSGeometry*> fill{GEOSGeom_clone_r(h, children_union.get())};
-                const int n = uncovered ? GEOSGetNumGeometries_r(h, uncovered.get()) : 0;
-                for (int k = 0; k < n; ++k) {
-                    const GEOSGeometry* part = GEOSGetGeometryN_r(h, uncovered.get(), k);
-                    // Touching the parent's boundary at points only: still inside.
-                    if (parent_boundary &&
-                        GEOSRelatePattern_r(h, part, parent_boundary.get(), "***1*****") == 0)
-                        fill.push_back(GEOSGeom_clone_r(h, part));
+                GeomPtr union_m = metric_p.project(children_union.get(), centre);
+                GeomPtr b_union = union_m ? own(hp, GEOSBoundary_r(hp, union_m.get())) : nullptr;
+                GeomPtr b_parent = own(hp, GEOSBoundary_r(hp, parent_m.get()));
+                if (b_union && b_parent) {
+                    const GEOSPreparedGeometry* p_union = GEOSPrepare_r(hp, b_union.get());
+                    const GEOSPreparedGeometry* p_parent = GEOSPrepare_r(hp, b_parent.get());
+                    hausdorff = 0;
+                    for (const GEOSGeometry* diff : {uncovered.get(), outside.get()}) {
+                        const int n = diff ? GEOSGetNumGeometries_r(hp, diff) : 0;
+                        for (int k = 0; k < n; ++k) {
+                            const GEOSGeometry* part = GEOSGetGeometryN_r(hp, diff, k);
+                            if (diff == uncovered.get() && parent_boundary &&
+                                GEOSRelatePattern_r(hp, part, parent_boundary.get(), "***1*****") ==
+                                    0)
+                                continue;  // a hole among the units
+                            GeomPtr pm = metric_p.project(part, centre);
+                            if (pm)
+                                hausdorff =
+                                    std::max(hausdorff,
+                                             max_vertex_distance(hp, pm.get(), p_union, p_parent));
+                        }
+                    }
+                    GEOSPreparedGeom_destroy_r(hp, p_union);
+                    GEOSPreparedGeom_destroy_r(hp, p_parent);
                 }
-                GeomPtr coll =
-                    own(h, GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, fill.data(),
-                                                       static_cast<unsigned>(fill.size())));
-                GeomPtr filled = own(h, GEOSUnaryUnion_r(h, coll.get()));
-                GeomPtr filled_m = filled ? metric.project(filled.get(), centre) : nullptr;
-                GeomPtr b1 = filled_m ? own(h, GEOSBoundary_r(h, filled_m.get())) : nullptr;
-                GeomPtr b2 = own(h, GEOSBoundary_r(h, parent_m.get()));
-                if (b1 && b2)
-                    GEOSHausdorffDistance_r(h, b1.get(), b2.get(), &hausdorff);
             }
             if (hausdorff >= 0 && hausdorff <= tol_m && tol_m > 0)
-                continue;
+                return;
             auto report = [&](const char* id, const GEOSGeometry* diff) {
                 if (diff == nullptr || !rules.enabled(id))
                     return;
-                const int n = GEOSGetNumGeometries_r(h, diff);
+                const int n = GEOSGetNumGeometries_r(hp, diff);
                 for (int k = 0; k < n; ++k) {
-                    const GEOSGeometry* part = GEOSGetGeometryN_r(h, diff, k);
-                    if (GEOSGeomTypeId_r(h, part) != GEOS_POLYGON)
+                    const GEOSGeometry* part = GEOSGetGeometryN_r(hp, diff, k);
+                    if (GEOSGeomTypeId_r(hp, part) != GEOS_POLYGON)
                         continue;
-                    GeomPtr pm = metric.project(part, centre);
+                    GeomPtr pm = metric_p.project(part, centre);
                     double area = 0;
                     if (pm)
-                        GEOSArea_r(h, pm.get(), &area);
+                        GEOSArea_r(hp, pm.get(), &area);
                     if (area < min_area)
                         continue;
                     if (tol_m > 0 && pm) {
                         double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-                        GEOSGeom_getExtent_r(h, pm.get(), &x0, &y0, &x1, &y1);
+                        GEOSGeom_getExtent_r(hp, pm.get(), &x0, &y0, &x1, &y1);
                         GeomPtr mic = own(
-                            h,
+                            hp,
                             GEOSMaximumInscribedCircle_r(
-                                h, pm.get(), std::max(std::max(x1 - x0, y1 - y0) / 1000, 0.001)));
+                                hp, pm.get(), std::max(std::max(x1 - x0, y1 - y0) / 1000, 0.001)));
                         double radius = 0;
                         if (mic)
-                            GEOSLength_r(h, mic.get(), &radius);
+                            GEOSLength_r(hp, mic.get(), &radius);
                         if (2 * radius <= tol_m)
                             continue;
                     }
                     // A gap among the units already reported as such is not repeated.
                     bool reported = false;
                     double part_deg2 = 0;
-                    GEOSArea_r(h, part, &part_deg2);
+                    GEOSArea_r(hp, part, &part_deg2);
                     for (const auto& [gap, gap_deg2] : reported_gaps) {
                         if (std::abs(gap_deg2 - part_deg2) <= 0.01 * part_deg2 &&
-                            GEOSIntersects_r(h, gap.get(), part) == 1) {
+                            GEOSIntersects_r(hp, gap.get(), part) == 1) {
                             reported = true;
                             break;
                         }
@@ -1590,13 +1653,17 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                          {"area", area_text(area)},
                          {"hausdorff", hausdorff < 0 ? std::string("-") : fixed(hausdorff, 2)},
                          {"children", std::to_string(children[p].size())}});
-                    f.geometry_wkt = wkt_of(h, part);
-                    findings.push_back(std::move(f));
+                    f.geometry_wkt = wkt_of(hp, part);
+                    found.push_back(std::move(f));
                 }
             };
             report("BOUNDARY-PARENT-UNCOVERED", uncovered.get());
             report("BOUNDARY-PARENT-OUTSIDE", outside.get());
-        }
+        });
+        result.parents_by_overlay = by_overlay;
+        for (auto& list : parent_findings)
+            for (auto& f : list)
+                findings.push_back(std::move(f));
     }
     result.parents_seconds = seconds_since(t0);
     return result;

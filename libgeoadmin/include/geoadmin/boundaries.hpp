@@ -82,6 +82,7 @@ struct BoundaryCheckResult {
     std::vector<Junction> junctions;
     std::size_t segments = 0;            ///< boundary segments of all units
     std::size_t unmatched_segments = 0;  ///< segments no other unit shares
+    std::size_t parents_by_overlay = 0;  ///< parents not identical to their units' outline
     double geometry_seconds = 0;         ///< validity, rings, normalisation
     double matching_seconds = 0;         ///< the shared-edge index
     double edges_seconds = 0;            ///< T-junctions, crossings, unmatched edges
