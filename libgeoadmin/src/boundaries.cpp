@@ -38,12 +38,14 @@ CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules,
     Layer& layer = source.layers().front();
     if (layer.coordinate_source() != "geometry")
         throw InputError(source.path(), "layer " + layer.name() + " has no polygon geometry");
-    const int i_code = layer.field_index("code");
-    if (i_code < 0) {
-        throw InputError(source.path(),
-                         "layer " + layer.name() + " has no unit code (代码 / code) column");
-    }
     const int i_name = layer.field_index("name");
+    // Without a code column the units are known by their names (old survey files).
+    const int i_code = layer.field_index("code") >= 0 ? layer.field_index("code") : i_name;
+    if (i_code < 0) {
+        throw InputError(
+            source.path(),
+            "layer " + layer.name() + " has no unit code (代码 / code) or name (名称) column");
+    }
     const int i_parent = layer.field_index("parent_code");
     const int i_parent_name = layer.field_index("parent_name");
     CoverageLayer out;
@@ -231,6 +233,30 @@ class Metric {
     GEOSContextHandle_t m_h;
 };
 
+// Width of a polygon in metres (`g` already in metres): twice the radius of its largest
+// inscribed circle. GEOS starts that search on a grid of square cells as wide as the
+// envelope's shorter side, which for a sliver along an axis would be billions of cells:
+// there, 2 x area / perimeter (exact for a strip) is used instead.
+double width_of(GEOSContextHandle_t h, const GEOSGeometry* g) {
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    GEOSGeom_getExtent_r(h, g, &x0, &y0, &x1, &y1);
+    const double w = x1 - x0, ht = y1 - y0;
+    const double longer = std::max(w, ht), shorter = std::min(w, ht);
+    if (!(longer > 0))
+        return 0;
+    if (shorter < longer / 1000) {
+        double area = 0, perimeter = 0;
+        GEOSArea_r(h, g, &area);
+        GEOSLength_r(h, g, &perimeter);
+        return perimeter > 0 ? 2 * area / perimeter : 0;
+    }
+    GeomPtr mic = own(h, GEOSMaximumInscribedCircle_r(h, g, std::max(longer / 1000, 0.001)));
+    double radius = 0;
+    if (mic)
+        GEOSLength_r(h, mic.get(), &radius);
+    return 2 * radius;
+}
+
 // The largest distance from a vertex of `g` to the nearer of two prepared geometries.
 double max_vertex_distance(GEOSContextHandle_t h, const GEOSGeometry* g,
                            const GEOSPreparedGeometry* a, const GEOSPreparedGeometry* b) {
@@ -333,6 +359,7 @@ struct UnitGeometryResult {
     std::vector<Finding> findings;
     int exterior_orientation = 0;  // +1 counter-clockwise, -1 clockwise, 0 none/mixed
     bool hole_same_as_shell = false;
+    bool mixed = false;  // exteriors running both ways
     bool usable = false;
 };
 
@@ -537,6 +564,7 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
     res.exterior_orientation = shells_ccw > 0 && shells_cw == 0   ? 1
                                : shells_cw > 0 && shells_ccw == 0 ? -1
                                                                   : 0;
+    res.mixed = shells_ccw > 0 && shells_cw > 0;
     u.coords = std::move(out);
     u.coords.shrink_to_fit();
     u.ring_start = std::move(new_ring_start);
@@ -1008,20 +1036,21 @@ std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rule
         for (auto& f : r.findings)
             findings.push_back(std::move(f));
         if (r.usable && rules.enabled("BOUNDARY-GEOM-ORIENTATION") &&
-            (r.exterior_orientation != majority || r.hole_same_as_shell)) {
+            ((r.exterior_orientation != 0 && r.exterior_orientation != majority) || r.mixed ||
+             r.hole_same_as_shell)) {
             const auto& u = layer.units[i];
             Subject s{layer.dataset, layer.layer, u.row, u.fid, u.code, "geometry"};
             Finding f = rules.make(
                 "BOUNDARY-GEOM-ORIENTATION", s,
                 {{"code", label(u)},
-                 {"found_zh", r.hole_same_as_shell          ? "内环与外环同向"
-                              : r.exterior_orientation == 0 ? "各部分方向不一"
-                              : r.exterior_orientation > 0  ? "外环逆时针"
-                                                            : "外环顺时针"},
-                 {"found_en", r.hole_same_as_shell ? "a hole runs the same way as its shell"
-                              : r.exterior_orientation == 0 ? "its parts run different ways"
-                              : r.exterior_orientation > 0  ? "exterior counter-clockwise"
-                                                            : "exterior clockwise"},
+                 {"found_zh", r.hole_same_as_shell         ? "内环与外环同向"
+                              : r.mixed                    ? "各部分方向不一"
+                              : r.exterior_orientation > 0 ? "外环逆时针"
+                                                           : "外环顺时针"},
+                 {"found_en", r.hole_same_as_shell         ? "a hole runs the same way as its shell"
+                              : r.mixed                    ? "its parts run different ways"
+                              : r.exterior_orientation > 0 ? "exterior counter-clockwise"
+                                                           : "exterior clockwise"},
                  {"layer_zh", majority > 0 ? "逆时针" : "顺时针"},
                  {"layer_en", majority > 0 ? "counter-clockwise" : "clockwise"}});
             findings.push_back(std::move(f));
@@ -1265,17 +1294,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                     continue;
                 double area = 0;
                 GEOSArea_r(h, projected.get(), &area);
-                double width = 0;
-                {
-                    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-                    GEOSGeom_getExtent_r(h, projected.get(), &x0, &y0, &x1, &y1);
-                    const double size = std::max(x1 - x0, y1 - y0);
-                    GeomPtr mic = own(h, GEOSMaximumInscribedCircle_r(
-                                             h, projected.get(), std::max(size / 1000, 0.001)));
-                    if (mic)
-                        GEOSLength_r(h, mic.get(), &width);
-                    width *= 2;
-                }
+                const double width = width_of(h, projected.get());
                 if (width <= std::max(tol_m, kNoiseWidth))
                     continue;  // a sliver within the snapping tolerance, or rounding noise
                 if (in.size() >= 2) {
@@ -1322,16 +1341,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                             GeomPtr pm = metric.project(geom.get(), Metric::centre(h, face));
                             if (pm) {
                                 GEOSArea_r(h, pm.get(), &ov_area);
-                                double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-                                GEOSGeom_getExtent_r(h, pm.get(), &x0, &y0, &x1, &y1);
-                                GeomPtr mic =
-                                    own(h, GEOSMaximumInscribedCircle_r(
-                                               h, pm.get(),
-                                               std::max(std::max(x1 - x0, y1 - y0) / 1000, 0.001)));
-                                ov_width = 0;
-                                if (mic)
-                                    GEOSLength_r(h, mic.get(), &ov_width);
-                                ov_width *= 2;
+                                ov_width = width_of(h, pm.get());
                             }
                             if (ov_width <= std::max(tol_m, kNoiseWidth))
                                 continue;
@@ -1620,19 +1630,8 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                         GEOSArea_r(hp, pm.get(), &area);
                     if (area < min_area)
                         continue;
-                    if (tol_m > 0 && pm) {
-                        double x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-                        GEOSGeom_getExtent_r(hp, pm.get(), &x0, &y0, &x1, &y1);
-                        GeomPtr mic = own(
-                            hp,
-                            GEOSMaximumInscribedCircle_r(
-                                hp, pm.get(), std::max(std::max(x1 - x0, y1 - y0) / 1000, 0.001)));
-                        double radius = 0;
-                        if (mic)
-                            GEOSLength_r(hp, mic.get(), &radius);
-                        if (2 * radius <= tol_m)
-                            continue;
-                    }
+                    if (tol_m > 0 && pm && width_of(hp, pm.get()) <= tol_m)
+                        continue;
                     // A gap among the units already reported as such is not repeated.
                     bool reported = false;
                     double part_deg2 = 0;
@@ -1700,7 +1699,7 @@ void write_junctions(const std::string& path, const std::vector<Junction>& junct
     OGRFieldDefn count("units", OFTInteger);
     layer->CreateField(&codes);
     layer->CreateField(&count);
-    ds->StartTransaction();
+    const bool transaction = ds->StartTransaction() == OGRERR_NONE;  // not in CSV
     for (const auto& j : junctions) {
         OGRFeatureUniquePtr f(OGRFeature::CreateFeature(layer->GetLayerDefn()));
         std::string text;
@@ -1712,7 +1711,7 @@ void write_junctions(const std::string& path, const std::vector<Junction>& junct
         if (layer->CreateFeature(f.get()) != OGRERR_NONE)
             throw OutputError(path, "cannot write a junction: " + capture.last_error());
     }
-    if (ds->CommitTransaction() != OGRERR_NONE)
+    if (transaction && ds->CommitTransaction() != OGRERR_NONE)
         throw OutputError(path, "cannot write: " + capture.last_error());
 }
 

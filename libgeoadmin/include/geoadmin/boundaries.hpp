@@ -48,7 +48,8 @@ struct CoverageLayer {
 };
 
 /// Reads the first layer of `source` as unit polygons (code, name, parent_code,
-/// parent_name). Throws InputError when the layer has no geometry or no code column;
+/// parent_name; a layer without codes is keyed by the names). Throws InputError when the
+/// layer has no geometry or neither a code nor a name column;
 /// unreadable features and coordinate problems go to `findings`.
 CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules,
                             std::vector<Finding>& findings, const ScanOptions& scan = {});

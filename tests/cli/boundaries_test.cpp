@@ -1,0 +1,234 @@
+// `geoadmin boundaries check` run as users run it: a generated coverage with planted
+// defects, the real Taiwan and Zhejiang data, and bad input.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "json_lines.hpp"
+#include "run_process.hpp"
+
+using geoadmin::test::data_path;
+using geoadmin::test::json_lines;
+using geoadmin::test::read_file;
+using geoadmin::test::run_geoadmin;
+using geoadmin::test::shared_path;
+using geoadmin::test::temp_dir;
+using nlohmann::json;
+
+namespace {
+
+std::vector<json> check(const std::vector<std::string>& args, int* exit_code = nullptr) {
+    std::vector<std::string> all{"boundaries", "check", "--format", "json"};
+    all.insert(all.end(), args.begin(), args.end());
+    auto r = run_geoadmin(all);
+    if (exit_code)
+        *exit_code = r.exit_code;
+    EXPECT_TRUE(r.exit_code == 0 || r.exit_code == 1) << r.err;
+    return json_lines(r.out);
+}
+
+std::map<std::string, int> count_rules(const std::vector<json>& findings) {
+    std::map<std::string, int> out;
+    for (const auto& f : findings)
+        ++out[f["rule"].get<std::string>()];
+    return out;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    std::string part;
+    while (std::getline(in, part, sep))
+        out.push_back(part);
+    return out;
+}
+
+// The bounding box of the numbers of a WKT text contains (x, y).
+bool wkt_box_contains(const std::string& wkt, double x, double y) {
+    std::vector<double> v;
+    std::string number;
+    for (char c : wkt + " ") {
+        if ((c >= '0' && c <= '9') || c == '.' || c == '-') {
+            number += c;
+        } else if (!number.empty()) {
+            v.push_back(std::stod(number));
+            number.clear();
+        }
+    }
+    double x0 = 1e9, x1 = -1e9, y0 = 1e9, y1 = -1e9;
+    for (std::size_t i = 0; i + 1 < v.size(); i += 2) {
+        x0 = std::min(x0, v[i]), x1 = std::max(x1, v[i]);
+        y0 = std::min(y0, v[i + 1]), y1 = std::max(y1, v[i + 1]);
+    }
+    return x >= x0 - 1e-6 && x <= x1 + 1e-6 && y >= y0 - 1e-6 && y <= y1 + 1e-6;
+}
+
+}  // namespace
+
+TEST(BoundariesCheck, EveryPlantedDefectIsFoundWithItsUnits) {
+    const std::string dir = temp_dir();
+    const std::string units = dir + "/townships.gpkg", parents = dir + "/counties.gpkg",
+                      planted = dir + "/planted.csv";
+    const std::string cmd = std::string(GEOADMIN_MAKE_COVERAGE) +
+                            " --rows 24 --cols 24 --edge-vertices 8 --out " + units +
+                            " --parents " + parents + " --planted " + planted + " 2>/dev/null";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    const std::string junctions = dir + "/junctions.csv";
+    int code = 0;
+    auto findings = check({units, "--parent", parents, "--junctions", junctions}, &code);
+    EXPECT_EQ(code, 1);
+    const std::map<std::string, std::string> rule_of = {
+        {"gap", "BOUNDARY-GAP-NARROW"},
+        {"overlap", "BOUNDARY-OVERLAP"},
+        {"crossing", "BOUNDARY-EDGE-CROSSING"},
+        {"t-junction", "BOUNDARY-EDGE-T-JUNCTION"},
+        {"duplicate", "BOUNDARY-DUPLICATE"},
+        {"hole", "BOUNDARY-HOLE"},
+        {"code-hierarchy", "BOUNDARY-CODE-HIERARCHY"},
+        {"parent-uncovered", "BOUNDARY-PARENT-UNCOVERED"}};
+    std::ifstream in(planted);
+    std::string line;
+    std::getline(in, line);
+    std::map<std::string, int> kinds;
+    while (std::getline(in, line)) {
+        auto cols = split(line, ',');
+        ASSERT_EQ(cols.size(), 4u) << line;
+        ++kinds[cols[0]];
+        const auto codes = split(cols[1], ';');
+        const double lon = std::stod(cols[2]), lat = std::stod(cols[3]);
+        bool found = false;
+        for (const auto& f : findings) {
+            if (f["rule"] != rule_of.at(cols[0]))
+                continue;
+            const auto key = split(f.value("key", ""), ',');
+            bool all = true;
+            for (const auto& c : codes)
+                all = all && std::find(key.begin(), key.end(), c) != key.end();
+            // A missing unit is found by place: the hole is where it was.
+            if (cols[0] == "hole")
+                all = wkt_box_contains(f.value("geometry", ""), lon, lat);
+            // Gaps, overlaps and T-junctions are where they were planted.
+            const bool placed = cols[0] == "gap" || cols[0] == "overlap" || cols[0] == "t-junction";
+            if (all && (!placed || wkt_box_contains(f.value("geometry", ""), lon, lat))) {
+                found = true;
+                break;
+            }
+        }
+        EXPECT_TRUE(found) << "planted " << line << " not found";
+    }
+    EXPECT_EQ(kinds.size(), rule_of.size());
+    // Each gap/overlap/crossing is one polygon: no more than planted (crossings add one each).
+    auto counts = count_rules(findings);
+    EXPECT_EQ(counts["BOUNDARY-OVERLAP"], kinds["overlap"] + kinds["crossing"]);
+    EXPECT_EQ(counts["BOUNDARY-GAP-NARROW"], kinds["gap"] + kinds["crossing"]);
+    EXPECT_EQ(counts["BOUNDARY-EDGE-T-JUNCTION"], kinds["t-junction"]);
+    EXPECT_EQ(counts.count("BOUNDARY-GEOM-INVALID"), 0u);
+    // Junctions: three townships meet at every inner corner of the brick pattern.
+    std::string csv = read_file(junctions);
+    EXPECT_GT(std::count(csv.begin(), csv.end(), '\n'), 24 * 24);
+}
+
+TEST(BoundariesCheck, TaiwanTownshipsTileExactlyAndHaveTheirJunctions) {
+    const std::string junctions = temp_dir() + "/tw_junctions.csv";
+    int code = 0;
+    auto findings =
+        check({shared_path("tw-g0v-townships/derived_tw_townships_dissolved_by_TOWNID.geojson"),
+               "--junctions", junctions},
+              &code);
+    EXPECT_EQ(code, 0);
+    auto counts = count_rules(findings);
+    EXPECT_EQ(counts.size(), 1u);  // only the islands and exclaves, as information
+    EXPECT_EQ(counts["BOUNDARY-GEOM-MULTIPART"], 5);
+    // The derived junction layer of ../shared/data has 606 nodes of three or more townships.
+    std::string csv = read_file(junctions);
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 606 + 1);
+}
+
+TEST(BoundariesCheck, TaiwanVillagesCarryRealDefects) {
+    auto findings = check({shared_path("tw-g0v-townships/json_twVillage1982.topo.json")});
+    auto counts = count_rules(findings);
+    EXPECT_EQ(counts["BOUNDARY-GEOM-INVALID"], 8);
+    EXPECT_GT(counts["BOUNDARY-OVERLAP"], 100);
+    EXPECT_GT(counts["BOUNDARY-GAP-NARROW"], 50);
+    EXPECT_GT(counts["BOUNDARY-EDGE-T-JUNCTION"], 50);
+    // One checked by eye: villages 1000117016 (lit. 桃园) and 1000307009 overlap by a
+    // thin triangle.
+    bool seen = false;
+    for (const auto& f : findings)
+        seen = seen || (f["rule"] == "BOUNDARY-OVERLAP" && f["key"] == "1000117016,1000307009");
+    EXPECT_TRUE(seen);
+}
+
+TEST(BoundariesCheck, ZhejiangCountiesAgainstPrefecturesFindFenghuasGap) {
+    const std::string dir = shared_path("zhejiang-counties-gcj02/");
+    auto findings = check({dir + "zhejiang_county_gcj02.geojson", "--parent",
+                           dir + "zhejiang_city_gcj02.geojson", "--assume-crs", "GCJ02",
+                           "--snap-tolerance", "0.5"});
+    auto counts = count_rules(findings);
+    EXPECT_EQ(counts["BOUNDARY-HOLE"], 1);
+    EXPECT_EQ(counts["BOUNDARY-PARENT-UNCOVERED"], 1);
+    EXPECT_EQ(counts.count("BOUNDARY-PARENT-OUTSIDE"), 0u);
+    EXPECT_EQ(counts.count("BOUNDARY-OVERLAP"), 0u);
+    for (const auto& f : findings) {
+        if (f["rule"] == "BOUNDARY-PARENT-UNCOVERED") {
+            EXPECT_EQ(f["key"], "330200");  // 宁波市: 奉化 (330283 -> 330213 in 2016) is missing
+            // 奉化 is about 1,270 km².
+            const std::string m = f["message_en"];
+            const double area = std::stod(m.substr(0, m.find(' ')));
+            EXPECT_GT(area, 1.2e9);
+            EXPECT_LT(area, 1.4e9);
+        }
+    }
+}
+
+TEST(BoundariesCheck, BadInputBecomesFindings) {
+    int code = 0;
+    auto findings = check({data_path("boundaries/bad_units.geojson")}, &code);
+    EXPECT_EQ(code, 1);
+    std::set<std::string> got;
+    for (const auto& f : findings)
+        got.insert(f["rule"].get<std::string>() + " " + f.value("key", ""));
+    EXPECT_TRUE(got.count("BOUNDARY-GEOM-EMPTY 330102002"));
+    EXPECT_TRUE(got.count("BOUNDARY-GEOM-NOT-POLYGON 330102003"));
+    EXPECT_TRUE(got.count("BOUNDARY-RING-UNCLOSED 330102004"));
+    EXPECT_TRUE(got.count("BOUNDARY-GEOM-3D 330102004"));
+    EXPECT_TRUE(got.count("BOUNDARY-GEOM-INVALID 330102005"));
+    EXPECT_FALSE(got.count("BOUNDARY-GEOM-INVALID 330102001"));
+    // NaN and infinite coordinates: the units have no usable geometry; the good one is fine.
+    findings = check({data_path("boundaries/nan_units.csv")});
+    got.clear();
+    for (const auto& f : findings)
+        got.insert(f["rule"].get<std::string>() + " " + f.value("key", ""));
+    EXPECT_TRUE(got.count("BOUNDARY-GEOM-EMPTY 330102012"));
+    EXPECT_TRUE(got.count("BOUNDARY-GEOM-EMPTY 330102013"));
+    // Gauss–Krüger coordinates with no CRS: recognised, checked, said.
+    findings = check({data_path("boundaries/gk_units.csv")}, &code);
+    EXPECT_EQ(code, 0);
+    auto counts = count_rules(findings);
+    EXPECT_EQ(counts["CRS-MISSING"], 1);
+    EXPECT_EQ(counts.count("BOUNDARY-OVERLAP"), 0u);
+    // The legacy Taiwan GeoJSON: unclosed rings and 3-D coordinates, reported per township.
+    findings = check({shared_path("tw-g0v-townships/legacy_twTown1982.json")});
+    counts = count_rules(findings);
+    EXPECT_GT(counts["BOUNDARY-RING-UNCLOSED"], 0);
+}
+
+TEST(BoundariesCheck, UsageAndUnreadableFiles) {
+    EXPECT_EQ(run_geoadmin({"boundaries", "check"}).exit_code, 2);
+    EXPECT_EQ(run_geoadmin({"boundaries", "check", "x.gpkg", "--gap-width", "-1"}).exit_code, 2);
+    EXPECT_EQ(run_geoadmin({"boundaries", "check", "x.gpkg", "--junctions", "j.txt"}).exit_code, 2);
+    auto r = run_geoadmin({"boundaries", "check", "/nonexistent/units.gpkg"});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("/nonexistent/units.gpkg"), std::string::npos);
+    // A line layer has no unit code column: a clear error naming the file.
+    r = run_geoadmin(
+        {"boundaries", "check",
+         shared_path("derived-lines-junctions/tw_township_junction_nodes_3plus.geojson")});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("code"), std::string::npos) << r.err;
+}
