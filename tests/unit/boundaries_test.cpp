@@ -326,5 +326,54 @@ TEST(Boundaries, ChildrenAgainstTheirParent) {
     }
 }
 
+BoundaryLine line(const std::string& code, const std::string& left, const std::string& right,
+                  std::vector<LonLat> pts) {
+    BoundaryLine l;
+    static std::int64_t row = 0;
+    l.row = ++row;
+    l.line_code = code;
+    l.left_code = left;
+    l.right_code = right;
+    l.parts.push_back(std::move(pts));
+    return l;
+}
+
+TEST(Boundaries, BoundaryLineNetwork) {
+    // Lines along the inner grid lines of the 3 x 3 squares, from junction to junction.
+    LineLayer lines;
+    lines.dataset = "lines";
+    // x = X(1) from Y(0) to Y(1), running north: r0c0 on the left (west), r0c1 right.
+    lines.lines.push_back(line("L1", "r0c0", "r0c1", {{X(1), Y(0)}, {X(1), Y(1)}}));
+    // Left and right swapped.
+    lines.lines.push_back(line("L2", "r1c1", "r1c0", {{X(1), Y(1)}, {X(1), Y(2)}}));
+    // The wrong right unit.
+    lines.lines.push_back(line("L3", "r2c0", "r0c0", {{X(1), Y(2)}, {X(1), Y(3)}}));
+    // A duplicate of L1, and a line inside r2c2 crossing it diagonally.
+    lines.lines.push_back(line("L4", "r0c0", "r0c1", {{X(1), Y(0)}, {X(1), Y(1)}}));
+    lines.lines.push_back(line("L5", "", "", {{X(2.2), Y(2.2)}, {X(2.8), Y(2.8)}}));
+    lines.lines.push_back(line("L6", "", "", {{X(2.2), Y(2.8)}, {X(2.8), Y(2.2)}}));
+    auto layer = layer_of(grid3());
+    BoundaryCheckOptions o;
+    o.lines = &lines;
+    auto result = check_boundaries(layer, RuleSet::builtin(), o);
+    std::map<std::string, std::string> by_key;
+    for (const auto& f : result.findings)
+        by_key[f.rule + " " + f.key] = f.message_en;
+    EXPECT_FALSE(by_key.count("BOUNDARY-LINE-SIDE L1"));
+    EXPECT_NE(by_key["BOUNDARY-LINE-SIDE L2"].find("swapped"), std::string::npos);
+    EXPECT_NE(by_key["BOUNDARY-LINE-SIDE L3"].find("the right unit should be 'r2c1'"),
+              std::string::npos)
+        << by_key["BOUNDARY-LINE-SIDE L3"];
+    EXPECT_TRUE(by_key.count("BOUNDARY-LINE-DUPLICATE L1,L4"));
+    EXPECT_TRUE(by_key.count("BOUNDARY-LINE-OFF-BOUNDARY L5"));
+    EXPECT_TRUE(by_key.count("BOUNDARY-LINE-CROSSING L5,L6"));
+    EXPECT_TRUE(by_key.count("BOUNDARY-LINE-DANGLE L5"));
+    EXPECT_TRUE(by_key.count("BOUNDARY-LINE-END-NOT-NODE L5"));
+    EXPECT_FALSE(by_key.count("BOUNDARY-LINE-END-NOT-NODE L1"));
+    // Shared edges without a line: the other inner grid lines.
+    EXPECT_TRUE(by_key.count("BOUNDARY-LINE-MISSING r0c1,r0c2"));
+    EXPECT_FALSE(by_key.count("BOUNDARY-LINE-MISSING r0c0,r0c1"));
+}
+
 }  // namespace
 }  // namespace geoadmin
