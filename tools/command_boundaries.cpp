@@ -12,7 +12,7 @@
 namespace geoadmin::cli {
 
 std::string CommandBoundariesCheck::examples() const {
-    return "  geoadmin boundaries check examples/anji/townships.gpkg --parent "
+    return "  geoadmin boundaries check examples/anji/townships.shp --parent "
            "examples/anji/county.gpkg\n"
            "      townships tile their county: validity, gaps, overlaps, shared edges\n"
            "  geoadmin boundaries check villages.shp --gap-width 5 --gap-area 500 -o "

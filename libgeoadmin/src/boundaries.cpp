@@ -12,6 +12,7 @@
 #include <cstring>
 #include <filesystem>
 #include <functional>
+#include <iterator>
 #include <limits>
 #include <map>
 #include <memory>
@@ -1252,7 +1253,9 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             if (part.size() < 2 || same(part.front(), part.back()))
                 continue;
             for (const LonLat end : {part.front(), part.back()}) {
-                const bool dangle = ends[end] == 1 && !vertices.count(end);
+                // On the layer's outline a line may end where no other line goes on.
+                const bool dangle =
+                    ends[end] == 1 && !vertices.count(end) && !coverage_nodes.count(end);
                 if (dangle && rules.enabled("BOUNDARY-LINE-DANGLE")) {
                     Finding f = rules.make("BOUNDARY-LINE-DANGLE", s, {{"line", line.line_code}});
                     f.geometry_wkt = point_wkt(end);
@@ -1849,31 +1852,54 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
             if (mine == outline[p])
                 return;  // the children's outline is the parent's, vertex for vertex
             ++by_overlay;
-            GeomPtr parent_geom = own(hp, unit_geom(hp, pu));
+            // Only around the segments that differ do the outlines differ: the overlay works
+            // on the parent and the units clipped to their box.
+            std::vector<DirSeg> differ;
+            std::set_symmetric_difference(mine.begin(), mine.end(), outline[p].begin(),
+                                          outline[p].end(), std::back_inserter(differ));
+            double bx0 = differ.front()[0], by0 = differ.front()[1], bx1 = bx0, by1 = by0;
+            for (const auto& d : differ) {
+                bx0 = std::min({bx0, d[0], d[2]}), bx1 = std::max({bx1, d[0], d[2]});
+                by0 = std::min({by0, d[1], d[3]}), by1 = std::max({by1, d[1], d[3]});
+            }
+            const double pad = std::max(1e-7, 0.01 * std::max(bx1 - bx0, by1 - by0));
+            bx0 -= pad, by0 -= pad, bx1 += pad, by1 += pad;
+            GeomPtr parent_full = own(hp, unit_geom(hp, pu));
+            if (!parent_full)
+                return;
+            if (GEOSisValid_r(hp, parent_full.get()) != 1)
+                parent_full = own(hp, GEOSMakeValid_r(hp, parent_full.get()));
+            GeomPtr parent_geom =
+                own(hp, GEOSClipByRect_r(hp, parent_full.get(), bx0, by0, bx1, by1));
             if (!parent_geom)
                 return;
-            if (GEOSisValid_r(hp, parent_geom.get()) != 1)
-                parent_geom = own(hp, GEOSMakeValid_r(hp, parent_geom.get()));
             GeomPtr children_union;
-            if (!children[p].empty()) {
-                std::vector<GEOSGeometry*> parts;
-                for (auto c : children[p]) {
-                    GEOSGeometry* g = unit_geom(hp, layer.units[c]);
-                    if (g && GEOSisValid_r(hp, g) != 1) {
-                        GEOSGeometry* fixed_g = GEOSMakeValid_r(hp, g);
-                        GEOSGeom_destroy_r(hp, g);
-                        g = fixed_g;
-                    }
-                    if (g)
-                        parts.push_back(g);
+            std::vector<GEOSGeometry*> parts;
+            for (auto c : children[p]) {
+                const auto& cu = layer.units[c];
+                if (cu.bounds.valid && (cu.bounds.max_x < bx0 || cu.bounds.min_x > bx1 ||
+                                        cu.bounds.max_y < by0 || cu.bounds.min_y > by1))
+                    continue;
+                GEOSGeometry* g = unit_geom(hp, cu);
+                if (g && GEOSisValid_r(hp, g) != 1) {
+                    GEOSGeometry* fixed_g = GEOSMakeValid_r(hp, g);
+                    GEOSGeom_destroy_r(hp, g);
+                    g = fixed_g;
                 }
+                if (g) {
+                    GEOSGeometry* clipped = GEOSClipByRect_r(hp, g, bx0, by0, bx1, by1);
+                    GEOSGeom_destroy_r(hp, g);
+                    if (clipped)
+                        parts.push_back(clipped);
+                }
+            }
+            if (!parts.empty()) {
                 GeomPtr coll =
                     own(hp, GEOSGeom_createCollection_r(hp, GEOS_GEOMETRYCOLLECTION, parts.data(),
                                                         static_cast<unsigned>(parts.size())));
                 children_union = own(hp, GEOSUnaryUnion_r(hp, coll.get()));
             }
-            const LonLat centre = Metric::centre(hp, parent_geom.get());
-            GeomPtr parent_m = metric_p.project(parent_geom.get(), centre);
+            const LonLat centre = Metric::centre(hp, parent_full.get());
             GeomPtr uncovered, outside;
             if (children_union) {
                 uncovered = own(hp, GEOSDifference_r(hp, parent_geom.get(), children_union.get()));
@@ -1881,17 +1907,24 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
             } else {
                 uncovered = own(hp, GEOSGeom_clone_r(hp, parent_geom.get()));
             }
-            // Uncovered parts that do not reach the parent's boundary are holes among the
-            // units: the Hausdorff distance compares the outlines without them.
-            GeomPtr parent_boundary = own(hp, GEOSBoundary_r(hp, parent_geom.get()));
+            GeomPtr parent_boundary = own(hp, GEOSBoundary_r(hp, parent_full.get()));
             // The outlines coincide outside the parts that differ, so their Hausdorff
             // distance is the farthest any vertex of those parts lies from the other outline
             // (holes among the units, inside the parent, are the gap rules' business).
             double hausdorff = -1;
-            if (children_union && parent_m) {
-                GeomPtr union_m = metric_p.project(children_union.get(), centre);
-                GeomPtr b_union = union_m ? own(hp, GEOSBoundary_r(hp, union_m.get())) : nullptr;
-                GeomPtr b_parent = own(hp, GEOSBoundary_r(hp, parent_m.get()));
+            if (!outline[p].empty()) {
+                std::vector<GEOSGeometry*> segs;
+                segs.reserve(outline[p].size());
+                for (const auto& d : outline[p]) {
+                    const LonLat two[2] = {{d[0], d[1]}, {d[2], d[3]}};
+                    segs.push_back(line_geom(hp, two, 2));
+                }
+                GeomPtr units_outline =
+                    own(hp, GEOSGeom_createCollection_r(hp, GEOS_MULTILINESTRING, segs.data(),
+                                                        static_cast<unsigned>(segs.size())));
+                GeomPtr b_union = metric_p.project(units_outline.get(), centre);
+                GeomPtr b_parent =
+                    parent_boundary ? metric_p.project(parent_boundary.get(), centre) : nullptr;
                 if (b_union && b_parent) {
                     const GEOSPreparedGeometry* p_union = GEOSPrepare_r(hp, b_union.get());
                     const GEOSPreparedGeometry* p_parent = GEOSPrepare_r(hp, b_parent.get());
