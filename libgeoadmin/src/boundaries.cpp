@@ -56,7 +56,7 @@ CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules,
     out.has_parent_name = i_parent_name >= 0;
     ScanOptions with_geometry = scan;
     with_geometry.geometry = true;
-    layer.scan(
+    const ScanSummary summary = layer.scan(
         rules, with_geometry,
         [&](const Record& r) {
             CoverageUnit u;
@@ -102,6 +102,16 @@ CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules,
             out.units.push_back(std::move(u));
         },
         findings);
+    if (layer.assumed_crs()) {
+        if (layer.assumed_crs()->is_projected())
+            out.planar_crs = *layer.assumed_crs();
+    } else if (!layer.declared_crs().empty() && layer.declared_crs().is_projected()) {
+        out.planar_crs = layer.declared_crs();
+    } else if (!summary.inferred_crs_code.empty()) {
+        Crs inferred = Crs::from_user_input(summary.inferred_crs_code);
+        if (inferred.is_projected())
+            out.planar_crs = inferred;
+    }
     return out;
 }
 
@@ -209,8 +219,11 @@ double metres_per_degree_lon(double lat) {
 // zone's by less than 0.03 % over the extent of a township, county or gap.
 class Metric {
   public:
-    explicit Metric(GEOSContextHandle_t h) : m_h(h) {}
+    /// `planar`: the coordinates are metres already.
+    Metric(GEOSContextHandle_t h, bool planar) : m_h(h), m_planar(planar) {}
     GeomPtr project(const GEOSGeometry* g, LonLat centre) const {
+        if (m_planar)
+            return own(m_h, GEOSGeom_clone_r(m_h, g));
         Frame f{centre.lon, centre.lat, metres_per_degree_lon(centre.lat),
                 metres_per_degree_lat(centre.lat)};
         auto callback = [](double* x, double* y, void* user) -> int {
@@ -232,7 +245,16 @@ class Metric {
         double lon0, lat0, kx, ky;
     };
     GEOSContextHandle_t m_h;
+    bool m_planar;
 };
+
+// Length of a segment in metres (lon/lat by the local scale, or planar).
+double segment_metres(LonLat a, LonLat b, bool planar) {
+    if (planar)
+        return std::hypot(b.lon - a.lon, b.lat - a.lat);
+    return std::hypot((b.lon - a.lon) * metres_per_degree_lon(a.lat),
+                      (b.lat - a.lat) * metres_per_degree_lat(a.lat));
+}
 
 // Width of a polygon in metres (`g` already in metres): twice the radius of its largest
 // inscribed circle. GEOS starts that search on a grid of square cells as wide as the
@@ -354,6 +376,7 @@ void parallel_for(std::size_t n, unsigned threads, std::size_t chunk,
 
 struct GeometryParams {
     double spike_angle = 0.5;  // degrees
+    bool planar = false;       // coordinates in metres, not lon/lat
 };
 
 struct UnitGeometryResult {
@@ -448,7 +471,7 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
         }
         LonLat* q = &norm[first];
         const std::size_t k = m - 1;  // distinct vertices, cyclic
-        const double cos_lat = std::cos(q[0].lat * M_PI / 180.0);
+        const double cos_lat = params.planar ? 1.0 : std::cos(q[0].lat * M_PI / 180.0);
         for (std::size_t i = 0; i < k; ++i) {
             const LonLat a = q[(i + k - 1) % k], v = q[i], b = q[(i + 1) % k];
             const double ux = (a.lon - v.lon) * cos_lat, uy = a.lat - v.lat;
@@ -776,8 +799,22 @@ struct PairFindings {
 
 // 1e-9 degree, about 0.1 mm: closer to a segment than this is on it.
 constexpr double kOnLine = 1e-9;
+constexpr double kOnLineMetres = 1e-4;
 // Gaps and overlaps no wider than this are rounding noise (a vertex a hair off a segment).
 constexpr double kNoiseWidth = 0.001;  // metres
+// Data in a projected CRS arrive as longitude/latitude: a straight projected edge L long
+// bends off the straight lon/lat chord by up to about L x L / 100,000 km (2 cm for 2 km).
+// A vertex that far (relative to the segment) from a segment is on it, and gaps and
+// overlaps thinner than that fraction of their length are this bending, not data.
+constexpr double kBend = 1e-5;
+
+// Whether a face (in metres) is too thin to be more than noise: no wider than the
+// tolerance, 1 mm, or 1/100,000 of its length (half its perimeter).
+bool sliver(GEOSContextHandle_t h, const GEOSGeometry* metric_face, double width, double tol_m) {
+    double perimeter = 0;
+    GEOSLength_r(h, metric_face, &perimeter);
+    return width <= std::max({tol_m, kNoiseWidth, kBend * perimeter / 2});
+}
 
 double orient(LonLat p, LonLat q, LonLat r) {
     return (q.lon - p.lon) * (r.lat - p.lat) - (q.lat - p.lat) * (r.lon - p.lon);
@@ -788,8 +825,10 @@ class EdgeMatcher {
     // Points closer than `tol_deg` count as the same; a vertex within `tol_deg` (at least
     // kOnLine) of a segment lies on it: a vertex put "on" a segment by arithmetic is
     // rarely exactly on it.
-    EdgeMatcher(const CoverageLayer& layer, double tol_deg)
-        : m_layer(layer), m_tol(tol_deg), m_on(std::max(tol_deg, kOnLine)) {}
+    EdgeMatcher(const CoverageLayer& layer, double tol_deg, bool planar)
+        : m_layer(layer),
+          m_tol(tol_deg),
+          m_on(std::max(tol_deg, planar ? kOnLineMetres : kOnLine)) {}
 
     void test(const UnmatchedSeg& s, const UnmatchedSeg& t) {
         const auto& cs = m_layer.units[s.unit].coords;
@@ -802,8 +841,9 @@ class EdgeMatcher {
         const double lt = std::hypot(q2.lon - q1.lon, q2.lat - q1.lat);
         const double d1 = orient(p1, p2, q1), d2 = orient(p1, p2, q2);
         const double d3 = orient(q1, q2, p1), d4 = orient(q1, q2, p2);
-        const bool q1on = std::abs(d1) <= m_on * ls, q2on = std::abs(d2) <= m_on * ls;
-        const bool p1on = std::abs(d3) <= m_on * lt, p2on = std::abs(d4) <= m_on * lt;
+        const double on_s = std::max(m_on, kBend * ls) * ls, on_t = std::max(m_on, kBend * lt) * lt;
+        const bool q1on = std::abs(d1) <= on_s, q2on = std::abs(d2) <= on_s;
+        const bool p1on = std::abs(d3) <= on_t, p2on = std::abs(d4) <= on_t;
         PairFindings& pf = m_pairs[key(s.unit, t.unit)];
         if (!q1on && !q2on && !p1on && !p2on) {
             if ((d1 > 0) != (d2 > 0) && (d3 > 0) != (d4 > 0)) {
@@ -1036,7 +1076,8 @@ PointSet nodes_of(const std::vector<NodeRec>& nodes) {
     return out;
 }
 
-std::string multiline_wkt(const std::vector<std::pair<LonLat, LonLat>>& pieces, double* metres) {
+std::string multiline_wkt(const std::vector<std::pair<LonLat, LonLat>>& pieces, bool planar,
+                          double* metres) {
     std::string wkt = "MULTILINESTRING (";
     double length = 0;
     for (std::size_t k = 0; k < pieces.size(); ++k) {
@@ -1045,8 +1086,7 @@ std::string multiline_wkt(const std::vector<std::pair<LonLat, LonLat>>& pieces, 
         std::snprintf(buf, sizeof buf, "%s(%.9f %.9f, %.9f %.9f)", k ? ", " : "", a.lon, a.lat,
                       b.lon, b.lat);
         wkt += buf;
-        length += std::hypot((b.lon - a.lon) * metres_per_degree_lon(a.lat),
-                             (b.lat - a.lat) * metres_per_degree_lat(a.lat));
+        length += segment_metres(a, b, planar);
     }
     if (metres)
         *metres = length;
@@ -1060,7 +1100,7 @@ std::string multiline_wkt(const std::vector<std::pair<LonLat, LonLat>>& pieces, 
 // that are not nodes of the coverage.
 void check_line_network(const CoverageLayer& layer, const std::vector<char>& usable,
                         const Matching& m, const PointSet& coverage_nodes, const LineLayer& lines,
-                        const RuleSet& rules, std::vector<Finding>& findings) {
+                        const RuleSet& rules, bool planar, std::vector<Finding>& findings) {
     struct LineSeg {
         std::uint32_t line, part, index;
     };
@@ -1149,7 +1189,7 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             continue;
         if (!t.off.empty() && rules.enabled("BOUNDARY-LINE-OFF-BOUNDARY")) {
             double metres = 0;
-            std::string wkt = multiline_wkt(t.off, &metres);
+            std::string wkt = multiline_wkt(t.off, planar, &metres);
             Finding f = rules.make("BOUNDARY-LINE-OFF-BOUNDARY", s,
                                    {{"line", line.line_code},
                                     {"length", fixed(metres, metres < 10 ? 2 : 0)},
@@ -1199,7 +1239,7 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             const auto& ua = layer.units[pair >> 32];
             const auto& ub = layer.units[pair & 0xffffffffu];
             double metres = 0;
-            std::string wkt = multiline_wkt(pieces, &metres);
+            std::string wkt = multiline_wkt(pieces, planar, &metres);
             Subject s{layer.dataset, layer.layer, ua.row, ua.fid, pair_key(label(ua), label(ub)),
                       "geometry"};
             Finding f = rules.make("BOUNDARY-LINE-MISSING", s,
@@ -1314,8 +1354,9 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
 
 // Geometry checks of every unit of a layer, on `threads` threads; returns which are usable.
 std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rules, unsigned threads,
-                                       std::vector<Finding>& findings) {
+                                       bool planar, std::vector<Finding>& findings) {
     GeometryParams params;
+    params.planar = planar;
     params.spike_angle = rules.number("BOUNDARY-GEOM-SPIKE", "max_angle");
     std::vector<UnitGeometryResult> results(layer.units.size());
     std::vector<std::unique_ptr<Geos>> contexts;
@@ -1360,6 +1401,51 @@ std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rule
     return usable;
 }
 
+// Every unit's coordinates from CGCS2000 lon/lat into `crs` (in place), bounds too.
+void to_planar(CoverageLayer& layer, const Crs& crs, unsigned threads) {
+    std::vector<std::unique_ptr<FromCgcs2000>> t;
+    for (unsigned i = 0; i < threads; ++i)
+        t.push_back(std::make_unique<FromCgcs2000>(crs));
+    parallel_for(layer.units.size(), threads, 64, [&](std::size_t i, unsigned k) {
+        auto& u = layer.units[i];
+        std::vector<double> xs(u.coords.size()), ys(u.coords.size());
+        for (std::size_t j = 0; j < u.coords.size(); ++j)
+            xs[j] = u.coords[j].lon, ys[j] = u.coords[j].lat;
+        t[k]->transform_many(xs.size(), xs.data(), ys.data());
+        u.bounds = Bounds{};
+        for (std::size_t j = 0; j < u.coords.size(); ++j) {
+            u.coords[j] = {xs[j], ys[j]};
+            u.bounds.expand(xs[j], ys[j]);
+        }
+    });
+}
+
+// The findings' geometries (and the junctions) from `crs` back to CGCS2000 lon/lat.
+void findings_to_lonlat(BoundaryCheckResult& result, const Crs& crs) {
+    ToCgcs2000 t(crs);
+    Geos geos;
+    GEOSContextHandle_t h = geos.h;
+    GEOSWKTReader* reader = GEOSWKTReader_create_r(h);
+    auto callback = [](double* x, double* y, void* user) -> int {
+        return static_cast<const ToCgcs2000*>(user)->transform(*x, *y) ? 1 : 0;
+    };
+    for (auto& f : result.findings) {
+        if (!f.geometry_wkt)
+            continue;
+        GeomPtr g = own(h, GEOSWKTReader_read_r(h, reader, f.geometry_wkt->c_str()));
+        GeomPtr back =
+            g ? own(h, GEOSGeom_transformXY_r(h, g.get(), callback, const_cast<ToCgcs2000*>(&t)))
+              : nullptr;
+        if (back)
+            f.geometry_wkt = wkt_of(h, back.get());
+        else
+            f.geometry_wkt.reset();
+    }
+    GEOSWKTReader_destroy_r(h, reader);
+    for (auto& j : result.junctions)
+        t.transform(j.at.lon, j.at.lat);
+}
+
 Subject unit_subject(const CoverageLayer& layer, const CoverageUnit& u) {
     return Subject{layer.dataset, layer.layer, u.row, u.fid, u.code, "geometry"};
 }
@@ -1382,14 +1468,34 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
         if (u.bounds.valid)
             max_abs_lat =
                 std::max({max_abs_lat, std::abs(u.bounds.min_y), std::abs(u.bounds.max_y)});
-    const double tol_deg = tol_m / metres_per_degree_lon(std::min(max_abs_lat, 80.0));
+    // Data that came in a projected CRS are checked in it: back from lon/lat, which gives
+    // the same values (and the same values for the same vertex).
+    const bool planar = !layer.planar_crs.empty();
+    auto t0 = Clock::now();
+    LineLayer planar_lines;
+    const LineLayer* lines = options.lines;
+    if (planar) {
+        to_planar(layer, layer.planar_crs, threads);
+        if (options.parents)
+            to_planar(*options.parents, layer.planar_crs, threads);
+        if (options.lines) {
+            planar_lines = *options.lines;
+            FromCgcs2000 t(layer.planar_crs);
+            for (auto& l : planar_lines.lines)
+                for (auto& part : l.parts)
+                    for (auto& p : part)
+                        t.transform(p.lon, p.lat);
+            lines = &planar_lines;
+        }
+    }
+    const double tol_deg =
+        planar ? tol_m : tol_m / metres_per_degree_lon(std::min(max_abs_lat, 80.0));
 
     // ---- geometry of every unit
-    auto t0 = Clock::now();
-    std::vector<char> usable = check_layer_geometry(layer, rules, threads, findings);
+    std::vector<char> usable = check_layer_geometry(layer, rules, threads, planar, findings);
     std::vector<char> parent_usable;
     if (options.parents)
-        parent_usable = check_layer_geometry(*options.parents, rules, threads, findings);
+        parent_usable = check_layer_geometry(*options.parents, rules, threads, planar, findings);
     result.geometry_seconds = seconds_since(t0);
 
     // ---- codes used by more than one feature
@@ -1419,7 +1525,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
 
     Geos geos;
     GEOSContextHandle_t h = geos.h;
-    Metric metric(h);
+    Metric metric(h, planar);
 
     // Duplicate units: every segment shared on the same side with one other unit.
     std::set<std::uint64_t> duplicate_pairs;
@@ -1473,7 +1579,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
         }
     }
     result.unmatched_segments = unmatched.size();
-    EdgeMatcher matcher(layer, tol_deg);
+    EdgeMatcher matcher(layer, tol_deg, planar);
     for_overlapping_pairs(unmatched, tol_deg, [&](std::size_t i, std::size_t j) {
         matcher.test(unmatched[i], unmatched[j]);
     });
@@ -1515,8 +1621,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                 std::snprintf(buf, sizeof buf, "%s(%.9f %.9f, %.9f %.9f)", k ? ", " : "", a.lon,
                               a.lat, b.lon, b.lat);
                 wkt += buf;
-                length += std::hypot((b.lon - a.lon) * metres_per_degree_lon(a.lat),
-                                     (b.lat - a.lat) * metres_per_degree_lat(a.lat));
+                length += segment_metres(a, b, planar);
             }
             wkt += ")";
             Finding f = rules.make("BOUNDARY-EDGE-UNMATCHED", s,
@@ -1572,10 +1677,10 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
         }
         chains.erase(std::remove(chains.begin(), chains.end(), nullptr), chains.end());
         if (!chains.empty()) {
-            GeomPtr lines =
+            GeomPtr linework =
                 own(h, GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, chains.data(),
                                                    static_cast<unsigned>(chains.size())));
-            GeomPtr noded = own(h, GEOSNode_r(h, lines.get()));
+            GeomPtr noded = own(h, GEOSNode_r(h, linework.get()));
             const GEOSGeometry* input = noded.get();
             GeomPtr faces = own(h, noded ? GEOSPolygonize_r(h, &input, 1) : nullptr);
             const int n_faces = faces ? GEOSGetNumGeometries_r(h, faces.get()) : 0;
@@ -1596,7 +1701,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                 double area = 0;
                 GEOSArea_r(h, projected.get(), &area);
                 const double width = width_of(h, projected.get());
-                if (width <= std::max(tol_m, kNoiseWidth))
+                if (sliver(h, projected.get(), width, tol_m))
                     continue;  // a sliver within the snapping tolerance, or rounding noise
                 if (in.size() >= 2) {
                     if (!rules.enabled("BOUNDARY-OVERLAP"))
@@ -1644,7 +1749,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                                 GEOSArea_r(h, pm.get(), &ov_area);
                                 ov_width = width_of(h, pm.get());
                             }
-                            if (ov_width <= std::max(tol_m, kNoiseWidth))
+                            if (pm && sliver(h, pm.get(), ov_width, tol_m))
                                 continue;
                         }
                         const auto& ua = layer.units[pair[0]];
@@ -1729,9 +1834,9 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
     }
 
     // ---- the boundary-line network
-    if (options.lines) {
+    if (lines) {
         t0 = Clock::now();
-        check_line_network(layer, usable, m, nodes_of(nodes), *options.lines, rules, findings);
+        check_line_network(layer, usable, m, nodes_of(nodes), *lines, rules, planar, findings);
         result.lines_seconds = seconds_since(t0);
     }
 
@@ -1837,7 +1942,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
         std::atomic<std::size_t> by_overlay{0};
         parallel_for(parents.units.size(), threads, 4, [&](std::size_t p, unsigned t) {
             GEOSContextHandle_t hp = contexts[t]->h;
-            Metric metric_p(hp);
+            Metric metric_p(hp, planar);
             auto& found = parent_findings[p];
             if (!parent_usable[p])
                 return;
@@ -1999,6 +2104,8 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                 findings.push_back(std::move(f));
     }
     result.parents_seconds = seconds_since(t0);
+    if (planar)
+        findings_to_lonlat(result, layer.planar_crs);
     return result;
 }
 

@@ -242,6 +242,21 @@ TEST(BoundariesCheck, BadInputBecomesFindings) {
     EXPECT_GT(counts["BOUNDARY-RING-UNCLOSED"], 0);
 }
 
+TEST(BoundariesCheck, ProjectedDataAreCheckedInTheirOwnPlane) {
+    // UTM 50N with --assume-crs: C's 2 km edge has no vertex where A and B meet under it.
+    // Checked in lon/lat, the straight 2 km edge would bend 2 cm off the chord and leave
+    // sliver overlaps; checked in the plane it is the T-junction it is.
+    auto findings = check({data_path("boundaries/utm_units.csv"), "--assume-crs", "EPSG:32650"});
+    auto counts = count_rules(findings);
+    EXPECT_EQ(counts["BOUNDARY-EDGE-T-JUNCTION"], 2);
+    EXPECT_EQ(counts.count("BOUNDARY-OVERLAP"), 0u);
+    for (const auto& f : findings) {
+        if (f["rule"] == "BOUNDARY-EDGE-T-JUNCTION") {  // reported in CGCS2000 lon/lat
+            EXPECT_EQ(f["geometry"].get<std::string>().rfind("POINT (117.01", 0), 0u);
+        }
+    }
+}
+
 TEST(BoundariesCheck, UsageAndUnreadableFiles) {
     EXPECT_EQ(run_geoadmin({"boundaries", "check"}).exit_code, 2);
     EXPECT_EQ(run_geoadmin({"boundaries", "check", "x.gpkg", "--gap-width", "-1"}).exit_code, 2);

@@ -45,6 +45,10 @@ struct CoverageLayer {
     bool has_parent_code = false;  ///< the layer has a parent_code column
     bool has_parent_name = false;  ///< the layer has a parent_name column
     std::size_t vertices = 0;
+    /// The projected CRS the layer's coordinates came in (declared, assumed or inferred),
+    /// empty for longitude/latitude. The checks work in it (planar metres), so straight
+    /// edges stay straight; the units' coordinates stay CGCS2000 lon/lat until then.
+    Crs planar_crs;
 };
 
 /// Reads the first layer of `source` as unit polygons (code, name, parent_code,
