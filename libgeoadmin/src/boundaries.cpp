@@ -783,6 +783,21 @@ Matching match_segments(const CoverageLayer& layer, const std::vector<char>& usa
     return m;
 }
 
+// Calls fn(u, unit, across, r0, r1) for every ring of every usable unit: its vertices are
+// unit.coords[r0 .. r1) (closed: the last is the first), across[i] the unit across the
+// segment starting at vertex i.
+template <class Fn>
+void for_each_ring(const CoverageLayer& layer, const std::vector<char>& usable, const Matching& m,
+                   Fn&& fn) {
+    for (std::size_t u = 0; u < layer.units.size(); ++u) {
+        if (!usable[u])
+            continue;
+        const auto& unit = layer.units[u];
+        for (std::size_t r = 0; r < unit.rings(); ++r)
+            fn(u, unit, m.across[u], unit.ring_start[r], unit.ring_start[r + 1]);
+    }
+}
+
 // ---------------------------------------------------------------- edge matching
 
 struct UnmatchedSeg {
@@ -1562,22 +1577,18 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
     // ---- edge matching among the segments no other unit shares
     t0 = Clock::now();
     std::vector<UnmatchedSeg> unmatched;
-    for (std::size_t u = 0; u < layer.units.size(); ++u) {
-        if (!usable[u])
-            continue;
-        const auto& unit = layer.units[u];
-        const auto& across = m.across[u];
-        for (std::size_t r = 0; r < unit.rings(); ++r) {
-            for (std::uint32_t i = unit.ring_start[r]; i + 1 < unit.ring_start[r + 1]; ++i) {
-                if (across[i] >= 0)
-                    continue;
-                const LonLat a = unit.coords[i], b = unit.coords[i + 1];
-                unmatched.push_back({static_cast<std::uint32_t>(u), i, std::min(a.lon, b.lon),
-                                     std::min(a.lat, b.lat), std::max(a.lon, b.lon),
-                                     std::max(a.lat, b.lat)});
-            }
-        }
-    }
+    for_each_ring(layer, usable, m,
+                  [&](std::size_t u, const CoverageUnit& unit,
+                      const std::vector<std::int32_t>& across, std::uint32_t r0, std::uint32_t r1) {
+                      for (std::uint32_t i = r0; i + 1 < r1; ++i) {
+                          if (across[i] >= 0)
+                              continue;
+                          const LonLat a = unit.coords[i], b = unit.coords[i + 1];
+                          unmatched.push_back({static_cast<std::uint32_t>(u), i,
+                                               std::min(a.lon, b.lon), std::min(a.lat, b.lat),
+                                               std::max(a.lon, b.lon), std::max(a.lat, b.lat)});
+                      }
+                  });
     result.unmatched_segments = unmatched.size();
     EdgeMatcher matcher(layer, tol_deg, planar);
     for_overlapping_pairs(unmatched, tol_deg, [&](std::size_t i, std::size_t j) {
@@ -1640,13 +1651,10 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
     std::vector<std::pair<GeomPtr, double>> reported_gaps;  // narrow and small gaps, deg²
     {
         std::vector<GEOSGeometry*> chains;
-        for (std::size_t u = 0; u < layer.units.size(); ++u) {
-            if (!usable[u])
-                continue;
-            const auto& unit = layer.units[u];
-            const auto& across = m.across[u];
-            for (std::size_t r = 0; r < unit.rings(); ++r) {
-                const std::uint32_t r0 = unit.ring_start[r], r1 = unit.ring_start[r + 1];
+        for_each_ring(
+            layer, usable, m,
+            [&](std::size_t, const CoverageUnit& unit, const std::vector<std::int32_t>& across,
+                std::uint32_t r0, std::uint32_t r1) {
                 const std::uint32_t nseg = r1 - r0 - 1;
                 // Start at a shared segment so that no chain wraps around.
                 std::uint32_t start = nseg;
@@ -1657,7 +1665,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                     }
                 if (start == nseg) {
                     chains.push_back(line_geom(h, &unit.coords[r0], r1 - r0));
-                    continue;
+                    return;
                 }
                 std::vector<LonLat> chain;
                 for (std::uint32_t step = 1; step <= nseg; ++step) {
@@ -1673,8 +1681,7 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
                 }
                 if (!chain.empty())
                     chains.push_back(line_geom(h, chain.data(), chain.size()));
-            }
-        }
+            });
         chains.erase(std::remove(chains.begin(), chains.end(), nullptr), chains.end());
         if (!chains.empty()) {
             GeomPtr linework =
@@ -1800,23 +1807,18 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
 
     // ---- junctions: vertices where the unit across the boundary changes
     std::vector<NodeRec> nodes;
-    for (std::size_t u = 0; u < layer.units.size(); ++u) {
-        if (!usable[u])
-            continue;
-        const auto& unit = layer.units[u];
-        const auto& across = m.across[u];
-        for (std::size_t r = 0; r < unit.rings(); ++r) {
-            const std::uint32_t r0 = unit.ring_start[r], r1 = unit.ring_start[r + 1];
-            const std::uint32_t nseg = r1 - r0 - 1;
-            for (std::uint32_t k = 0; k < nseg; ++k) {
-                const std::int32_t prev = across[r0 + (k + nseg - 1) % nseg];
-                const std::int32_t next = across[r0 + k];
-                if (prev != next)
-                    nodes.push_back(
-                        {unit.coords[r0 + k], {static_cast<std::int32_t>(u), prev, next}});
-            }
-        }
-    }
+    for_each_ring(layer, usable, m,
+                  [&](std::size_t u, const CoverageUnit& unit,
+                      const std::vector<std::int32_t>& across, std::uint32_t r0, std::uint32_t r1) {
+                      const std::uint32_t nseg = r1 - r0 - 1;
+                      for (std::uint32_t k = 0; k < nseg; ++k) {
+                          const std::int32_t prev = across[r0 + (k + nseg - 1) % nseg];
+                          const std::int32_t next = across[r0 + k];
+                          if (prev != next)
+                              nodes.push_back({unit.coords[r0 + k],
+                                               {static_cast<std::int32_t>(u), prev, next}});
+                      }
+                  });
     std::sort(nodes.begin(), nodes.end(),
               [](const NodeRec& a, const NodeRec& b) { return less_pt(a.at, b.at); });
     for (std::size_t i = 0; i < nodes.size();) {
@@ -2110,27 +2112,12 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
 }
 
 void write_junctions(const std::string& path, const std::vector<Junction>& junctions) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    for (auto& c : ext)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const char* driver = ext == ".gpkg"      ? "GPKG"
-                         : ext == ".geojson" ? "GeoJSON"
-                         : ext == ".csv"     ? "CSV"
-                                             : nullptr;
-    if (driver == nullptr)
-        throw UsageError("--junctions " + path + ": use a .gpkg, .geojson or .csv file");
-    detail::ensure_gdal();
+    std::string driver;
+    GDALDatasetUniquePtr ds = detail::create_vector_output(
+        path, "--junctions", {{".gpkg", "GPKG"}, {".geojson", "GeoJSON"}, {".csv", "CSV"}}, driver);
     detail::GdalCapture capture;
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver);
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds)
-        throw OutputError(path, "cannot create: " + capture.last_error());
-    OGRSpatialReference srs;
-    srs.importFromEPSG(4490);
-    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    const bool csv = std::string(driver) == "CSV";
+    OGRSpatialReference srs = detail::cgcs2000_srs();
+    const bool csv = driver == "CSV";
     const char* csv_options[] = {"WRITE_BOM=YES", "GEOMETRY=AS_XY", nullptr};
     OGRLayer* layer = ds->CreateLayer("junctions", &srs, wkbPoint,
                                       csv ? const_cast<char**>(csv_options) : nullptr);

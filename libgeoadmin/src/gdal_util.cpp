@@ -3,8 +3,13 @@
 #include <cpl_conv.h>
 #include <gdal.h>
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <mutex>
 #include <string>
+
+#include "geoadmin/error.hpp"
 
 namespace geoadmin::detail {
 
@@ -54,6 +59,39 @@ std::string GdalCapture::last_error() const {
             return it->text;
     }
     return m_messages.empty() ? std::string() : m_messages.back().text;
+}
+
+GDALDatasetUniquePtr create_vector_output(
+    const std::string& path, const std::string& option,
+    const std::vector<std::pair<std::string, std::string>>& drivers, std::string& driver) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    for (auto& c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    driver.clear();
+    std::string choices;
+    for (const auto& [e, d] : drivers) {
+        choices += (choices.empty() ? "" : e == drivers.back().first ? " or " : ", ") + e;
+        if (e == ext)
+            driver = d;
+    }
+    if (driver.empty())
+        throw UsageError(option + " " + path + ": use a " + choices + " file");
+    ensure_gdal();
+    GdalCapture capture;
+    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver.c_str());
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    if (!ds)
+        throw OutputError(path, "cannot create: " + capture.last_error());
+    return ds;
+}
+
+OGRSpatialReference cgcs2000_srs() {
+    OGRSpatialReference srs;
+    srs.importFromEPSG(4490);
+    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    return srs;
 }
 
 }  // namespace geoadmin::detail

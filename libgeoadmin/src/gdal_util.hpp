@@ -3,6 +3,8 @@
 // Internal: GDAL set-up and the one place GDAL's error messages are captured.
 
 #include <cpl_error.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
 
 #include <string>
 #include <vector>
@@ -35,5 +37,16 @@ class GdalCapture {
     static void CPL_STDCALL handler(CPLErr level, CPLErrorNum code, const char* msg);
     std::vector<Message> m_messages;
 };
+
+/// A new vector dataset at `path` (an existing file is replaced), with the driver its
+/// extension picks from `drivers` ({".gpkg", "GPKG"}, ...; case ignored); `driver`
+/// receives the driver's name. Throws UsageError naming `option` for another extension,
+/// OutputError when GDAL cannot create it.
+GDALDatasetUniquePtr create_vector_output(
+    const std::string& path, const std::string& option,
+    const std::vector<std::pair<std::string, std::string>>& drivers, std::string& driver);
+
+/// CGCS2000 longitude/latitude (EPSG:4490) in GIS axis order, for outputs.
+OGRSpatialReference cgcs2000_srs();
 
 }  // namespace geoadmin::detail

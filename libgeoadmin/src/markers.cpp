@@ -1095,24 +1095,12 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
 
 void write_normalized_register(const std::string& path, const MarkerRegister& reg,
                                const std::vector<MarkerComputed>& computed) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    for (auto& c : ext)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const char* driver = ext == ".gpkg" ? "GPKG" : ext == ".csv" ? "CSV" : nullptr;
-    if (driver == nullptr)
-        throw UsageError("--normalized " + path + ": use a .gpkg or .csv file");
-    detail::ensure_gdal();
+    std::string driver;
+    GDALDatasetUniquePtr ds = detail::create_vector_output(
+        path, "--normalized", {{".gpkg", "GPKG"}, {".csv", "CSV"}}, driver);
     detail::GdalCapture capture;
-    GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver);
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-    if (!ds)
-        throw OutputError(path, "cannot create: " + capture.last_error());
-    OGRSpatialReference srs;
-    srs.importFromEPSG(4490);
-    srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    const bool csv = std::string(driver) == "CSV";
+    OGRSpatialReference srs = detail::cgcs2000_srs();
+    const bool csv = driver == "CSV";
     const char* csv_options[] = {"WRITE_BOM=YES", "STRING_QUOTING=IF_NEEDED", nullptr};
     OGRLayer* layer =
         ds->CreateLayer(reg.layer.empty() ? "markers" : reg.layer.c_str(), csv ? nullptr : &srs,
