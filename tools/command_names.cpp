@@ -1,5 +1,7 @@
 #include "command_names.hpp"
 
+#include <future>
+
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -90,36 +92,101 @@ int CommandNamesRomanize::run(Context& ctx) {
         if (!options.category)
             throw UsageError("--category: unknown category '" + m_category + "'");
     }
-    int incomplete = 0;
-    auto one = [&](std::string name) {
-        name = std::string(strip_bom(name));
+    // One name -> its output line(s) appended to `out`, problems to `err`.
+    auto one = [&](std::string_view name, std::string& out, std::string& err) -> bool {
+        name = strip_bom(name);
         if (!name.empty() && name.back() == '\r')
-            name.pop_back();
+            name.remove_suffix(1);
+        if (name.empty())
+            return true;
         if (!is_valid_utf8(name)) {
-            ctx.err << "geoadmin: not UTF-8, skipped: " << make_valid_utf8(name) << "\n";
-            ++incomplete;
-            return;
+            err += "geoadmin: not UTF-8, skipped: " + make_valid_utf8(name) + "\n";
+            return false;
         }
         Romanization r = tables.romanizer->romanize(name, options);
-        if (!r.complete)
-            ++incomplete;
         if (m_format == "json") {
-            nlohmann::json j = {{"name", name}, {"romanization", r.text}, {"complete", r.complete}};
-            ctx.out << j.dump() << "\n";
+            nlohmann::json j = {
+                {"name", std::string(name)}, {"romanization", r.text}, {"complete", r.complete}};
+            out += j.dump();
+            out += '\n';
         } else {
-            ctx.out << name << '\t' << r.text << '\n';
+            out += name;
+            out += '\t';
+            out += r.text;
+            out += '\n';
         }
+        return r.complete;
+    };
+    // A block of whole lines -> output, problems and the count of incomplete names.
+    struct Done {
+        std::string out, err;
+        int incomplete = 0;
+    };
+    auto block = [&](std::string_view text) {
+        Done d;
+        d.out.reserve(text.size() * 3);
+        while (!text.empty()) {
+            const std::size_t nl = text.find('\n');
+            const std::string_view line = text.substr(0, nl);
+            if (!one(line, d.out, d.err))
+                ++d.incomplete;
+            text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        }
+        return d;
+    };
+    int incomplete = 0;
+    auto emit = [&](const Done& d) {
+        ctx.out.write(d.out.data(), static_cast<std::streamsize>(d.out.size()));
+        ctx.err << d.err;
+        incomplete += d.incomplete;
     };
     if (!m_names.empty()) {
-        for (const auto& n : m_names)
-            one(n);
+        for (const auto& n : m_names) {
+            Done d;
+            if (!one(n, d.out, d.err))
+                ++d.incomplete;
+            emit(d);
+        }
     } else {
-        std::string line;
-        std::cin.tie(nullptr);  // no flush of the output before every line read
-        while (std::getline(std::cin, line)) {
-            if (line.empty() || line == "\r")
-                continue;
-            one(line);
+        // Names from stdin in blocks of whole lines; each block is romanized in two halves
+        // on two threads, and the output keeps the input's order.
+        std::streambuf* in = std::cin.rdbuf();
+        std::string buffer, carry;
+        constexpr std::size_t kBlock = std::size_t{1} << 20;
+        bool first = true;
+        while (true) {
+            buffer = std::move(carry);
+            carry.clear();
+            const std::size_t have = buffer.size();
+            buffer.resize(have + kBlock);
+            const auto got = static_cast<std::size_t>(in->sgetn(buffer.data() + have, kBlock));
+            buffer.resize(have + got);
+            if (buffer.empty())
+                break;
+            if (got > 0) {
+                // Keep a partial last line for the next block.
+                const std::size_t last = buffer.rfind('\n');
+                if (last == std::string::npos) {
+                    carry = std::move(buffer);
+                    continue;
+                }
+                carry = buffer.substr(last + 1);
+                buffer.resize(last + 1);
+            }
+            std::string_view text(buffer);
+            if (first) {
+                text = strip_bom(text);
+                first = false;
+            }
+            std::size_t mid = text.size() / 2;
+            mid = mid == 0 ? 0 : text.find('\n', mid);
+            mid = mid == std::string_view::npos ? text.size() : mid + 1;
+            auto second = std::async(std::launch::async,
+                                     [&, rest = text.substr(mid)]() { return block(rest); });
+            emit(block(text.substr(0, mid)));
+            emit(second.get());
+            if (got == 0)
+                break;
         }
     }
     ctx.out.flush();

@@ -241,6 +241,10 @@ const char* marked_vowel(char vowel, int tone) {
 
 // Writes one syllable, with its tone mark when asked, "ü" for "v".
 void append_syllable(std::string& out, std::string_view text, int tone, bool tones) {
+    if (!tones && text.find('v') == std::string_view::npos) {
+        out.append(text);  // the common case: plain letters
+        return;
+    }
     size_t mark = std::string::npos;
     if (tones && tone >= 1 && tone <= 4) {
         if ((mark = text.find('a')) == std::string::npos &&
