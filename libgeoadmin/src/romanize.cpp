@@ -100,8 +100,11 @@ CategoryTable CategoryTable::from_json(std::string_view text, const std::string&
             table.m_categories.push_back(std::move(cat));
         }
         for (size_t i = 0; i < table.m_categories.size(); ++i) {
-            for (const auto& g : table.m_categories[i].generics)
+            for (const auto& g : table.m_categories[i].generics) {
                 table.m_generic_owner.emplace(g, i);
+                if (!g.empty() && g.size() < 32)
+                    table.m_generic_lengths[g.back()] |= std::uint32_t{1} << g.size();
+            }
         }
         for (size_t i = 0; i < table.m_categories.size(); ++i) {
             const Category& cat = table.m_categories[i];
@@ -167,9 +170,13 @@ size_t CategoryTable::generic_length(std::u32string_view name, const Category* c
         consider(*category);
     } else {
         // The longest suffix that is anyone's generic, leaving a character before it.
-        std::u32string key;
-        for (size_t len = std::min(m_max_generic, name.empty() ? 0 : name.size() - 1); len > 0;
-             --len) {
+        thread_local std::u32string key;  // reused buffer
+        auto lengths = name.empty() ? m_generic_lengths.end() : m_generic_lengths.find(name.back());
+        const std::uint32_t mask = lengths == m_generic_lengths.end() ? 0 : lengths->second;
+        for (size_t len = std::min(m_max_generic, name.empty() ? 0 : name.size() - 1);
+             mask != 0 && len > 0; --len) {
+            if (len >= 32 || !(mask & (std::uint32_t{1} << len)))
+                continue;  // no generic of this length ends with the name's last character
             key.assign(name.substr(name.size() - len));
             auto it = m_generic_owner.find(key);
             if (it != m_generic_owner.end()) {
@@ -366,6 +373,12 @@ constexpr char32_t kDenseFirst = 0x3400, kDenseLast = 0x9FFF;
 }
 
 void Romanizer::build_dense() {
+    m_shortest_word = 1;
+    if (!m_words.empty()) {
+        m_shortest_word = SIZE_MAX;
+        for (const auto& [w, syllables] : m_words)
+            m_shortest_word = std::min(m_shortest_word, std::max<size_t>(w.size(), 1));
+    }
     m_dense_word_starts.assign(kDenseLast - kDenseFirst + 1, 0);
     m_dense_chars.assign(kDenseLast - kDenseFirst + 1, 0);
     m_char_list.clear();
@@ -377,6 +390,28 @@ void Romanizer::build_dense() {
     for (const auto& [c, syllable] : m_chars) {
         if (c >= kDenseFirst && c <= kDenseLast) {
             m_char_list.push_back(syllable);
+            m_dense_chars[c - kDenseFirst] = static_cast<std::uint16_t>(m_char_list.size());
+        }
+    }
+    // Every other character of the range with its first Unihan reading (a traditional or
+    // variant form reads like its standard character), as each_syllable would look it up:
+    // one array index per character instead of a table search.
+    for (char32_t c = kDenseFirst; c <= kDenseLast; ++c) {
+        if (m_dense_chars[c - kDenseFirst] != 0)
+            continue;
+        HanziInfo info = hanzi_info(c);
+        if (!info.standard && info.standard_form) {
+            if (auto st = m_chars.find(info.standard_form); st != m_chars.end()) {
+                m_char_list.push_back(st->second);
+                m_dense_chars[c - kDenseFirst] = static_cast<std::uint16_t>(m_char_list.size());
+                continue;
+            }
+            info = hanzi_info(info.standard_form);
+        }
+        std::string_view first = info.readings.substr(0, info.readings.find(' '));
+        if (first.size() >= 2 && first.back() >= '1' && first.back() <= '5') {
+            m_char_list.push_back(
+                Syllable::make(first.substr(0, first.size() - 1), first.back() - '0', false));
             m_dense_chars[c - kDenseFirst] = static_cast<std::uint16_t>(m_char_list.size());
         }
     }
@@ -423,7 +458,7 @@ std::string Romanizer::reading(char32_t cp) const {
 
 template <class F>
 void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
-    std::u32string key;
+    thread_local std::u32string key;  // lookup key, its buffer reused from name to name
     std::string literal;
     for (size_t i = 0; i < text.size();) {
         char32_t lead = text[i];
@@ -435,7 +470,7 @@ void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
         }
         if (longest > 0) {
             bool matched = false;
-            for (size_t len = std::min(longest, text.size() - i); len >= 1; --len) {
+            for (size_t len = std::min(longest, text.size() - i); len >= m_shortest_word; --len) {
                 key.assign(text.substr(i, len));
                 auto it = m_words.find(key);
                 if (it == m_words.end())
@@ -482,6 +517,7 @@ void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
 
 void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& out,
                              bool& complete) const {
+    out.reserve(out.size() + text.size());
     each_syllable(text, [&](std::string_view syllable, int tone, bool literal) {
         complete = complete && !literal;
         if (literal)

@@ -57,6 +57,8 @@ class CategoryTable {
     std::map<std::u32string, std::string> m_generic_spellings;
     std::unordered_map<std::u32string, size_t> m_generic_owner;  // generic -> first category
     size_t m_max_generic = 0;
+    /// Last character of a generic -> bit n set when some generic of length n ends with it.
+    std::unordered_map<char32_t, std::uint32_t> m_generic_lengths;
 };
 
 struct RomanizeOptions {
@@ -118,6 +120,7 @@ class Romanizer {
 
     const CategoryTable* m_categories = nullptr;
     std::unordered_map<std::u32string, std::vector<Syllable>> m_words;
+    size_t m_shortest_word = 1;                          ///< no word of m_words is shorter
     std::unordered_map<char32_t, size_t> m_word_starts;  // first character -> longest word
     // The same two tables as flat arrays for U+3400-U+9FFF, where name characters are:
     // longest word starting with the character; 1 + index into m_char_list, 0 = none.
