@@ -290,14 +290,6 @@ bool is_ascii_alnum(char32_t c) {
     return (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
 }
 
-std::u32string trim32(std::u32string_view s) {
-    size_t b = 0, e = s.size();
-    while (b < e && u_isWhitespace(static_cast<UChar32>(s[b])))
-        ++b;
-    while (e > b && u_isWhitespace(static_cast<UChar32>(s[e - 1])))
-        --e;
-    return std::u32string(s.substr(b, e - b));
-}
 
 }  // namespace
 
@@ -527,17 +519,20 @@ void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& ou
     });
 }
 
-std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
-                                                  bool allow_spellings) const {
-    std::vector<Token> tokens;
+void Romanizer::tokenize(std::u32string_view text, bool allow_spellings,
+                         std::vector<Syllable>& syllables, std::vector<Span>& spans) const {
     bool complete = true;
     size_t han_start = std::u32string_view::npos;
+    auto open = [&]() {
+        spans.push_back({static_cast<std::uint32_t>(syllables.size()), 0, nullptr});
+    };
+    auto close = [&]() { spans.back().end = static_cast<std::uint32_t>(syllables.size()); };
     auto flush_han = [&](size_t end) {
         if (han_start == std::u32string_view::npos)
             return;
-        Token t;
-        syllables_of(text.substr(han_start, end - han_start), t.syllables, complete);
-        tokens.push_back(std::move(t));
+        open();
+        syllables_of(text.substr(han_start, end - han_start), syllables, complete);
+        close();
         han_start = std::u32string_view::npos;
     };
     for (size_t i = 0; i < text.size();) {
@@ -547,9 +542,9 @@ std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
             size_t j = i;
             while (j < text.size() && is_ascii_alnum(text[j]))
                 ++j;
-            Token t;
-            add_literal(t.syllables, u32_to_utf8(text.substr(i, j - i)));
-            tokens.push_back(std::move(t));
+            open();
+            add_literal(syllables, u32_to_utf8(text.substr(i, j - i)));
+            close();
             i = j;
             continue;
         }
@@ -558,9 +553,9 @@ std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
             auto uc = static_cast<UChar32>(c);
             if (!u_ispunct(uc) && !u_isWhitespace(uc) && !u_isspace(uc)) {
                 // A symbol we cannot spell: kept as written, and the result is incomplete.
-                Token t;
-                add_literal(t.syllables, u32_to_utf8(c));
-                tokens.push_back(std::move(t));
+                open();
+                add_literal(syllables, u32_to_utf8(c));
+                close();
             }  // punctuation, spaces and middle dots only separate words
             ++i;
             continue;
@@ -587,9 +582,8 @@ std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
                 }
             }
             if (spelled) {
-                Token t;
-                t.spelled = *spelled;
-                tokens.push_back(std::move(t));
+                const auto at = static_cast<std::uint32_t>(syllables.size());
+                spans.push_back({at, at, spelled});
                 i += spelled_len;
                 continue;
             }
@@ -599,7 +593,6 @@ std::vector<Romanizer::Token> Romanizer::tokenize(std::u32string_view text,
         ++i;
     }
     flush_han(text.size());
-    return tokens;
 }
 
 std::string Romanizer::sound_key(std::string_view name) const {
@@ -639,115 +632,118 @@ std::string Romanizer::sound_key(std::string_view name) const {
 
 Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& options) const {
     Romanization result;
-    std::u32string u = trim32(utf8_to_u32(name));
+    const std::u32string whole = utf8_to_u32(name);
+    std::u32string_view u(whole);
+    while (!u.empty() && u_isWhitespace(static_cast<UChar32>(u.front())))
+        u.remove_prefix(1);
+    while (!u.empty() && u_isWhitespace(static_cast<UChar32>(u.back())))
+        u.remove_suffix(1);
     const Category* category = options.category;
     const Category* owner = nullptr;
     size_t generic_len = m_categories->generic_length(u, category, &owner);
     if (!category)
         category = owner;
 
-    struct Word {
-        std::vector<Syllable> syllables;
-        std::string spelled;
-    };
-    std::vector<Word> words;
-    auto add_tokens = [&](std::u32string_view text, bool spellings) {
-        for (auto& t : tokenize(text, spellings))
-            words.push_back({std::move(t.syllables), t.spelled});
+    // The words of the name, as spans of one syllable vector (buffers reused per thread).
+    thread_local std::vector<Syllable> syllables;
+    thread_local std::vector<Span> spans;
+    syllables.clear();
+    spans.clear();
+    // The words tokenized since span `first`, joined into one word.
+    auto join_from = [&](size_t first) {
+        const auto end = static_cast<std::uint32_t>(syllables.size());
+        const std::uint32_t begin = first < spans.size() ? spans[first].begin : end;
+        spans.resize(first);
+        spans.push_back({begin, end, nullptr});
     };
     auto joined = [&](std::u32string_view text) {
-        Word w;
-        bool complete = true;
-        for (auto& t : tokenize(text, false)) {
-            w.syllables.insert(w.syllables.end(), t.syllables.begin(), t.syllables.end());
-        }
-        result.complete = result.complete && complete;
-        return w;
+        const size_t first = spans.size();
+        tokenize(text, false, syllables, spans);
+        join_from(first);
     };
 
     if ((category && category->one_word) || generic_len == 0) {
         // Villages, natural settlements and names without a generic: one word, unless a
         // minority-language spelling or a numeral splits it.
-        std::vector<Token> tokens = tokenize(u, true);
-        bool plain = std::all_of(tokens.begin(), tokens.end(), [](const Token& t) {
-            return t.spelled.empty() && !(t.syllables.size() == 1 && t.syllables[0].literal);
+        tokenize(u, true, syllables, spans);
+        bool plain = std::all_of(spans.begin(), spans.end(), [](const Span& t) {
+            return t.spelled == nullptr && !(t.end - t.begin == 1 && syllables[t.begin].literal);
         });
-        if (plain) {
-            words.push_back(joined(u));
-        } else {
-            for (auto& t : tokens)
-                words.push_back({std::move(t.syllables), t.spelled});
-        }
+        if (plain)
+            join_from(0);
     } else {
-        std::u32string specific = u.substr(0, u.size() - generic_len);
-        std::u32string generic = u.substr(u.size() - generic_len);
+        size_t split = u.size() - generic_len;
         // A one-syllable modifier before a one-syllable generic joins it: 潮白新河
         // -> Chaobai Xinhe, 浦东新区 -> Pudong Xinqu (西辽河 keeps 西 with its specific).
-        if (generic.size() == 1 && specific.size() >= 3 && is_modifier(specific.back())) {
-            generic.insert(generic.begin(), specific.back());
-            specific.pop_back();
-        }
+        if (generic_len == 1 && split >= 3 && is_modifier(u[split - 1]))
+            --split;
+        std::u32string_view specific = u.substr(0, split), generic = u.substr(split);
         // Nationalities of autonomous areas and ethnic townships are words of their own.
-        std::vector<std::u32string> ethnic;
+        thread_local std::vector<std::u32string_view> ethnic;
+        ethnic.clear();
         for (bool found = true; found;) {
             found = false;
             for (const auto& e : m_ethnic) {
                 if (specific.size() > e.size() &&
                     specific.compare(specific.size() - e.size(), e.size(), e) == 0) {
                     ethnic.insert(ethnic.begin(), specific.substr(specific.size() - e.size()));
-                    specific.resize(specific.size() - e.size());
+                    specific.remove_suffix(e.size());
                     found = true;
                     break;
                 }
             }
         }
-        add_tokens(specific, true);
+        tokenize(specific, true, syllables, spans);
         for (const auto& e : ethnic)
-            words.push_back(joined(e));
+            joined(e);
         if (const std::string* spelled = m_categories->generic_spelling(generic)) {
-            words.push_back({{}, *spelled});
+            const auto at = static_cast<std::uint32_t>(syllables.size());
+            spans.push_back({at, at, spelled});
         } else {
-            words.push_back(joined(generic));
+            joined(generic);
         }
     }
 
     std::string out;
-    for (const auto& w : words) {
-        std::string word;
-        if (!w.spelled.empty()) {
-            word = w.spelled;
+    out.reserve(u.size() * 4 + 8);
+    for (const Span& w : spans) {
+        const size_t mark = out.size();
+        if (!out.empty())
+            out += ' ';
+        const size_t start = out.size();
+        if (w.spelled) {
+            out += *w.spelled;
         } else {
-            for (size_t k = 0; k < w.syllables.size(); ++k) {
-                const Syllable& s = w.syllables[k];
+            for (std::uint32_t k = w.begin; k < w.end; ++k) {
+                const Syllable& s = syllables[k];
                 if (s.literal) {
                     if (s.length == 0 || static_cast<unsigned char>(s.text[0]) >= 0x80)
                         result.complete = false;
-                    word += s.view();
+                    out += s.view();
                     continue;
                 }
-                if (k > 0 && !word.empty() &&
+                if (k > w.begin && out.size() > start &&
                     std::string_view("aoe").find(s.text[0]) != std::string_view::npos) {
-                    word += '\'';
+                    out += '\'';
                 }
-                append_syllable(word, s.view(), s.tone, options.tones);
+                append_syllable(out, s.view(), s.tone, options.tones);
             }
-            if (!word.empty() && word[0] >= 'a' && word[0] <= 'z') {
-                word[0] = static_cast<char>(word[0] - 'a' + 'A');
-            } else if (!word.empty() && static_cast<unsigned char>(word[0]) >= 0x80) {
+            if (out.size() > start && out[start] >= 'a' && out[start] <= 'z') {
+                out[start] = static_cast<char>(out[start] - 'a' + 'A');
+            } else if (out.size() > start && static_cast<unsigned char>(out[start]) >= 0x80) {
                 // A tone-marked first vowel (Ān): capitalise through ICU.
-                icu::UnicodeString u16 = icu::UnicodeString::fromUTF8(word);
+                icu::UnicodeString u16 = icu::UnicodeString::fromUTF8(
+                    icu::StringPiece(out.data() + start, static_cast<int32_t>(out.size() - start)));
                 icu::UnicodeString head(u16, 0, 1);
                 head.toUpper();
                 u16.replace(0, 1, head);
-                word.clear();
+                std::string word;
                 u16.toUTF8String(word);
+                out.replace(start, std::string::npos, word);
             }
         }
-        if (word.empty())
-            continue;
-        if (!out.empty())
-            out += ' ';
-        out += word;
+        if (out.size() == start)
+            out.resize(mark);  // an empty word: no separator either
     }
     if (options.sign) {
         icu::UnicodeString u16 = icu::UnicodeString::fromUTF8(out);

@@ -107,11 +107,16 @@ class Romanizer {
     };
     /// Appends `t` as literal syllables of at most 15 bytes, split between characters.
     static void add_literal(std::vector<Syllable>& out, std::string_view t);
-    struct Token {
-        std::vector<Syllable> syllables;
-        std::string spelled;  // a minority-language spelling replacing the syllables
+    /// A word of a name: syllables [begin, end) of a shared vector, or a minority-language
+    /// spelling replacing them.
+    struct Span {
+        std::uint32_t begin = 0, end = 0;
+        const std::string* spelled = nullptr;
     };
-    std::vector<Token> tokenize(std::u32string_view text, bool allow_spellings) const;
+    /// Appends the words of `text` (runs of Han characters, of Latin letters and digits,
+    /// symbols, spelled parts) to `spans`, their syllables to `syllables`.
+    void tokenize(std::u32string_view text, bool allow_spellings, std::vector<Syllable>& syllables,
+                  std::vector<Span>& spans) const;
     void syllables_of(std::u32string_view text, std::vector<Syllable>& out, bool& complete) const;
     /// Calls f(text, tone, literal) for each syllable of `text` without allocating: text is
     /// ASCII pinyin ("v" for ü), or the character as written when it has no reading.
