@@ -139,16 +139,16 @@ int CommandBoundariesCheck::run(Context& ctx) {
     }
     if (m_timings) {
         char buf[512];
-        std::snprintf(buf, sizeof buf,
-                      "units %zu, vertices %zu, segments %zu (%zu unshared), junctions %zu, parents compared "
-                      "by overlay %zu\n"
-                      "read %.2f s, geometry %.2f s, matching %.2f s, edges %.2f s, faces %.2f "
-                      "s, parents %.2f s, lines %.2f s\n",
-                      units.units.size(), units.vertices, result.segments,
-                      result.unmatched_segments, result.junctions.size(), result.parents_by_overlay,
-                      read_seconds,
-                      result.geometry_seconds, result.matching_seconds, result.edges_seconds,
-                      result.faces_seconds, result.parents_seconds, result.lines_seconds);
+        std::snprintf(
+            buf, sizeof buf,
+            "units %zu, vertices %zu, segments %zu (%zu unshared), junctions %zu, parents compared "
+            "by overlay %zu\n"
+            "read %.2f s, geometry %.2f s, matching %.2f s, edges %.2f s, faces %.2f "
+            "s, parents %.2f s, lines %.2f s\n",
+            units.units.size(), units.vertices, result.segments, result.unmatched_segments,
+            result.junctions.size(), result.parents_by_overlay, read_seconds,
+            result.geometry_seconds, result.matching_seconds, result.edges_seconds,
+            result.faces_seconds, result.parents_seconds, result.lines_seconds);
         ctx.err << buf;
     }
     return m_report.report(ctx, findings, rules);

@@ -290,7 +290,6 @@ bool is_ascii_alnum(char32_t c) {
     return (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
 }
 
-
 }  // namespace
 
 const Romanizer& Romanizer::builtin() {
