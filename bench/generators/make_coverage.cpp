@@ -422,18 +422,23 @@ int main(int argc, char** argv) {
     if (!o.parents.empty()) {
         // Trace each county's outline from its townships' edges (the original, unplanted
         // geometry: the county is what the townships should tile).
-        Grid clean_grid(o);
         std::map<std::string, std::vector<std::pair<int, int>>> members;
+        std::map<std::string, std::string> county_names;
         for (int r = 0; r < o.rows; ++r)
             for (int c = 0; c < o.cols; ++c)
                 members[county_of(r, c)].emplace_back(r, c);
+        for (int r = 0; r < o.rows; r += 4)
+            for (int c = 0; c < o.cols; c += 4) {
+                const std::size_t b = static_cast<std::size_t>(r / 4) * block_cols + c / 4;
+                county_names[county_of(r, c)] = counties[b % counties.size()].second;
+            }
         GDALDataset* pds = create(o.parents);
         OGRLayer* players = create_layer(pds, "counties");
         pds->StartTransaction();
         for (const auto& [code, list] : members) {
             std::set<std::pair<int, int>> directed;
             for (auto [r, c] : list) {
-                auto cs = clean_grid.cell_corners(r, c);
+                auto cs = grid.cell_corners(r, c);
                 for (std::size_t e = 0; e < 6; ++e)
                     directed.insert({cs[e], cs[(e + 1) % 6]});
             }
@@ -455,15 +460,14 @@ int main(int argc, char** argv) {
                 cur = next[cur];
             } while (cur != start && ++guard < next.size() + 2);
             for (std::size_t i = 0; i < outline.size(); ++i) {
-                const P a = clean_grid.corner(outline[i].first),
-                        b = clean_grid.corner(outline[i].second);
+                const P a = grid.corner(outline[i].first), b = grid.corner(outline[i].second);
                 if (std::abs(a.y - b.y) < 0.3 * std::abs(a.x - b.x) && (a.y + b.y) / 2 < lowest_y) {
                     lowest_y = (a.y + b.y) / 2;
                     lowest = static_cast<int>(i);
                 }
             }
             for (std::size_t i = 0; i < outline.size(); ++i) {
-                auto e = clean_grid.edge(outline[i].first, outline[i].second);
+                auto e = grid.edge(outline[i].first, outline[i].second);
                 if (code == pushed_parent && static_cast<int>(i) == lowest) {
                     shift_edge(e, -100.0);
                     record("parent-uncovered", code, "", e[e.size() / 2]);
@@ -471,8 +475,7 @@ int main(int argc, char** argv) {
                 ring.insert(ring.end(), e.begin(), e.end() - 1);
             }
             ring.push_back(ring.front());
-            const std::string name = code.size() == 6 ? code : code;
-            write_polygon(players, code, name, code.substr(0, 2) + "0000", ring);
+            write_polygon(players, code, county_names[code], code.substr(0, 2) + "0000", ring);
         }
         pds->CommitTransaction();
         GDALClose(pds);
