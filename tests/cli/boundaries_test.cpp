@@ -39,6 +39,14 @@ std::map<std::string, int> count_rules(const std::vector<json>& findings) {
     return out;
 }
 
+// "RULE KEY" of every finding.
+std::set<std::string> rule_keys(const std::vector<json>& findings) {
+    std::set<std::string> out;
+    for (const auto& f : findings)
+        out.insert(f["rule"].get<std::string>() + " " + f.value("key", ""));
+    return out;
+}
+
 std::vector<std::string> split(const std::string& s, char sep) {
     std::vector<std::string> out;
     std::stringstream in(s);
@@ -214,9 +222,7 @@ TEST(BoundariesCheck, BadInputBecomesFindings) {
     int code = 0;
     auto findings = check({data_path("boundaries/bad_units.geojson")}, &code);
     EXPECT_EQ(code, 1);
-    std::set<std::string> got;
-    for (const auto& f : findings)
-        got.insert(f["rule"].get<std::string>() + " " + f.value("key", ""));
+    std::set<std::string> got = rule_keys(findings);
     EXPECT_TRUE(got.count("BOUNDARY-GEOM-EMPTY 330102002"));
     EXPECT_TRUE(got.count("BOUNDARY-GEOM-NOT-POLYGON 330102003"));
     EXPECT_TRUE(got.count("BOUNDARY-RING-UNCLOSED 330102004"));
@@ -225,9 +231,7 @@ TEST(BoundariesCheck, BadInputBecomesFindings) {
     EXPECT_FALSE(got.count("BOUNDARY-GEOM-INVALID 330102001"));
     // NaN and infinite coordinates: the units have no usable geometry; the good one is fine.
     findings = check({data_path("boundaries/nan_units.csv")});
-    got.clear();
-    for (const auto& f : findings)
-        got.insert(f["rule"].get<std::string>() + " " + f.value("key", ""));
+    got = rule_keys(findings);
     EXPECT_TRUE(got.count("BOUNDARY-GEOM-EMPTY 330102012"));
     EXPECT_TRUE(got.count("BOUNDARY-GEOM-EMPTY 330102013"));
     // Gauss–Krüger coordinates with no CRS: recognised, checked, said.

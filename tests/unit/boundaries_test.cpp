@@ -79,6 +79,14 @@ const Finding* first(const std::vector<Finding>& findings, const std::string& ru
     return nullptr;
 }
 
+// "RULE KEY" -> message of every finding.
+std::map<std::string, std::string> by_rule_and_key(const std::vector<Finding>& findings) {
+    std::map<std::string, std::string> out;
+    for (const auto& f : findings)
+        out[f.rule + " " + f.key] = f.message_en;
+    return out;
+}
+
 // 3 x 3 squares named "r<j>c<i>", all sharing their edges exactly.
 std::vector<CoverageUnit> grid3() {
     std::vector<CoverageUnit> units;
@@ -265,9 +273,7 @@ TEST(Boundaries, GeometryProblemsOfOneUnit) {
     units.push_back(unit("islands", {{square(60, 0)}, {square(62, 0)}}));
     auto layer = layer_of(units);
     auto result = check_boundaries(layer, RuleSet::builtin(), {});
-    std::map<std::string, std::string> by_key;
-    for (const auto& f : result.findings)
-        by_key[f.rule + " " + f.key] = f.message_en;
+    auto by_key = by_rule_and_key(result.findings);
     EXPECT_TRUE(by_key.count("BOUNDARY-GEOM-INVALID bowtie"));
     EXPECT_NE(by_key["BOUNDARY-GEOM-INVALID bowtie"].find("Self-intersection"), std::string::npos);
     EXPECT_TRUE(by_key.count("BOUNDARY-RING-UNCLOSED open"));
@@ -356,9 +362,7 @@ TEST(Boundaries, BoundaryLineNetwork) {
     BoundaryCheckOptions o;
     o.lines = &lines;
     auto result = check_boundaries(layer, RuleSet::builtin(), o);
-    std::map<std::string, std::string> by_key;
-    for (const auto& f : result.findings)
-        by_key[f.rule + " " + f.key] = f.message_en;
+    auto by_key = by_rule_and_key(result.findings);
     EXPECT_FALSE(by_key.count("BOUNDARY-LINE-SIDE L1"));
     EXPECT_NE(by_key["BOUNDARY-LINE-SIDE L2"].find("swapped"), std::string::npos);
     EXPECT_NE(by_key["BOUNDARY-LINE-SIDE L3"].find("the right unit should be 'r2c1'"),
