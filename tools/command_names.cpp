@@ -1,5 +1,7 @@
 #include "command_names.hpp"
 
+#include <chrono>
+#include <cstdio>
 #include <future>
 
 #include <iostream>
@@ -233,7 +235,11 @@ void CommandNamesCheck::declare(po::options_description& options,
         "readings", po::value(&m_readings)->value_name("FILE"),
         "place-name readings instead of the built-in data-schemas/readings.json")(
         "categories", po::value(&m_categories)->value_name("FILE"),
-        "category table instead of the built-in data-schemas/categories.json");
+        "category table instead of the built-in data-schemas/categories.json")(
+        "threads", po::value(&m_threads)->value_name("N"),
+        "check on N threads (default: every core); a large CSV is read in parts, one per "
+        "thread at a time")("timings", po::bool_switch(&m_timings),
+                            "print how long each step took (to stderr)");
     positional.add("input", -1);
     m_input.declare(options);
     m_report.declare(options, "error");
@@ -242,6 +248,8 @@ void CommandNamesCheck::declare(po::options_description& options,
 void CommandNamesCheck::setup(const po::variables_map&) {
     if (m_inputs.empty())
         throw UsageError("names check needs at least one INPUT");
+    if (m_threads < 0)
+        throw UsageError("--threads must be 0 (every core) or more");
     if (!m_category.empty() && m_categories.empty() && !CategoryTable::builtin().find(m_category))
         throw UsageError("--category: unknown category '" + m_category + "'");
     m_report.setup();
@@ -249,11 +257,16 @@ void CommandNamesCheck::setup(const po::variables_map&) {
 }
 
 int CommandNamesCheck::run(Context& ctx) {
+    using Clock = std::chrono::steady_clock;
+    const auto t_start = Clock::now();
     RuleSet rules = m_report.load_rules();
     NameTables tables(m_categories, m_readings);
     std::vector<Finding> findings;
     NameCheckOptions options;
     options.profile = m_profile;
+    options.threads = m_threads;
+    std::int64_t records = 0;
+    bool split = false;
     if (!m_category.empty()) {
         options.category = tables.categories->find(m_category);
         if (!options.category)
@@ -287,13 +300,37 @@ int CommandNamesCheck::run(Context& ctx) {
             scan.progress = [&](std::int64_t done, std::int64_t total) {
                 progress.update(done, total);
             };
-            layer.scan(
-                rules, scan, [&](const Record& r) { checker.check(r, findings); }, findings);
+            // A large delimited text is read and checked in parts on every thread.
+            std::vector<Layer::PartCallback> shards;
+            for (int i = 0; i < checker.threads(); ++i) {
+                shards.push_back([&checker, i](const Record& r, std::vector<Finding>& out) {
+                    checker.check(i, r, out);
+                });
+            }
+            const ScanSummary summary = layer.scan_parallel(rules, scan, shards, findings);
+            records += summary.features;
+            split = split || (layer.splittable() && shards.size() > 1);
             progress.finish();
         }
     }
+    const auto t_read = Clock::now();
     checker.finish(findings);
-    return m_report.report(ctx, findings, rules);
+    const auto t_finish = Clock::now();
+    const int code = m_report.report(ctx, findings, rules);
+    if (m_timings) {
+        auto seconds = [](Clock::time_point a, Clock::time_point b) {
+            return std::chrono::duration<double>(b - a).count();
+        };
+        char buf[256];
+        std::snprintf(buf, sizeof buf,
+                      "records %lld on %d thread(s)%s; read and check %.2f s, duplicates and "
+                      "homophones %.2f s, report %.2f s\n",
+                      static_cast<long long>(records), checker.threads(),
+                      split ? " (the input read in parts)" : "", seconds(t_start, t_read),
+                      seconds(t_read, t_finish), seconds(t_finish, Clock::now()));
+        ctx.err << buf;
+    }
+    return code;
 }
 
 }  // namespace geoadmin::cli

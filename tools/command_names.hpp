@@ -61,6 +61,8 @@ class CommandNamesCheck : public Command {
     std::string m_profile = "basic";
     std::string m_readings;
     std::string m_categories;
+    int m_threads = 0;
+    bool m_timings = false;
     InputOptions m_input;
     ReportOptions m_report;
 };

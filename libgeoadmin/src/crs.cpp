@@ -3,6 +3,7 @@
 #include <ogr_spatialref.h>
 
 #include <cmath>
+#include <mutex>
 #include <sstream>
 
 #include "gdal_util.hpp"
@@ -371,6 +372,9 @@ namespace {
 std::unique_ptr<detail::TransformImpl> make_transform(const Crs& from, const Crs& to) {
     auto t = std::make_unique<detail::TransformImpl>();
     detail::GdalCapture capture;
+    // Scans on several threads make their own transforms from shared CRS objects.
+    static std::mutex creating;
+    std::lock_guard<std::mutex> lock(creating);
     t->ct.reset(OGRCreateCoordinateTransformation(&from.impl()->srs, &to.impl()->srs));
     if (!t->ct) {
         std::string why = capture.last_error();

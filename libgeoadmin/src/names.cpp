@@ -7,6 +7,7 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -149,6 +150,13 @@ void DivisionTable::add(std::string_view code, std::string_view name) {
     m_entries.emplace_back(key, std::string(name));
 }
 
+namespace {
+// The slot of a key in a table of 2^bits slots: the high bits of a multiplicative hash.
+std::size_t key_slot(std::uint64_t key, int bits) {
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> (64 - bits));
+}
+}  // namespace
+
 void DivisionTable::finalize() const {
     m_unsorted = false;
     std::stable_sort(m_entries.begin(), m_entries.end(),
@@ -156,38 +164,47 @@ void DivisionTable::finalize() const {
     m_entries.erase(std::unique(m_entries.begin(), m_entries.end(),
                                 [](const auto& a, const auto& b) { return a.first == b.first; }),
                     m_entries.end());
-    std::size_t size = 16;
-    while (size < m_entries.size() * 2)
-        size *= 2;
-    m_slots.assign(size, 0);
+    // Open addressing with the keys in the slots themselves: a lookup touches one cache
+    // line of the table, and the entry only when its name is wanted.
+    m_bits = 4;
+    while ((std::size_t{1} << m_bits) < m_entries.size() * 2)
+        ++m_bits;
+    const std::size_t size = std::size_t{1} << m_bits;
+    m_slot_keys.assign(size, 0);
+    m_slot_entries.assign(size, 0);
     for (std::size_t i = 0; i < m_entries.size(); ++i) {
         std::uint64_t key = m_entries[i].first;
-        std::size_t h = (key * 0x9E3779B97F4A7C15ull) >> 20 & (size - 1);
-        while (m_slots[h] != 0)
+        std::size_t h = key_slot(key, m_bits);
+        while (m_slot_keys[h] != 0)
             h = (h + 1) & (size - 1);
-        m_slots[h] = static_cast<std::uint32_t>(i + 1);
+        m_slot_keys[h] = key;
+        m_slot_entries[h] = static_cast<std::uint32_t>(i);
+    }
+}
+
+std::ptrdiff_t DivisionTable::slot(std::string_view code) const {
+    if (code.empty() || code.size() > 15 || !all_digits(code))
+        return -1;
+    if (m_unsorted || m_slot_keys.empty())
+        finalize();
+    const std::uint64_t key = code_key(code);  // never 0: the length is part of it
+    const std::size_t mask = m_slot_keys.size() - 1;
+    for (std::size_t h = key_slot(key, m_bits);; h = (h + 1) & mask) {
+        const std::uint64_t k = m_slot_keys[h];
+        if (k == key)
+            return static_cast<std::ptrdiff_t>(h);
+        if (k == 0)
+            return -1;
     }
 }
 
 const std::string* DivisionTable::name(std::string_view code) const {
-    if (!all_digits(code))
-        return nullptr;
-    if (m_unsorted || m_slots.empty())
-        finalize();
-    std::uint64_t key = code_key(code);
-    // Open addressing over a power-of-two table: slot value = entry index + 1, 0 = empty.
-    std::size_t mask = m_slots.size() - 1;
-    for (std::size_t h = (key * 0x9E3779B97F4A7C15ull) >> 20 & mask;; h = (h + 1) & mask) {
-        std::uint32_t slot = m_slots[h];
-        if (slot == 0)
-            return nullptr;
-        if (m_entries[slot - 1].first == key)
-            return &m_entries[slot - 1].second;
-    }
+    const std::ptrdiff_t h = slot(code);
+    return h < 0 ? nullptr : &m_entries[m_slot_entries[static_cast<std::size_t>(h)]].second;
 }
 
 bool DivisionTable::contains(std::string_view code) const {
-    return name(code) != nullptr;
+    return slot(code) >= 0;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -303,6 +320,18 @@ struct NameChecker::Impl {
         std::int32_t layer;
     };
     std::vector<ScopeEntry> scope_entries;
+    // A scope entry in the order finish() groups them: by a hash, then in input order.
+    struct Keyed {
+        std::uint64_t hash;
+        std::uint64_t order;
+        std::uint32_t index;
+        bool operator<(const Keyed& o) const {
+            return hash != o.hash ? hash < o.hash : order < o.order;
+        }
+    };
+    static std::uint64_t input_order(std::int32_t layer, std::int64_t row) {
+        return static_cast<std::uint64_t>(layer) << 44 | static_cast<std::uint64_t>(row);
+    }
     std::string arena;
     struct CodeEntry {
         std::uint64_t value;  // a division code as number * 16 + length; else a hash | 1 << 63
@@ -316,6 +345,8 @@ struct NameChecker::Impl {
     struct Pending {
         Finding finding;
         std::string code;  // settled when this code appears in the input
+        int layer = 0;
+        std::int64_t row = 0;
     };
     std::vector<Pending> pending;
 
@@ -648,7 +679,7 @@ struct NameChecker::Impl {
         if (!parent.empty() && !divisions->contains(parent)) {
             Pending p{rules.make("NAME-CODE-PARENT-MISSING", subject(r, f_code, key),
                                  {{"code", code}, {"parent", parent}}),
-                      parent};
+                      parent, layer_no, r.row};
             if (rules.enabled("NAME-CODE-PARENT-MISSING"))
                 pending.push_back(std::move(p));
         }
@@ -768,7 +799,7 @@ struct NameChecker::Impl {
                 if (!divisions->contains(admin) && rules.enabled("NAME-ADMIN-UNKNOWN")) {
                     pending.push_back({rules.make("NAME-ADMIN-UNKNOWN", subject(r, f_admin, key),
                                                   {{"admin_code", admin_raw}}),
-                                       admin});
+                                       admin, layer_no, r.row});
                 }
                 bool division = (cat && cat->division) || code.size() >= 9;
                 if (division && !code.empty() && code != admin) {
@@ -915,10 +946,59 @@ struct NameChecker::Impl {
         return s;
     }
 
+    // Takes over what another shard gathered (its records came from other parts).
+    void merge(Impl& other) {
+        stats.records += other.stats.records;
+        stats.in_scope += other.stats.in_scope;
+        const auto code_base = static_cast<std::uint32_t>(code_arena.size());
+        for (CodeEntry e : other.codes) {
+            if (e.value >> 63)
+                e.text += code_base;
+            codes.push_back(e);
+        }
+        code_arena += other.code_arena;
+        const auto scope_base = static_cast<std::uint32_t>(arena.size());
+        for (ScopeEntry e : other.scope_entries) {
+            e.arena += scope_base;
+            scope_entries.push_back(e);
+        }
+        arena += other.arena;
+        if (arena.size() > 0xF0000000u || code_arena.size() > 0xF0000000u)
+            throw Error("names check: more codes and names than this build can hold (4 GB)");
+        for (auto& p : other.pending)
+            pending.push_back(std::move(p));
+        other.stats = {};
+        other.codes.clear();
+        other.code_arena.clear();
+        other.scope_entries.clear();
+        other.arena.clear();
+        other.pending.clear();
+    }
+
     void finish(std::vector<Finding>& out) {
+        // The three orders are sorted at once (two of them on other threads): the entries of
+        // one group in input order, the first of them the original.
+        auto sorted_scope = [this](bool wanted, std::uint64_t ScopeEntry::*hash) {
+            std::vector<Keyed> keyed;
+            if (!wanted)
+                return keyed;
+            keyed.reserve(scope_entries.size());
+            for (size_t i = 0; i < scope_entries.size(); ++i) {
+                const ScopeEntry& e = scope_entries[i];
+                keyed.push_back(
+                    {e.*hash, input_order(e.layer, e.row), static_cast<std::uint32_t>(i)});
+            }
+            std::sort(keyed.begin(), keyed.end());
+            return keyed;
+        };
+        auto by_sound = std::async(std::launch::async, sorted_scope,
+                                   rules.enabled("NAME-HOMOPHONE"), &ScopeEntry::sound_hash);
+        auto by_name = std::async(std::launch::async, sorted_scope, rules.enabled("NAME-DUPLICATE"),
+                                  &ScopeEntry::name_hash);
+
         // Codes: duplicates within the input, and pending parents the input itself holds.
         std::sort(codes.begin(), codes.end(), [](const CodeEntry& a, const CodeEntry& b) {
-            return a.value != b.value ? a.value < b.value : a.row < b.row;
+            return std::tie(a.value, a.layer, a.row) < std::tie(b.value, b.layer, b.row);
         });
         for (size_t k = 1; k < codes.size(); ++k) {
             const CodeEntry& prev = codes[k - 1];
@@ -947,6 +1027,10 @@ struct NameChecker::Impl {
             emit(out, "NAME-CODE-DUPLICATE", s,
                  {{"code", text}, {"other_row", std::to_string(prev.row)}});
         }
+        // In input order, whichever shard checked the record.
+        std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+            return std::tie(a.layer, a.row) < std::tie(b.layer, b.row);
+        });
         for (auto& p : pending) {
             CodeEntry probe{code_number(p.code), 0, 0, 0};
             if (std::binary_search(codes.begin(), codes.end(), probe))
@@ -956,218 +1040,97 @@ struct NameChecker::Impl {
         pending.clear();
 
         // Duplicates: same name (hash) in the same group and scope.
-        std::vector<std::uint32_t> idx(scope_entries.size());
-        for (size_t i = 0; i < idx.size(); ++i)
-            idx[i] = static_cast<std::uint32_t>(i);
-        auto by = [&](auto field) {
-            std::stable_sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
-                return field(scope_entries[a]) < field(scope_entries[b]);
-            });
+        const std::vector<Keyed> idx_name = by_name.get();
+        const std::vector<Keyed> idx_sound = by_sound.get();
+        // A group: entries [k, end) of `idx` with one hash.
+        auto group_end = [](const std::vector<Keyed>& idx, size_t k) {
+            size_t end = k + 1;
+            while (end < idx.size() && idx[end].hash == idx[k].hash)
+                ++end;
+            return end;
         };
-        if (rules.enabled("NAME-DUPLICATE")) {
-            by([](const ScopeEntry& e) { return e.name_hash; });
-            for (size_t k = 0; k < idx.size();) {
-                size_t end = k + 1;
-                while (end < idx.size() &&
-                       scope_entries[idx[end]].name_hash == scope_entries[idx[k]].name_hash)
-                    ++end;
-                const ScopeEntry& first = scope_entries[idx[k]];
+        for (size_t k = 0; k < idx_name.size();) {
+            const size_t end = group_end(idx_name, k);
+            if (end - k == 1) {
+                ++k;
+                continue;
+            }
+            const ScopeEntry& first = scope_entries[idx_name[k].index];
+            Parts fp = parts(first);
+            for (size_t j = k + 1; j < end; ++j) {
+                const ScopeEntry& e = scope_entries[idx_name[j].index];
+                Parts p = parts(e);
+                if (p.name != fp.name || p.scope != fp.scope)
+                    continue;  // a hash collision, not a duplicate
+                MessageArgs args = scope_args(p);
+                args.insert(args.end(), {{"name", std::string(p.name)},
+                                         {"other_row", std::to_string(first.row)},
+                                         {"other_key", std::string(fp.key)}});
+                emit(out, "NAME-DUPLICATE", entry_subject(e, p, "name"), args);
+            }
+            k = end;
+        }
+        for (size_t k = 0; k < idx_sound.size();) {
+            const size_t end = group_end(idx_sound, k);
+            if (end - k > 1) {
+                const ScopeEntry& first = scope_entries[idx_sound[k].index];
                 Parts fp = parts(first);
+                std::unordered_set<std::string_view> seen{fp.name};
                 for (size_t j = k + 1; j < end; ++j) {
-                    const ScopeEntry& e = scope_entries[idx[j]];
+                    const ScopeEntry& e = scope_entries[idx_sound[j].index];
                     Parts p = parts(e);
-                    if (p.name != fp.name || p.scope != fp.scope)
-                        continue;  // a hash collision, not a duplicate
+                    if (p.sound != fp.sound || p.scope != fp.scope || !seen.insert(p.name).second)
+                        continue;
                     MessageArgs args = scope_args(p);
                     args.insert(args.end(), {{"name", std::string(p.name)},
+                                             {"other_name", std::string(fp.name)},
                                              {"other_row", std::to_string(first.row)},
-                                             {"other_key", std::string(fp.key)}});
-                    emit(out, "NAME-DUPLICATE", entry_subject(e, p, "name"), args);
+                                             {"other_key", std::string(fp.key)},
+                                             {"sound", std::string(p.sound)}});
+                    emit(out, "NAME-HOMOPHONE", entry_subject(e, p, "name"), args);
                 }
-                k = end;
             }
-        }
-        if (rules.enabled("NAME-HOMOPHONE")) {
-            for (size_t i = 0; i < idx.size(); ++i)
-                idx[i] = static_cast<std::uint32_t>(i);
-            by([](const ScopeEntry& e) { return e.sound_hash; });
-            for (size_t k = 0; k < idx.size();) {
-                size_t end = k + 1;
-                while (end < idx.size() &&
-                       scope_entries[idx[end]].sound_hash == scope_entries[idx[k]].sound_hash)
-                    ++end;
-                if (end - k > 1) {
-                    const ScopeEntry& first = scope_entries[idx[k]];
-                    Parts fp = parts(first);
-                    std::unordered_set<std::string_view> seen{fp.name};
-                    for (size_t j = k + 1; j < end; ++j) {
-                        const ScopeEntry& e = scope_entries[idx[j]];
-                        Parts p = parts(e);
-                        if (p.sound != fp.sound || p.scope != fp.scope ||
-                            !seen.insert(p.name).second)
-                            continue;
-                        MessageArgs args = scope_args(p);
-                        args.insert(args.end(), {{"name", std::string(p.name)},
-                                                 {"other_name", std::string(fp.name)},
-                                                 {"other_row", std::to_string(first.row)},
-                                                 {"other_key", std::string(fp.key)},
-                                                 {"sound", std::string(p.sound)}});
-                        emit(out, "NAME-HOMOPHONE", entry_subject(e, p, "name"), args);
-                    }
-                }
-                k = end;
-            }
+            k = end;
         }
     }
 };
 
-// The per-record work runs on a thread of its own: the caller's thread only copies each
-// record into a batch (its strings reuse their storage), so reading, scanning and checking
-// overlap on two cores. Batches go back and forth; findings of the checking thread join
-// the caller's at finish().
-struct NameChecker::Pipeline {
-    static constexpr size_t kBatchRecords = 2048;
-    static constexpr int kBatches = 6;
-    struct Batch {
-        std::vector<Record> records;
-        size_t used = 0;
-    };
-    Impl& impl;
-    std::mutex mutex;
-    std::condition_variable changed;
-    std::deque<std::unique_ptr<Batch>> full, spare;
-    std::unique_ptr<Batch> filling;
-    bool stop = false, busy = false;
-    std::exception_ptr error;
-    std::vector<Finding> findings;
-    std::thread worker;
-
-    explicit Pipeline(Impl& i) : impl(i) {
-        for (int k = 0; k < kBatches; ++k) {
-            auto b = std::make_unique<Batch>();
-            b->records.resize(kBatchRecords);
-            spare.push_back(std::move(b));
-        }
-        worker = std::thread([this] { run(); });
-    }
-    ~Pipeline() {
-        {
-            std::lock_guard<std::mutex> lock(mutex);
-            stop = true;
-        }
-        changed.notify_all();
-        if (worker.joinable())
-            worker.join();
-    }
-
-    void run() {
-        for (;;) {
-            std::unique_ptr<Batch> batch;
-            {
-                std::unique_lock<std::mutex> lock(mutex);
-                changed.wait(lock, [this] { return !full.empty() || stop; });
-                if (full.empty())
-                    return;
-                batch = std::move(full.front());
-                full.pop_front();
-                busy = true;
-            }
-            try {
-                if (!error) {
-                    for (size_t k = 0; k < batch->used; ++k)
-                        impl.check(batch->records[k], findings);
-                }
-            } catch (...) {
-                error = std::current_exception();
-            }
-            batch->used = 0;
-            {
-                std::lock_guard<std::mutex> lock(mutex);
-                spare.push_back(std::move(batch));
-                busy = false;
-            }
-            changed.notify_all();
-        }
-    }
-
-    static void copy_into(const Record& from, Record& to) {
-        to.row = from.row;
-        to.fid = from.fid;
-        to.has_position = from.has_position;
-        to.lon = from.lon;
-        to.lat = from.lat;
-        to.values.resize(from.values.size());
-        for (size_t i = 0; i < from.values.size(); ++i) {
-            if (!from.values[i])
-                to.values[i].reset();
-            else if (to.values[i])
-                to.values[i]->assign(*from.values[i]);
-            else
-                to.values[i].emplace(*from.values[i]);
-        }
-    }
-
-    void add(const Record& r) {
-        if (!filling) {
-            std::unique_lock<std::mutex> lock(mutex);
-            changed.wait(lock, [this] { return !spare.empty(); });
-            filling = std::move(spare.front());
-            spare.pop_front();
-        }
-        copy_into(r, filling->records[filling->used++]);
-        if (filling->used == kBatchRecords)
-            submit();
-    }
-
-    void submit() {
-        if (!filling)
-            return;
-        {
-            std::lock_guard<std::mutex> lock(mutex);
-            full.push_back(std::move(filling));
-        }
-        changed.notify_all();
-    }
-
-    /// Waits until every record handed over so far is checked.
-    void drain() {
-        submit();
-        std::unique_lock<std::mutex> lock(mutex);
-        changed.wait(lock, [this] { return full.empty() && !busy; });
-        if (error)
-            std::rethrow_exception(error);
-    }
-};
-
-NameChecker::NameChecker(const RuleSet& rules, const Romanizer& romanizer, NameCheckOptions options)
-    : m(std::make_unique<Impl>(rules, romanizer, std::move(options))) {}
+NameChecker::NameChecker(const RuleSet& rules, const Romanizer& romanizer,
+                         NameCheckOptions options) {
+    int n = options.threads > 0 ? options.threads
+                                : static_cast<int>(std::thread::hardware_concurrency());
+    if (options.units || n < 1)
+        n = 1;  // the unit index serves one thread
+    // Lookups in the division table from several threads find it ready.
+    (options.divisions ? *options.divisions : DivisionTable::builtin()).contains("110000");
+    for (int i = 0; i < n; ++i)
+        m_shards.push_back(std::make_unique<Impl>(rules, romanizer, options));
+}
 NameChecker::~NameChecker() = default;
+
+int NameChecker::threads() const {
+    return static_cast<int>(m_shards.size());
+}
 
 void NameChecker::begin_layer(const std::string& dataset, const Layer& layer,
                               std::vector<Finding>& findings) {
-    if (m_pipeline)
-        m_pipeline->drain();  // the checking thread reads the layer's field positions
-    m->begin(dataset, layer, findings);
+    std::vector<Finding> ignored;  // the same for every shard: reported once
+    for (std::size_t i = 0; i < m_shards.size(); ++i)
+        m_shards[i]->begin(dataset, layer, i == 0 ? findings : ignored);
 }
 
-void NameChecker::check(const Record& record, std::vector<Finding>&) {
-    if (!m_pipeline)
-        m_pipeline = std::make_unique<Pipeline>(*m);
-    m_pipeline->add(record);
+void NameChecker::check(int shard, const Record& record, std::vector<Finding>& findings) {
+    m_shards.at(static_cast<std::size_t>(shard))->check(record, findings);
 }
 
 void NameChecker::finish(std::vector<Finding>& findings) {
-    if (m_pipeline) {
-        m_pipeline->drain();
-        for (auto& f : m_pipeline->findings)
-            findings.push_back(std::move(f));
-        m_pipeline.reset();
-    }
-    m->finish(findings);
+    for (std::size_t i = 1; i < m_shards.size(); ++i)
+        m_shards[0]->merge(*m_shards[i]);
+    m_shards[0]->finish(findings);
 }
 
 const NameCheckStats& NameChecker::stats() const {
-    return m->stats;
+    return m_shards[0]->stats;
 }
 
 }  // namespace geoadmin

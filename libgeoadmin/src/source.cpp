@@ -1,5 +1,6 @@
 #include "geoadmin/source.hpp"
 
+#include <cpl_csv.h>
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 #include <unicode/normalizer2.h>
@@ -15,6 +16,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 
@@ -175,6 +177,12 @@ struct SourceImpl {
     std::string encoding = "UTF-8";
     std::string encoding_origin = "the format is always UTF-8";
     std::vector<Finding> open_findings;
+    // Delimited text: what GDAL reads (the file or its transcoded copy), the delimiter, the
+    // header's field count and where parts of its records begin (see WideRowScanner).
+    std::string text_path;
+    char delimiter = ',';
+    int header_fields = -1;
+    std::vector<std::uint64_t> parts;
 
     ~SourceImpl() {
         dataset.reset();
@@ -217,35 +225,62 @@ std::atomic<int> g_vsimem_counter{0};
 
 /// Finds the rows of a delimited text with more fields than its header, fed in chunks of
 /// any size. GDAL's CSV reader drops the extra values silently, so they are found here.
-/// Quotes are honoured (a quoted delimiter or line break is part of the value).
+/// Quotes are honoured (a quoted delimiter or line break is part of the value), as GDAL's
+/// CSV tokenizer honours them: a record goes on while its quotes are unbalanced. On the
+/// way it notes where records begin about every `part_bytes`, for a parallel scan.
 class WideRowScanner {
   public:
-    explicit WideRowScanner(char delim) : m_delim(delim) {}
+    /// `offset`: where the fed text starts in the bytes GDAL reads (after a byte-order mark).
+    WideRowScanner(char delim, std::uint64_t offset, std::uint64_t part_bytes)
+        : m_delim(delim), m_offset(offset), m_part_bytes(part_bytes) {}
     void feed(std::string_view text) {
-        for (char c : text) {
+        const char* p = text.data();
+        const char* const end = p + text.size();
+        while (p < end) {
             if (m_quoted) {
                 // A doubled quote inside quotes toggles twice: the same as an escaped quote.
-                if (c == '"')
-                    m_quoted = false;
+                const auto* q = static_cast<const char*>(std::memchr(p, '"', end - p));
+                if (q == nullptr)
+                    break;
+                m_quoted = false;
+                p = q + 1;
                 continue;
             }
-            if (c == '"') {
+            // Up to the next line break or quote: count the delimiters.
+            const auto* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
+            const char* stop = nl != nullptr ? nl : end;
+            const auto* q = static_cast<const char*>(std::memchr(p, '"', stop - p));
+            const char* until = q != nullptr ? q : stop;
+            m_fields += static_cast<int>(std::count(p, until, m_delim));
+            m_text = m_text || std::any_of(p, until, [](char c) { return c != '\r'; });
+            if (q != nullptr) {
                 m_quoted = true;
                 m_text = true;
-            } else if (c == m_delim) {
-                ++m_fields;
-                m_text = true;
-            } else if (c == '\n') {
+                p = q + 1;
+            } else if (nl != nullptr) {
+                const bool in_header = m_header < 0;
                 end_line();
-            } else if (c != '\r') {
-                m_text = true;
+                const std::uint64_t next =
+                    m_offset + static_cast<std::uint64_t>(nl + 1 - text.data());
+                if (in_header ? m_header >= 0 : next - m_starts.back() >= m_part_bytes)
+                    m_starts.push_back(next);
+                p = nl + 1;
+            } else {
+                p = end;
             }
         }
+        m_offset += text.size();
     }
-    /// (1-based data row, fields) of the wide rows; the header's field count.
-    std::vector<std::pair<std::int64_t, int>> finish(int& header_fields) {
+    /// (1-based data row, fields) of the wide rows; the header's field count; the byte
+    /// offsets where parts of records begin, the end of the text last (empty when the text
+    /// has no complete header line).
+    std::vector<std::pair<std::int64_t, int>> finish(int& header_fields,
+                                                     std::vector<std::uint64_t>& parts) {
         end_line();
         header_fields = m_header;
+        parts = m_starts;
+        if (!parts.empty() && parts.back() < m_offset)
+            parts.push_back(m_offset);
         return std::move(m_wide);
     }
 
@@ -261,10 +296,12 @@ class WideRowScanner {
         m_text = false;
     }
     char m_delim;
+    std::uint64_t m_offset, m_part_bytes;
     int m_header = -1, m_fields = 1;
     std::int64_t m_row = 0;
     bool m_quoted = false, m_text = false;
     std::vector<std::pair<std::int64_t, int>> m_wide;
+    std::vector<std::uint64_t> m_starts;
 };
 
 GDALDatasetUniquePtr open_dataset(const std::string& path, const std::vector<std::string>& options,
@@ -382,6 +419,10 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         std::string_view header_text = strip_bom(prefix);
         header_text = header_text.substr(0, header_text.find('\n'));
+        // The delimiter as GDAL's CSV driver finds it on the header line (for the parallel
+        // scan, which splits records with GDAL's tokenizer too).
+        impl.delimiter =
+            ext == ".tsv" ? '\t' : CSVDetectSeperator(std::string(header_text).c_str());
         char delim = ext == ".tsv" ? '\t' : ',';
         if (ext != ".tsv") {
             auto commas = std::count(header_text.begin(), header_text.end(), ',');
@@ -392,7 +433,9 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             else if (tabs > commas && tabs > semis)
                 delim = '\t';
         }
-        WideRowScanner wide_rows(delim);
+        // Parts of about a megabyte: a scan on two threads keeps both busy to the end.
+        constexpr std::uint64_t kPartBytes = 1u << 20;
+        std::optional<WideRowScanner> wide_rows;
         if (upper != "UTF-8" && upper != "UTF8") {
             while (read_chunk(prefix)) {
             }
@@ -400,7 +443,9 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             if (!utf8)
                 throw InputError(path, "the text is not valid " + encoding);
             std::string().swap(prefix);
-            wide_rows.feed(strip_bom(*utf8));
+            std::string_view text = strip_bom(*utf8);
+            wide_rows.emplace(delim, utf8->size() - text.size(), kPartBytes);
+            wide_rows->feed(text);
             impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
                                std::filesystem::path(path).filename().string();
             auto* copy = static_cast<GByte*>(VSIMalloc(utf8->size() + 1));
@@ -418,25 +463,26 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             }
         } else {
             // Read straight from the file by GDAL; the rest is only scanned for wide rows.
-            wide_rows.feed(strip_bom(prefix));
+            std::string_view text = strip_bom(prefix);
+            wide_rows.emplace(delim, prefix.size() - text.size(), kPartBytes);
+            wide_rows->feed(text);
             std::string chunk;
             while (true) {
                 chunk.clear();
                 if (!read_chunk(chunk))
                     break;
-                wide_rows.feed(chunk);
+                wide_rows->feed(chunk);
             }
         }
-        {
-            int header_fields = 0;
-            for (const auto& [row, count] : wide_rows.finish(header_fields)) {
-                Subject at = whole;
-                at.row = row;
-                impl.open_findings.push_back(rules.make(
-                    "READ-ROW-EXTRA-FIELDS", at,
-                    {{"count", std::to_string(count)}, {"header", std::to_string(header_fields)}}));
-            }
+        for (const auto& [row, count] : wide_rows->finish(impl.header_fields, impl.parts)) {
+            Subject at = whole;
+            at.row = row;
+            impl.open_findings.push_back(
+                rules.make("READ-ROW-EXTRA-FIELDS", at,
+                           {{"count", std::to_string(count)},
+                            {"header", std::to_string(impl.header_fields)}}));
         }
+        impl.text_path = open_path;
         open_options = {"HEADERS=YES", "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=YES"};
         impl.dataset = open_dataset(open_path, open_options, capture, path);
     } else if (ext == ".shp" || ext == ".dbf") {
@@ -610,6 +656,10 @@ void Layer::read_only(const std::vector<std::string>& canonical) {
         if (kept(i))
             ignored.erase(std::remove(ignored.begin(), ignored.end(), m_fields[i].name),
                           ignored.end());
+    }
+    m_ignored.assign(m_fields.size(), false);
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+        m_ignored[i] = std::find(ignored.begin(), ignored.end(), m_fields[i].name) != ignored.end();
     }
     OGRLayer* ogr = m_source->dataset->GetLayer(m_index);
     std::vector<const char*> names;
@@ -981,80 +1031,112 @@ struct PendingRule {
     MessageArgs first_args;
 };
 
+// Features per Gauss–Krüger zone, keyed (width, zone, prefixed).
+using ZoneKey = std::tuple<int, int, bool>;
+
 }  // namespace
 
-ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
-                        const std::function<void(const Record&)>& on_record,
-                        std::vector<Finding>& findings) {
-    ScanSummary summary;
-    OGRLayer* ogr = m_source->dataset->GetLayer(m_index);
-    const std::string& dataset = m_source->path;
-    const bool from_geometry = m_coordinate_source == "geometry";
-    const bool from_xy = m_coordinate_source == "columns x/y";
-    const bool from_lonlat = m_coordinate_source == "columns lon/lat";
-    const int ix = from_xy ? field_index("x") : from_lonlat ? field_index("lon") : -1;
-    const int iy = from_xy ? field_index("y") : from_lonlat ? field_index("lat") : -1;
-    const int key_index = key_field_index();
-    const std::string geometry_field = from_geometry ? "geometry" : "";
+namespace detail {
 
+// What the rows of one part of a layer left for the end of the scan; the parts are folded
+// in input order.
+struct ScanTally {
+    std::map<std::string, PendingRule> pending;
+    std::map<ZoneKey, std::int64_t> zone_counts;
+    std::int64_t geographic = 0, plain = 0;
+    std::int64_t features = 0, unreadable = 0, located = 0;
+    Bounds extent;
+
+    void merge(ScanTally&& other) {
+        for (auto& [id, p] : other.pending) {
+            PendingRule& mine = pending[id];
+            if (mine.findings.empty())
+                mine.first_args = std::move(p.first_args);
+            for (auto& f : p.findings)
+                mine.findings.push_back(std::move(f));
+        }
+        for (const auto& [key, n] : other.zone_counts)
+            zone_counts[key] += n;
+        geographic += other.geographic;
+        plain += other.plain;
+        features += other.features;
+        unreadable += other.unreadable;
+        located += other.located;
+        extent.expand(other.extent);
+    }
+};
+
+// The work of a scan on each row: values checked for their encoding, GDAL's messages,
+// coordinates parsed, classified and taken into CGCS2000. One per thread: the coordinate
+// transforms it keeps are not shared between threads.
+struct RowScanner {
+    const RuleSet& rules;
+    const ScanOptions& options;
+    std::string dataset, layer_name, encoding, coordinate_source;
+    std::vector<std::string> field_names;
+    bool from_geometry, from_xy, from_lonlat;
+    int ix, iy, key_index;
+    std::string geometry_field;
     // The CRS coordinates are taken in: --assume-crs, else the declared one, else
     // inferred per feature from the form of its values.
     std::optional<Crs> fixed_crs;
-    if (m_assume_crs && !m_assume_crs->empty()) {
-        fixed_crs = *m_assume_crs;
-    } else if (!m_declared_crs.empty()) {
-        fixed_crs = m_declared_crs;
-    }
     std::optional<ToCgcs2000> fixed_transform;
-    if (fixed_crs)
-        fixed_transform.emplace(*fixed_crs);
     std::optional<GkZone> fixed_zone;
-    if (fixed_crs)
-        fixed_zone = fixed_crs->gk_zone();
-    const bool fixed_prefixed = fixed_crs && fixed_crs->gk_prefixed();
-    std::map<int, ToCgcs2000> zone_transforms;  // key: width*100+zone (+1 prefixed flag)
+    bool fixed_prefixed = false;
+    std::map<int, ToCgcs2000> zone_transforms;  // key: width*100+zone
     std::optional<ToCgcs2000> cgcs2000_identity;
 
-    std::map<std::string, PendingRule> pending;
-    // Features per zone, keyed (width, zone, prefixed): this is counted for every row.
-    using ZoneKey = std::tuple<int, int, bool>;
-    std::map<ZoneKey, std::int64_t> zone_counts;
-    std::int64_t geographic = 0, plain = 0;
-
-    const std::int64_t total = m_feature_count > 0 ? m_feature_count : 0;
-    detail::GdalCapture capture;  // this thread's messages (PROJ, through GDAL)
-    // Attribute tables (registers, spreadsheets) are parsed on a second thread while this
-    // one works on the rows; layers with geometry are read here.
-    std::unique_ptr<RowSource> source;
-    if (from_geometry) {
-        source = std::make_unique<DirectRows>(ogr, total);
-    } else {
-        source = std::make_unique<ThreadedRows>(ogr, total);
+    RowScanner(const Layer& layer, const RuleSet& r, const ScanOptions& o)
+        : rules(r),
+          options(o),
+          dataset(layer.m_source->path),
+          layer_name(layer.m_name),
+          encoding(layer.m_source->encoding),
+          coordinate_source(layer.m_coordinate_source),
+          from_geometry(coordinate_source == "geometry"),
+          from_xy(coordinate_source == "columns x/y"),
+          from_lonlat(coordinate_source == "columns lon/lat"),
+          ix(from_xy       ? layer.field_index("x")
+             : from_lonlat ? layer.field_index("lon")
+                           : -1),
+          iy(from_xy       ? layer.field_index("y")
+             : from_lonlat ? layer.field_index("lat")
+                           : -1),
+          key_index(layer.key_field_index()),
+          geometry_field(from_geometry ? "geometry" : "") {
+        for (const auto& f : layer.m_fields)
+            field_names.push_back(f.name);
+        if (layer.m_assume_crs && !layer.m_assume_crs->empty()) {
+            fixed_crs = *layer.m_assume_crs;
+        } else if (!layer.m_declared_crs.empty()) {
+            fixed_crs = layer.m_declared_crs;
+        }
+        if (fixed_crs) {
+            fixed_transform.emplace(*fixed_crs);
+            fixed_zone = fixed_crs->gk_zone();
+            fixed_prefixed = fixed_crs->gk_prefixed();
+        }
     }
-    std::int64_t row = 0;
-    Record record;
-    std::vector<detail::GdalCapture::Message> messages;
-    const OGRGeometry* geometry = nullptr;
-    while (true) {
-        const RowSource::Kind kind = source->next(record, messages, geometry);
-        if (kind == RowSource::Kind::end) {
-            if (!messages.empty()) {
-                add_gdal_findings(messages, rules, {dataset, m_name, 0, -1, "", ""}, findings);
-            }
-            break;
-        }
-        if (kind == RowSource::Kind::unreadable) {
-            // A damaged feature: report it; the source stepped over it.
-            ++row;
-            ++summary.unreadable;
-            Subject s{dataset, m_name, row, -1, "", ""};
-            findings.push_back(
-                rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", messages.back().text}}));
-            continue;
-        }
-        ++row;
-        ++summary.features;
-        record.row = row;
+
+    // A damaged feature: reported; the source stepped over it.
+    void unreadable(std::int64_t row, const std::string& reason, ScanTally& tally,
+                    std::vector<Finding>& findings) const {
+        ++tally.unreadable;
+        Subject s{dataset, layer_name, row, -1, "", ""};
+        findings.push_back(rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", reason}}));
+    }
+
+    // What GDAL said when the rows ended (the row is 0: the layer).
+    void end(const std::vector<GdalCapture::Message>& messages,
+             std::vector<Finding>& findings) const {
+        if (!messages.empty())
+            add_gdal_findings(messages, rules, {dataset, layer_name, 0, -1, "", ""}, findings);
+    }
+
+    // One row: `record` holds its row, fid and values; its position is filled in here.
+    void row(Record& record, std::vector<GdalCapture::Message>& messages,
+             const OGRGeometry* geometry, ScanTally& tally, std::vector<Finding>& findings) {
+        ++tally.features;
         record.has_position = false;
         record.bounds = Bounds{};
         record.parts.clear();
@@ -1063,13 +1145,13 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         record.has_z = false;
         record.geometry_empty = false;
         record.geometry_type.clear();
-        Subject subject{dataset, m_name, row, record.fid, "", ""};
-        for (std::size_t i = 0; i < m_fields.size(); ++i) {
+        Subject subject{dataset, layer_name, record.row, record.fid, "", ""};
+        for (std::size_t i = 0; i < field_names.size(); ++i) {
             if (record.values[i] && !is_valid_utf8(*record.values[i])) {
                 Subject sv = subject;
-                sv.field = m_fields[i].name;
+                sv.field = field_names[i];
                 findings.push_back(
-                    rules.make("READ-ENCODING-INVALID", sv, {{"encoding", m_source->encoding}}));
+                    rules.make("READ-ENCODING-INVALID", sv, {{"encoding", encoding}}));
             }
         }
         if (key_index >= 0 && record.values[key_index])
@@ -1124,8 +1206,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         } else if (ix >= 0 && iy >= 0) {
             const auto& va = record.values[ix];
             const auto& vb = record.values[iy];
-            field_a = m_fields[ix].name;
-            field_b = m_fields[iy].name;
+            field_a = field_names[ix];
+            field_b = field_names[iy];
             std::optional<double> a, b;
             if (va)
                 a = from_lonlat ? parse_angle(*va) : parse_number(*va);
@@ -1176,7 +1258,7 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
             // Coordinate findings wait until the layer is read (see the folding below).
             auto defer = [&](const std::string& rule, const Subject& subj, const MessageArgs& args,
                              std::optional<std::string> suggested = std::nullopt) {
-                auto& p = pending[rule];
+                auto& p = tally.pending[rule];
                 if (p.findings.empty())
                     p.first_args = args;
                 p.findings.push_back(rules.make(rule, subj, args));
@@ -1226,9 +1308,9 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 return nullptr;
             };
             if (cls.form == CoordForm::geographic)
-                ++geographic;
+                ++tally.geographic;
             if (cls.form == CoordForm::gk_plain) {
-                ++plain;
+                ++tally.plain;
                 if (!fixed_crs) {
                     Subject easting = s;
                     easting.field = from_geometry ? geometry_field : field_b;
@@ -1237,9 +1319,9 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 }
             }
             if (value_zone) {
-                ++zone_counts[ZoneKey{value_zone->width, value_zone->zone, true}];
+                ++tally.zone_counts[ZoneKey{value_zone->width, value_zone->zone, true}];
             } else if (fixed_zone && cls.form == CoordForm::gk_plain) {
-                ++zone_counts[ZoneKey{fixed_zone->width, fixed_zone->zone, false}];
+                ++tally.zone_counts[ZoneKey{fixed_zone->width, fixed_zone->zone, false}];
             }
 
             if (fixed_crs) {
@@ -1319,11 +1401,11 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 }
             }
             if (located) {
-                ++summary.located;
-                summary.extent.expand(record.bounds);
+                ++tally.located;
+                tally.extent.expand(record.bounds);
                 // Findings of this feature carry its position.
-                for (auto& [id, p] : pending) {
-                    if (!p.findings.empty() && p.findings.back().row == row) {
+                for (auto& [id, p] : tally.pending) {
+                    if (!p.findings.empty() && p.findings.back().row == record.row) {
                         char wkt[96];
                         std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)",
                                       (record.bounds.min_x + record.bounds.max_x) / 2,
@@ -1333,6 +1415,125 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
                 }
             }
         }
+    }
+
+    // Folds the tally of the whole layer into the summary and the layer-level findings.
+    ScanSummary finish(ScanTally& tally, std::vector<Finding>& findings) const {
+        ScanSummary summary;
+        summary.features = tally.features;
+        summary.unreadable = tally.unreadable;
+        summary.located = tally.located;
+        summary.extent = tally.extent;
+        // ---- fold layer-wide problems into one finding each
+        for (auto& [id, p] : tally.pending) {
+            const std::int64_t n = static_cast<std::int64_t>(p.findings.size());
+            if (n > 1 && n >= tally.features - tally.unreadable) {
+                MessageArgs args = p.first_args;
+                for (auto& [k, v] : args) {
+                    if (k == "what_zh")
+                        v = "全部 " + std::to_string(n) + " 个要素的坐标（例如第 1 个）";
+                    if (k == "what_en")
+                        v = "coordinates of all " + std::to_string(n) +
+                            " features (the first shown)";
+                }
+                if (id == "CRS-DECLARED-MISMATCH") {
+                    for (auto& [k, v] : args) {
+                        if (k == "found_zh")
+                            v += "（全部 " + std::to_string(n) + " 个要素）";
+                        if (k == "found_en")
+                            v += " (all " + std::to_string(n) + " features)";
+                    }
+                }
+                Subject s{dataset, layer_name, 0, -1, "", p.findings.front().field};
+                Finding f = rules.make(id, s, args);
+                f.suggested = p.findings.front().suggested;
+                findings.push_back(std::move(f));
+            } else {
+                for (auto& f : p.findings)
+                    findings.push_back(std::move(f));
+            }
+        }
+        const Subject layer_subject{dataset, layer_name, 0, -1, "", ""};
+        for (const auto& [key, n] : tally.zone_counts) {
+            const GkZone z{std::get<0>(key), std::get<1>(key)};
+            const bool prefixed = std::get<2>(key);
+            summary.zones.push_back(z);
+            std::ostringstream cm;
+            cm << z.central_meridian();
+            findings.push_back(
+                rules.make("CRS-GK-ZONE", layer_subject,
+                           {{"width", std::to_string(z.width)},
+                            {"zone", std::to_string(z.zone)},
+                            {"cm", cm.str()},
+                            {"prefix_zh", prefixed ? "Y 坐标带带号" : "Y 坐标不带带号"},
+                            {"prefix_en", prefixed ? "the easting carries the zone prefix"
+                                                   : "the easting has no zone prefix"},
+                            {"count", std::to_string(n)}}));
+        }
+        // What the values say the CRS is.
+        if (tally.geographic > 0 && tally.zone_counts.empty() && tally.plain == 0) {
+            summary.inferred_crs = "CGCS2000 longitude/latitude (EPSG:4490)";
+            summary.inferred_crs_code = "EPSG:4490";
+        } else if (!tally.zone_counts.empty()) {
+            std::string all;
+            for (const auto& [key, n] : tally.zone_counts) {
+                const GkZone z{std::get<0>(key), std::get<1>(key)};
+                const bool prefixed = std::get<2>(key);
+                if (!all.empty())
+                    all += "; ";
+                all += gk_crs_label(z, prefixed);
+                if (summary.inferred_crs_code.empty() && cgcs2000_gk_epsg(z, prefixed) != 0) {
+                    summary.inferred_crs_code =
+                        "EPSG:" + std::to_string(cgcs2000_gk_epsg(z, prefixed));
+                }
+            }
+            summary.inferred_crs = all;
+        } else if (tally.plain > 0) {
+            summary.inferred_crs = "Gauss-Kruger without zone prefix (zone unknown)";
+        }
+        if (!fixed_crs && coordinate_source != "none" && tally.features > 0) {
+            std::string inferred = summary.inferred_crs.empty() ? "?" : summary.inferred_crs;
+            findings.push_back(rules.make("CRS-MISSING", layer_subject, {{"inferred", inferred}}));
+        }
+        return summary;
+    }
+};
+
+}  // namespace detail
+
+ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
+                        const std::function<void(const Record&)>& on_record,
+                        std::vector<Finding>& findings) {
+    OGRLayer* ogr = m_source->dataset->GetLayer(m_index);
+    detail::RowScanner scanner(*this, rules, options);
+    detail::ScanTally tally;
+    const std::int64_t total = m_feature_count > 0 ? m_feature_count : 0;
+    detail::GdalCapture capture;  // this thread's messages (PROJ, through GDAL)
+    // Attribute tables (registers, spreadsheets) are parsed on a second thread while this
+    // one works on the rows; layers with geometry are read here.
+    std::unique_ptr<RowSource> source;
+    if (scanner.from_geometry) {
+        source = std::make_unique<DirectRows>(ogr, total);
+    } else {
+        source = std::make_unique<ThreadedRows>(ogr, total);
+    }
+    std::int64_t row = 0;
+    Record record;
+    std::vector<detail::GdalCapture::Message> messages;
+    const OGRGeometry* geometry = nullptr;
+    while (true) {
+        const RowSource::Kind kind = source->next(record, messages, geometry);
+        if (kind == RowSource::Kind::end) {
+            scanner.end(messages, findings);
+            break;
+        }
+        ++row;
+        if (kind == RowSource::Kind::unreadable) {
+            scanner.unreadable(row, messages.back().text, tally, findings);
+            continue;
+        }
+        record.row = row;
+        scanner.row(record, messages, geometry, tally, findings);
         if (on_record)
             on_record(record);
         if (options.progress && (row & 0xFFF) == 0)
@@ -1340,77 +1541,196 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
     }
     if (options.progress)
         options.progress(row, total);
+    return scanner.finish(tally, findings);
+}
 
-    // ---- fold layer-wide problems into one finding each
-    for (auto& [id, p] : pending) {
-        const std::int64_t n = static_cast<std::int64_t>(p.findings.size());
-        if (n > 1 && n >= summary.features - summary.unreadable) {
-            MessageArgs args = p.first_args;
-            for (auto& [k, v] : args) {
-                if (k == "what_zh")
-                    v = "全部 " + std::to_string(n) + " 个要素的坐标（例如第 1 个）";
-                if (k == "what_en")
-                    v = "coordinates of all " + std::to_string(n) + " features (the first shown)";
+bool Layer::splittable() const {
+    const auto& s = *m_source;
+    return !s.text_path.empty() && s.parts.size() > 2 && m_coordinate_source != "geometry" &&
+           s.header_fields == static_cast<int>(m_fields.size()) &&
+           s.dataset->GetLayer(m_index)->GetLayerDefn()->GetGeomFieldCount() == 0;
+}
+
+namespace {
+
+// Reads the records of bytes [begin, end) of a delimited text with GDAL's CSV tokenizer,
+// as GDAL's CSV driver reads them: blank lines skipped, empty values NULL, values beyond
+// the header dropped (the open reported those rows), missing ones NULL. Fills `records`
+// (their storage reused) with fid and values; returns how many; `messages` gets GDAL's.
+std::size_t read_text_part(const detail::SourceImpl& source, std::uint64_t begin, std::uint64_t end,
+                           const std::vector<bool>& ignored, std::size_t fields,
+                           std::vector<GByte>& buffer, std::vector<Record>& records,
+                           std::vector<detail::GdalCapture::Message>& messages) {
+    detail::GdalCapture capture;
+    // The part is read at once and tokenized in memory: GDAL's line reader steps back in
+    // the file after every line it reads, a system call each time on a disk file.
+    std::vector<GByte>& bytes = buffer;
+    bytes.resize(static_cast<std::size_t>(end - begin));
+    VSILFILE* in = VSIFOpenL(source.text_path.c_str(), "rb");
+    const bool read = in != nullptr && VSIFSeekL(in, begin, SEEK_SET) == 0 &&
+                      VSIFReadL(bytes.data(), 1, bytes.size(), in) == bytes.size();
+    if (in != nullptr)
+        VSIFCloseL(in);
+    if (!read)
+        throw InputError(source.path, "cannot read the file again: " + capture.last_error());
+    static std::atomic<int> counter{0};
+    const std::string path = "/vsimem/geoadmin_part_" + std::to_string(counter++) + ".csv";
+    VSILFILE* fp = VSIFileFromMemBuffer(path.c_str(), bytes.data(), bytes.size(), FALSE);
+    if (fp == nullptr)
+        throw Error("cannot tokenize a part of " + source.path + " in memory");
+    const char delimiter[2] = {source.delimiter, '\0'};
+    // GDAL's CSV driver limits a record to OGR_CSV_MAX_LINE_SIZE bytes, as here.
+    const int max_line = std::atoi(CPLGetConfigOption("OGR_CSV_MAX_LINE_SIZE", "10000000"));
+    std::size_t n = 0;
+    while (char** tokens = CSVReadParseLine3L(fp, static_cast<std::size_t>(std::max(max_line, 0)),
+                                              delimiter, true, false, false, true)) {
+        if (tokens[0] == nullptr) {
+            CSLDestroy(tokens);
+            continue;
+        }
+        if (n == records.size())
+            records.emplace_back();
+        auto& values = records[n].values;
+        values.resize(fields);
+        bool more = true;
+        for (std::size_t i = 0; i < fields; ++i) {
+            more = more && tokens[i] != nullptr;
+            if (!more || tokens[i][0] == '\0' || (i < ignored.size() && ignored[i])) {
+                values[i].reset();
+            } else if (values[i]) {
+                values[i]->assign(tokens[i]);
+            } else {
+                values[i].emplace(tokens[i]);
             }
-            if (id == "CRS-DECLARED-MISMATCH") {
-                for (auto& [k, v] : args) {
-                    if (k == "found_zh")
-                        v += "（全部 " + std::to_string(n) + " 个要素）";
-                    if (k == "found_en")
-                        v += " (all " + std::to_string(n) + " features)";
+        }
+        CSLDestroy(tokens);
+        ++n;
+    }
+    VSIFCloseL(fp);
+    VSIUnlink(path.c_str());
+    messages = capture.take();
+    return n;
+}
+
+}  // namespace
+
+ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& options,
+                                 const std::vector<PartCallback>& on_record,
+                                 std::vector<Finding>& findings) {
+    if (on_record.empty())
+        throw Error("internal: scan_parallel without a callback");
+    if (on_record.size() == 1 || !splittable()) {
+        std::vector<Finding> part;
+        const PartCallback& first = on_record.front();
+        ScanSummary summary = scan(
+            rules, options,
+            [&](const Record& r) {
+                first(r, part);
+                // Keep the order of scan() and callback findings, row by row.
+                for (auto& f : part)
+                    findings.push_back(std::move(f));
+                part.clear();
+            },
+            findings);
+        return summary;
+    }
+
+    // Parts of consecutive records: each thread reads a part, learns from the parts before
+    // it which row it starts at, then scans its rows and hands them to its callback.
+    const detail::SourceImpl& source = *m_source;
+    const std::size_t parts = source.parts.size() - 1;
+    const std::size_t threads = std::min(on_record.size(), parts);
+    struct Part {
+        std::int64_t rows = -1;   // known once read
+        std::int64_t first = -1;  // rows before it, known once every earlier part is read
+        std::vector<Finding> findings;
+        detail::ScanTally tally;
+    };
+    std::vector<Part> done(parts);
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::size_t next_part = 0;
+    std::int64_t rows_done = 0;
+    bool failed = false;
+    std::vector<std::exception_ptr> errors(threads);
+
+    auto work = [&](std::size_t t) {
+        try {
+            detail::GdalCapture capture;  // this thread's messages (PROJ, through GDAL)
+            detail::RowScanner scanner(*this, rules, options);
+            std::vector<Record> records;
+            std::vector<GByte> buffer;
+            std::vector<detail::GdalCapture::Message> messages, none;
+            for (;;) {
+                std::size_t k;
+                {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    if (failed || next_part == parts)
+                        return;
+                    k = next_part++;
+                }
+                const std::size_t n =
+                    read_text_part(source, source.parts[k], source.parts[k + 1], m_ignored,
+                                   m_fields.size(), buffer, records, messages);
+                std::int64_t first = 0;
+                {
+                    std::unique_lock<std::mutex> lock(mutex);
+                    done[k].rows = static_cast<std::int64_t>(n);
+                    // Number the parts whose predecessors are all read.
+                    for (std::size_t j = 0; j < parts && done[j].rows >= 0; ++j) {
+                        if (done[j].first < 0)
+                            done[j].first = j == 0 ? 0 : done[j - 1].first + done[j - 1].rows;
+                    }
+                    changed.notify_all();
+                    changed.wait(lock, [&] { return done[k].first >= 0 || failed; });
+                    if (failed)
+                        return;
+                    first = done[k].first;
+                }
+                Part& part = done[k];
+                for (std::size_t i = 0; i < n; ++i) {
+                    Record& r = records[i];
+                    r.row = first + static_cast<std::int64_t>(i) + 1;
+                    r.fid = r.row;
+                    scanner.row(r, none, nullptr, part.tally, part.findings);
+                    on_record[t](r, part.findings);
+                }
+                scanner.end(messages, part.findings);
+                if (options.progress) {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    rows_done += static_cast<std::int64_t>(n);
+                    if (t == 0)
+                        options.progress(rows_done, 0);
                 }
             }
-            Subject s{dataset, m_name, 0, -1, "", p.findings.front().field};
-            Finding f = rules.make(id, s, args);
-            f.suggested = p.findings.front().suggested;
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(mutex);
+            errors[t] = std::current_exception();
+            failed = true;
+            changed.notify_all();
+        }
+    };
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t)
+        pool.emplace_back(work, t);
+    work(0);
+    for (auto& th : pool)
+        th.join();
+    for (const auto& e : errors) {
+        if (e)
+            std::rethrow_exception(e);
+    }
+    if (options.progress)
+        options.progress(rows_done, rows_done);
+
+    detail::RowScanner scanner(*this, rules, options);
+    detail::ScanTally tally;
+    for (auto& part : done) {
+        for (auto& f : part.findings)
             findings.push_back(std::move(f));
-        } else {
-            for (auto& f : p.findings)
-                findings.push_back(std::move(f));
-        }
+        tally.merge(std::move(part.tally));
     }
-    const Subject layer_subject{dataset, m_name, 0, -1, "", ""};
-    for (const auto& [key, n] : zone_counts) {
-        const GkZone z{std::get<0>(key), std::get<1>(key)};
-        const bool prefixed = std::get<2>(key);
-        summary.zones.push_back(z);
-        std::ostringstream cm;
-        cm << z.central_meridian();
-        findings.push_back(
-            rules.make("CRS-GK-ZONE", layer_subject,
-                       {{"width", std::to_string(z.width)},
-                        {"zone", std::to_string(z.zone)},
-                        {"cm", cm.str()},
-                        {"prefix_zh", prefixed ? "Y 坐标带带号" : "Y 坐标不带带号"},
-                        {"prefix_en", prefixed ? "the easting carries the zone prefix"
-                                               : "the easting has no zone prefix"},
-                        {"count", std::to_string(n)}}));
-    }
-    // What the values say the CRS is.
-    if (geographic > 0 && zone_counts.empty() && plain == 0) {
-        summary.inferred_crs = "CGCS2000 longitude/latitude (EPSG:4490)";
-        summary.inferred_crs_code = "EPSG:4490";
-    } else if (!zone_counts.empty()) {
-        std::string all;
-        for (const auto& [key, n] : zone_counts) {
-            const GkZone z{std::get<0>(key), std::get<1>(key)};
-            const bool prefixed = std::get<2>(key);
-            if (!all.empty())
-                all += "; ";
-            all += gk_crs_label(z, prefixed);
-            if (summary.inferred_crs_code.empty() && cgcs2000_gk_epsg(z, prefixed) != 0) {
-                summary.inferred_crs_code = "EPSG:" + std::to_string(cgcs2000_gk_epsg(z, prefixed));
-            }
-        }
-        summary.inferred_crs = all;
-    } else if (plain > 0) {
-        summary.inferred_crs = "Gauss-Kruger without zone prefix (zone unknown)";
-    }
-    if (!fixed_crs && m_coordinate_source != "none" && summary.features > 0) {
-        std::string inferred = summary.inferred_crs.empty() ? "?" : summary.inferred_crs;
-        findings.push_back(rules.make("CRS-MISSING", layer_subject, {{"inferred", inferred}}));
-    }
-    return summary;
+    return scanner.finish(tally, findings);
 }
 
 }  // namespace geoadmin

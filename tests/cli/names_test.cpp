@@ -213,3 +213,28 @@ TEST(NamesCheck, GeneratedCensusFileEveryPlantedViolationFound) {
     }
     EXPECT_GT(count, 10);
 }
+
+TEST(NamesCheck, ThreadsAndPartsGiveTheSameFindingsInTheSameOrder) {
+    std::string streets = geoadmin::test::shared_path("nbs-codes-2023/streets.csv");
+    if (streets.empty())
+        GTEST_SKIP() << "../shared/data is not beside the checkout";
+    std::string dir = geoadmin::test::temp_dir();
+    std::string cmd = std::string(GEOADMIN_MAKE_NAMES) + " --streets " + streets +
+                      " --count 40000 --seed 11 --out " + dir + "/names.csv --planted " + dir +
+                      "/planted.csv";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    auto one = run_geoadmin(
+        {"names", "check", dir + "/names.csv", "--threads", "1", "--format", "json", "--timings"});
+    auto two = run_geoadmin(
+        {"names", "check", dir + "/names.csv", "--threads", "2", "--format", "json", "--timings"});
+    ASSERT_EQ(one.exit_code, 1) << one.err;
+    ASSERT_EQ(two.exit_code, 1) << two.err;
+    EXPECT_NE(one.err.find("records 40000 on 1 thread(s);"), std::string::npos) << one.err;
+    EXPECT_NE(two.err.find("records 40000 on 2 thread(s) (the input read in parts)"),
+              std::string::npos)
+        << two.err;
+    EXPECT_GT(json_lines(one.out).size(), 40u);
+    EXPECT_EQ(one.out, two.out);
+    auto bad = run_geoadmin({"names", "check", dir + "/names.csv", "--threads", "-1"});
+    EXPECT_EQ(bad.exit_code, 2);
+}

@@ -307,3 +307,134 @@ TEST(VectorSource, GeometryVerticesInCgcs2000) {
         rules, {}, [&](const Record& r) { records.push_back(r); }, findings);
     EXPECT_TRUE(records[0].parts.empty());
 }
+
+namespace {
+
+// A delimited text of several parts with what breaks naive splitting: quoted line breaks
+// and delimiters, doubled quotes, blank lines, short and wide rows, empty values, invalid
+// UTF-8, bad and swapped coordinates.
+std::string awkward_csv(int rows) {
+    std::string text =
+        "\xEF\xBB\xBF"
+        "code,标准名称,经度,纬度,备注\n";
+    for (int i = 1; i <= rows; ++i) {
+        const std::string code = std::to_string(330523000000 + i);
+        const std::string lon = std::to_string(119.5 + (i % 1000) * 1e-4);
+        const std::string lat = std::to_string(30.5 + (i % 777) * 1e-4);
+        if (i % 2 == 0) {
+            // Half the line breaks are inside quotes, late in their record: a split that
+            // did not honour quotes would fall inside one.
+            std::string long_name;
+            for (int k = 0; k < 40; ++k)
+                long_name += "岭";
+            text +=
+                code + ",\"" + long_name + ", \"\"引号\"\"\n第二行\"," + lon + "," + lat + ",\n";
+            continue;
+        }
+        switch (i % 997) {
+            case 2:
+                text += "\n\r\n";  // blank lines: no record
+                break;
+            case 3:
+                text += code + ",多余字段," + lon + "," + lat + ",备注,多,余\n";
+                break;
+            case 4:
+                text += code + ",缺少字段\n";
+                break;
+            case 5:
+                text += code + ",坏\xFF字节," + lon + "," + lat + ",\n";
+                break;
+            case 6:
+                text += code + ",经纬度颠倒," + lat + "," + lon + ",\n";
+                break;
+            case 7:
+                text += code + ",坐标无效,东经,30.5,\n";
+                break;
+            default:
+                text += code + ",天荒坪镇" + std::to_string(i) + "," + lon + "," + lat + ",\n";
+        }
+    }
+    return text;
+}
+
+std::string describe(const Finding& f) {
+    return f.rule + "|" + std::to_string(f.row) + "|" + f.key + "|" + f.field + "|" + f.message_en +
+           "|" + f.geometry_wkt.value_or("") + "|" + f.suggested.value_or("");
+}
+
+}  // namespace
+
+TEST(VectorSource, ParallelScanOfPartsMatchesTheSequentialScan) {
+    const std::string path = test::temp_dir() + "/parts.csv";
+    std::ofstream(path, std::ios::binary) << awkward_csv(60000);
+    RuleSet rules = RuleSet::builtin();
+
+    VectorSource one = VectorSource::open(path, {}, rules);
+    Scanned seq;
+    seq.summary = one.layers().at(0).scan(
+        rules, {}, [&](const Record& r) { seq.records.push_back(r); }, seq.findings);
+
+    VectorSource two = VectorSource::open(path, {}, rules);
+    Layer& layer = two.layers().at(0);
+    ASSERT_TRUE(layer.splittable());
+    std::vector<std::vector<Record>> by_thread(2);
+    std::vector<Layer::PartCallback> callbacks;
+    for (std::size_t t = 0; t < 2; ++t) {
+        callbacks.push_back([&by_thread, t](const Record& r, std::vector<Finding>& out) {
+            by_thread[t].push_back(r);
+            if (r.row % 5000 == 0) {  // a callback's finding joins its part in row order
+                Finding f;
+                f.rule = "TEST-CALLBACK";
+                f.row = r.row;
+                out.push_back(f);
+            }
+        });
+    }
+    std::vector<Finding> findings;
+    ScanSummary summary = layer.scan_parallel(rules, {}, callbacks, findings);
+
+    EXPECT_EQ(summary.features, seq.summary.features);
+    EXPECT_EQ(summary.located, seq.summary.located);
+    EXPECT_EQ(summary.inferred_crs, seq.summary.inferred_crs);
+    std::vector<Record> all;
+    for (const auto& records : by_thread) {
+        for (std::size_t i = 1; i < records.size(); ++i)
+            EXPECT_LT(records[i - 1].row, records[i].row) << "records of a thread in order";
+        all.insert(all.end(), records.begin(), records.end());
+    }
+    std::sort(all.begin(), all.end(),
+              [](const Record& a, const Record& b) { return a.row < b.row; });
+    ASSERT_EQ(all.size(), seq.records.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        ASSERT_EQ(all[i].row, seq.records[i].row);
+        EXPECT_EQ(all[i].values, seq.records[i].values) << "row " << all[i].row;
+        EXPECT_EQ(all[i].has_position, seq.records[i].has_position) << "row " << all[i].row;
+        if (all[i].has_position) {
+            EXPECT_EQ(all[i].lon, seq.records[i].lon);
+            EXPECT_EQ(all[i].lat, seq.records[i].lat);
+        }
+    }
+    // The same findings in the same order, the callbacks' among them by row.
+    std::vector<std::string> expected, got;
+    for (const auto& f : seq.findings)
+        expected.push_back(describe(f));
+    for (const auto& f : findings) {
+        if (f.rule != "TEST-CALLBACK")
+            got.push_back(describe(f));
+    }
+    EXPECT_EQ(got, expected);
+    // Row by row up to the last callback finding (the folded layer findings come last).
+    std::size_t last = 0;
+    int callback_findings = 0;
+    for (std::size_t j = 0; j < findings.size(); ++j) {
+        if (findings[j].rule == "TEST-CALLBACK") {
+            last = j;
+            ++callback_findings;
+        }
+    }
+    for (std::size_t j = 1; j <= last; ++j)
+        EXPECT_GE(findings[j].row, findings[j - 1].row) << findings[j].rule;
+    EXPECT_EQ(callback_findings, static_cast<int>(seq.records.size() / 5000));
+    EXPECT_FALSE(of_rule(findings, "READ-ENCODING-INVALID").empty());
+    EXPECT_FALSE(of_rule(findings, "READ-VALUE-INVALID").empty());
+}

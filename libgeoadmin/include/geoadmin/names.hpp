@@ -3,6 +3,7 @@
 // the legal scope, romanization.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -38,10 +39,14 @@ class DivisionTable {
 
   private:
     void finalize() const;
+    /// The hash slot holding `code`, or -1.
+    std::ptrdiff_t slot(std::string_view code) const;
     // Keys (the code as a number times 16 plus its length) and names, sorted before the
     // first lookup after an add().
     mutable std::vector<std::pair<std::uint64_t, std::string>> m_entries;
-    mutable std::vector<std::uint32_t> m_slots;  // hash slots: entry index + 1, 0 = empty
+    mutable std::vector<std::uint64_t> m_slot_keys;     // hash slots: the key, 0 = empty
+    mutable std::vector<std::uint32_t> m_slot_entries;  // and its entry
+    mutable int m_bits = 0;                             // 2^m_bits slots
     mutable bool m_unsorted = false;
     std::string m_origin;
 };
@@ -59,6 +64,7 @@ struct NameCheckOptions {
     const Category* category = nullptr;        ///< every record is of this category (--category)
     const DivisionTable* divisions = nullptr;  ///< default: DivisionTable::builtin()
     const UnitLayer* units = nullptr;          ///< admin unit polygons by code (--units)
+    int threads = 0;                           ///< records checked at once; 0 = the machine's cores
 };
 
 struct NameCheckStats {
@@ -78,18 +84,22 @@ class NameChecker {
     /// Starts a layer: a required column missing from it is one dataset-level finding.
     void begin_layer(const std::string& dataset, const Layer& layer,
                      std::vector<Finding>& findings);
-    /// Checks one record of the current layer. The work runs on a second thread: its
-    /// findings are delivered by finish(), `findings` is not touched here.
-    void check(const Record& record, std::vector<Finding>& findings);
-    /// Duplicates, homophones, pending parent codes.
+    /// How many threads may check records at once (check() with shards 0 .. threads()-1):
+    /// NameCheckOptions::threads, 1 with a unit layer (its index serves one thread).
+    int threads() const;
+    /// Checks one record of the current layer with the state of `shard`; calls with
+    /// different shards may run at the same time. Findings of the record go to `findings`;
+    /// duplicates, homophones and codes whose parent may come later wait for finish().
+    void check(int shard, const Record& record, std::vector<Finding>& findings);
+    void check(const Record& record, std::vector<Finding>& findings) { check(0, record, findings); }
+    /// Duplicates, homophones, pending parent codes, over the records of every shard.
     void finish(std::vector<Finding>& findings);
+    /// Counts over every shard (complete after finish()).
     const NameCheckStats& stats() const;
 
   private:
     struct Impl;
-    struct Pipeline;
-    std::unique_ptr<Impl> m;
-    std::unique_ptr<Pipeline> m_pipeline;  // declared after m: destroyed (joined) first
+    std::vector<std::unique_ptr<Impl>> m_shards;
 };
 
 }  // namespace geoadmin

@@ -18,7 +18,8 @@ class RuleSet;
 
 namespace detail {
 struct SourceImpl;
-}
+struct RowScanner;
+}  // namespace detail
 
 /// How to open a source.
 struct OpenOptions {
@@ -121,8 +122,24 @@ class Layer {
                      const std::function<void(const Record&)>& on_record,
                      std::vector<Finding>& findings);
 
+    /// A record callback of a parallel scan: the record, and the findings of the part of
+    /// the layer it belongs to (kept in input order).
+    using PartCallback = std::function<void(const Record&, std::vector<Finding>&)>;
+    /// Whether scan_parallel() can spread this layer over several threads: a delimited
+    /// text file without geometry, long enough to be split.
+    bool splittable() const;
+    /// Like scan(), with the rows split into parts of consecutive rows, read and handed
+    /// out on one thread per callback (`on_record[i]` is called on thread i, part after
+    /// part, each part's rows in order) when splittable(); otherwise as scan() does, with
+    /// on_record[0] only. Findings of the scan and of the callbacks join `findings` part by
+    /// part in input order, so the result does not depend on the timing of the threads.
+    ScanSummary scan_parallel(const RuleSet& rules, const ScanOptions& options,
+                              const std::vector<PartCallback>& on_record,
+                              std::vector<Finding>& findings);
+
   private:
     friend class VectorSource;
+    friend struct detail::RowScanner;
     detail::SourceImpl* m_source = nullptr;
     int m_index = 0;
     std::string m_name;
@@ -134,6 +151,7 @@ class Layer {
     Crs m_declared_crs;
     std::optional<Crs> m_assume_crs;
     std::string m_coordinate_source;
+    std::vector<bool> m_ignored;  ///< per field: not read (read_only)
 };
 
 /// A vector source opened through GDAL/OGR: any file or connection GDAL reads.
