@@ -394,13 +394,13 @@ struct NameChecker::Impl {
         unit_tolerance = rules.number("NAME-OUTSIDE-UNIT", "tolerance");
     }
 
-    Subject subject(const Record& r, int field, const std::string& key) const {
+    Subject subject(const Record& r, int field, std::string_view key) const {
         Subject s;
         s.dataset = dataset;
         s.layer = layer_name;
         s.row = r.row;
         s.fid = r.fid;
-        s.key = key;
+        s.key = std::string(key);
         if (field >= 0)
             s.field = field_names[static_cast<size_t>(field)];
         return s;
@@ -422,7 +422,7 @@ struct NameChecker::Impl {
     }
 
     void check_characters(const Record& r, const std::string& name, const std::u32string& u,
-                          const std::string& key, std::vector<Finding>& out) const {
+                          std::string_view key, std::vector<Finding>& out) const {
         // Whitespace: at either end, or inside.
         bool edge = !u.empty() && (u_isWhitespace(static_cast<UChar32>(u.front())) ||
                                    u_isWhitespace(static_cast<UChar32>(u.back())));
@@ -442,7 +442,7 @@ struct NameChecker::Impl {
             }
         }
         std::string latin, digits, fullwidth, punct;
-        std::u32string standardized = u;
+        std::u32string standardized;  // with standard forms, made when one is needed
         std::vector<char32_t> reported;
         for (size_t i = 0; i < u.size(); ++i) {
             char32_t c = u[i];
@@ -476,6 +476,8 @@ struct NameChecker::Impl {
                     continue;
                 reported.push_back(c);
                 if (info.standard_form) {
+                    if (standardized.empty())
+                        standardized = u;
                     for (char32_t& s : standardized) {
                         if (s == c)
                             s = info.standard_form;
@@ -533,7 +535,7 @@ struct NameChecker::Impl {
     }
 
     void check_generic(const Record& r, const std::u32string& u, const Category* cat,
-                       const std::string& key, std::vector<Finding>& out) const {
+                       std::string_view key, std::vector<Finding>& out) const {
         // A name that is a generic and nothing else.
         for (const auto& c : categories.all()) {
             if (u.size() > 6)
@@ -591,12 +593,12 @@ struct NameChecker::Impl {
         }
     }
 
-    void check_words(const Record& r, const std::u32string& u, const std::string& admin,
-                     const std::string& key, std::vector<Finding>& out) const {
+    void check_words(const Record& r, const std::u32string& u, std::string_view admin,
+                     std::string_view key, std::vector<Finding>& out) const {
         const std::u32string* found[kWordLists];
         words.find(u, found);
         if (!found[kRestricted] && admin.size() >= 2 && !province_restricted.empty()) {
-            auto it = province_restricted.find(admin.substr(0, 2));
+            auto it = province_restricted.find(std::string(admin.substr(0, 2)));
             if (it != province_restricted.end()) {
                 const std::u32string* local[kWordLists];
                 it->second.find(u, local);
@@ -617,7 +619,7 @@ struct NameChecker::Impl {
 
     // Returns the normalized code, or "" when malformed (reported).
     std::string check_code(const Record& r, const std::string& raw, const std::u32string& u,
-                           const std::string& key, std::vector<Finding>& out) {
+                           std::string_view key, std::vector<Finding>& out) {
         std::string_view t = trim_ascii(raw);
         std::string code = normalize_division_code(t);
         if (code.empty()) {
@@ -722,7 +724,7 @@ struct NameChecker::Impl {
     void check(const Record& r, std::vector<Finding>& out) {
         ++stats.records;
         const std::string* code_v = value(r, f_code);
-        std::string key = code_v ? std::string(trim_ascii(*code_v)) : std::string();
+        const std::string_view key = code_v ? trim_ascii(*code_v) : std::string_view();
         for (const auto& [field, idx] : f_required) {
             if (idx == f_name)
                 continue;  // an empty name is NAME-EMPTY
@@ -731,7 +733,8 @@ struct NameChecker::Impl {
                 emit(out, "NAME-FIELD-MISSING", subject(r, idx, key), {});
         }
         const std::string* name_v = value(r, f_name);
-        std::string name = name_v ? *name_v : std::string();
+        static const std::string kNone;
+        const std::string& name = name_v ? *name_v : kNone;
         std::u32string u = utf8_to_u32(name);
         // Category: --category, the column, or the generic part of the name.
         const Category* cat = options.category;
@@ -789,7 +792,7 @@ struct NameChecker::Impl {
                               (code.size() == 12 && code.compare(9, 3, "400") >= 0);
             if (!other_unit)
                 check_generic(r, u, guessed ? nullptr : cat, key, out);
-            check_words(r, u, admin.empty() ? key : admin, key, out);
+            check_words(r, u, admin.empty() ? key : std::string_view(admin), key, out);
         }
         // The unit the feature lies in.
         if (!admin_raw.empty()) {
@@ -874,7 +877,10 @@ struct NameChecker::Impl {
         }
         std::string group = cat->scope == NameScope::country ? "country" : cat->id;
         std::uint64_t base = fnv1a(scope, fnv1a(group));
-        std::string trimmed = u32_to_utf8(u);
+        // The name as text (bytes that were not UTF-8 replaced as in `u`).
+        const bool replaced = std::find(u.begin(), u.end(), U'\uFFFD') != u.end();
+        std::string fixed;
+        const std::string& trimmed = replaced ? (fixed = u32_to_utf8(u)) : name;
         std::string sound = romanizer.sound_key(trimmed);
         ScopeEntry e;
         e.name_hash = fnv1a(trimmed, base ^ 0x9e3779b97f4a7c15ull);

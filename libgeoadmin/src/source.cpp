@@ -1085,6 +1085,9 @@ struct RowScanner {
     bool fixed_prefixed = false;
     std::map<int, ToCgcs2000> zone_transforms;  // key: width*100+zone
     std::optional<ToCgcs2000> cgcs2000_identity;
+    // The values come from text known to be valid UTF-8 as a whole (a part of a delimited
+    // text checked at once): they need no check one by one.
+    bool text_valid = false;
 
     RowScanner(const Layer& layer, const RuleSet& r, const ScanOptions& o)
         : rules(r),
@@ -1145,39 +1148,44 @@ struct RowScanner {
         record.has_z = false;
         record.geometry_empty = false;
         record.geometry_type.clear();
-        Subject subject{dataset, layer_name, record.row, record.fid, "", ""};
-        for (std::size_t i = 0; i < field_names.size(); ++i) {
+        // Subjects are made only for findings: this runs for every row.
+        auto subject = [&](const std::string& field, bool with_key = true) {
+            Subject s{dataset, layer_name, record.row, record.fid, "", field};
+            if (with_key && key_index >= 0 && record.values[key_index])
+                s.key = *record.values[key_index];
+            return s;
+        };
+        for (std::size_t i = 0; i < field_names.size() && !text_valid; ++i) {
             if (record.values[i] && !is_valid_utf8(*record.values[i])) {
-                Subject sv = subject;
-                sv.field = field_names[i];
+                // Without the key: its bytes may be the invalid ones.
+                const Subject sv = subject(field_names[i], false);
                 findings.push_back(
                     rules.make("READ-ENCODING-INVALID", sv, {{"encoding", encoding}}));
             }
         }
-        if (key_index >= 0 && record.values[key_index])
-            subject.key = *record.values[key_index];
         if (!messages.empty()) {
             // An error while reading a feature (a truncated .shp record, say) means part of
             // it is lost: that is an unreadable feature, not a mere warning.
             std::vector<detail::GdalCapture::Message> warnings;
             for (auto& m : messages) {
                 if (m.level >= CE_Failure) {
-                    Subject s = subject;
-                    s.field = from_geometry ? "geometry" : "";
-                    findings.push_back(
-                        rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", m.text}}));
+                    findings.push_back(rules.make("READ-FEATURE-UNREADABLE",
+                                                  subject(from_geometry ? geometry_field : ""),
+                                                  {{"reason", m.text}}));
                 } else {
                     warnings.push_back(std::move(m));
                 }
             }
-            add_gdal_findings(warnings, rules, subject, findings);
+            add_gdal_findings(warnings, rules, subject(""), findings);
         }
 
         // ---- raw coordinates (GIS order: x = easting/longitude)
         bool have = false;
         bool is_point = true;
         double minx = 0, miny = 0, maxx = 0, maxy = 0;
-        std::string field_a, field_b;  // source columns for messages
+        // Source columns for messages.
+        const std::string* field_a = &geometry_field;
+        const std::string* field_b = &geometry_field;
         if (from_geometry) {
             const OGRGeometry* g = geometry;
             record.geometry_empty = g == nullptr || g->IsEmpty();
@@ -1194,20 +1202,17 @@ struct RowScanner {
                     is_point = wkbFlatten(g->getGeometryType()) == wkbPoint;
                     have = true;
                 } else {
-                    Subject s = subject;
-                    s.field = geometry_field;
-                    findings.push_back(rules.make("READ-VALUE-INVALID", s,
+                    findings.push_back(rules.make("READ-VALUE-INVALID", subject(geometry_field),
                                                   {{"value", "NaN/Inf"},
                                                    {"expected_zh", "坐标"},
                                                    {"expected_en", "coordinate"}}));
                 }
             }
-            field_a = field_b = geometry_field;
         } else if (ix >= 0 && iy >= 0) {
             const auto& va = record.values[ix];
             const auto& vb = record.values[iy];
-            field_a = field_names[ix];
-            field_b = field_names[iy];
+            field_a = &field_names[ix];
+            field_b = &field_names[iy];
             std::optional<double> a, b;
             if (va)
                 a = from_lonlat ? parse_angle(*va) : parse_number(*va);
@@ -1216,10 +1221,8 @@ struct RowScanner {
             for (auto [value, parsed, column] :
                  {std::tuple{&va, &a, field_a}, std::tuple{&vb, &b, field_b}}) {
                 if (*value && !*parsed) {
-                    Subject s = subject;
-                    s.field = column;
                     findings.push_back(rules.make(
-                        "READ-VALUE-INVALID", s,
+                        "READ-VALUE-INVALID", subject(*column),
                         {{"value", **value},
                          {"expected_zh", from_lonlat ? "经纬度（十进制度或度分秒）" : "坐标数值"},
                          {"expected_en",
@@ -1244,8 +1247,9 @@ struct RowScanner {
             // Formatted only when a finding needs them: this runs for every row.
             auto shown_a = [&] { return fmt(from_xy ? cy : cx); };
             auto shown_b = [&] { return fmt(from_xy ? cx : cy); };
-            Subject s = subject;
-            s.field = from_geometry ? geometry_field : field_a + "," + field_b;
+            auto place = [&] {
+                return subject(from_geometry ? geometry_field : *field_a + "," + *field_b);
+            };
             const bool projected_other = fixed_crs && fixed_crs->is_projected() && !fixed_zone;
             bool located = false;
             bool swap_axes = false;
@@ -1277,7 +1281,7 @@ struct RowScanner {
                                       "surveying convention: X is the northing, Y the easting with "
                                       "the zone prefix");
                 }
-                defer("CRS-AXIS-SWAPPED", s, args, shown_b() + "," + shown_a());
+                defer("CRS-AXIS-SWAPPED", place(), args, shown_b() + "," + shown_a());
                 swap_axes = true;
                 std::swap(minx, miny);
                 std::swap(maxx, maxy);
@@ -1312,8 +1316,8 @@ struct RowScanner {
             if (cls.form == CoordForm::gk_plain) {
                 ++tally.plain;
                 if (!fixed_crs) {
-                    Subject easting = s;
-                    easting.field = from_geometry ? geometry_field : field_b;
+                    Subject easting = place();
+                    easting.field = *field_b;
                     defer("CRS-GK-NO-ZONE-PREFIX", easting,
                           {{"easting", fmt(ux)}, {"what_zh", "坐标"}, {"what_en", "coordinates"}});
                 }
@@ -1348,7 +1352,7 @@ struct RowScanner {
                     found_en = "coordinates of zone " + std::to_string(value_zone->zone);
                 }
                 if (!found_en.empty()) {
-                    defer("CRS-DECLARED-MISMATCH", s,
+                    defer("CRS-DECLARED-MISMATCH", place(),
                           {{"a", shown_a()},
                            {"b", shown_b()},
                            {"found_zh", found_zh},
@@ -1364,7 +1368,7 @@ struct RowScanner {
 
             const bool impossible = cls.form == CoordForm::unknown && !projected_other;
             if (impossible) {
-                defer("CRS-OUT-OF-CHINA", s, place_args());
+                defer("CRS-OUT-OF-CHINA", place(), place_args());
                 transform = nullptr;
             }
 
@@ -1376,12 +1380,12 @@ struct RowScanner {
                     x1 = x0, y1 = y0;
                 if (!ok) {
                     findings.push_back(
-                        rules.make("CRS-TRANSFORM-FAILED", s,
+                        rules.make("CRS-TRANSFORM-FAILED", place(),
                                    {{"a", shown_a()},
                                     {"b", shown_b()},
                                     {"crs", fixed_crs ? fixed_crs->name() : std::string("?")}}));
                 } else if (!in_china_lonlat((x0 + x1) / 2, (y0 + y1) / 2)) {
-                    defer("CRS-OUT-OF-CHINA", s, place_args());
+                    defer("CRS-OUT-OF-CHINA", place(), place_args());
                 } else {
                     record.bounds.expand(x0, y0);
                     record.bounds.expand(x1, y1);
@@ -1672,6 +1676,9 @@ ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& option
                 const std::size_t n =
                     read_text_part(source, source.parts[k], source.parts[k + 1], m_ignored,
                                    m_fields.size(), buffer, records, messages);
+                // Values split from valid UTF-8 at ASCII delimiters and quotes are valid.
+                scanner.text_valid = is_valid_utf8(
+                    std::string_view(reinterpret_cast<const char*>(buffer.data()), buffer.size()));
                 std::int64_t first = 0;
                 {
                     std::unique_lock<std::mutex> lock(mutex);
