@@ -3,6 +3,7 @@
 #include <unicode/uchar.h>
 
 #include <algorithm>
+#include <array>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -218,8 +219,11 @@ class WordMatcher {
     /// `list` tells the lists apart (restricted, foreign ...): find() reports per list.
     void add(const std::string& word, int list) {
         std::u32string w = utf8_to_u32(word);
-        if (!w.empty())
-            m_by_first[w[0]].push_back({std::move(w), list});
+        if (w.empty())
+            return;
+        if (w[0] < 0x10000)
+            m_first_bmp[w[0] >> 6] |= std::uint64_t{1} << (w[0] & 63);
+        m_by_first[w[0]].push_back({std::move(w), list});
     }
     bool empty() const { return m_by_first.empty(); }
     /// For each list, the first of its words found in `name` (nullptr when none).
@@ -230,7 +234,10 @@ class WordMatcher {
         if (m_by_first.empty())
             return;
         for (size_t i = 0; i < name.size(); ++i) {
-            auto it = m_by_first.find(name[i]);
+            const char32_t c = name[i];
+            if (c < 0x10000 && !(m_first_bmp[c >> 6] >> (c & 63) & 1))
+                continue;  // no word starts with this character: the common case
+            auto it = m_by_first.find(c);
             if (it == m_by_first.end())
                 continue;
             for (const auto& [w, list] : it->second) {
@@ -243,6 +250,7 @@ class WordMatcher {
 
   private:
     std::unordered_map<char32_t, std::vector<std::pair<std::u32string, int>>> m_by_first;
+    std::array<std::uint64_t, 1024> m_first_bmp{};  // first characters in the BMP, one bit each
 };
 
 enum WordList { kRestricted, kForeign, kEnterprise, kLeader, kWordLists };
@@ -316,8 +324,10 @@ struct NameChecker::Impl {
         std::uint64_t name_hash;
         std::uint64_t sound_hash;
         std::int64_t row;
-        std::uint32_t arena;  // offset of "code\tname\tsound\tscope" in `arena`
+        std::uint32_t arena;  // offset of "code\tname\n" in `arena`
         std::int32_t layer;
+        std::uint32_t scope;  // the scope's division code (province 2, county 6 digits)
+        NameScope scope_kind;
     };
     std::vector<ScopeEntry> scope_entries;
     // A scope entry in the order finish() groups them: by a hash, then in input order.
@@ -888,13 +898,13 @@ struct NameChecker::Impl {
         e.row = r.row;
         e.layer = layer_no;
         e.arena = static_cast<std::uint32_t>(arena.size());
+        e.scope = 0;
+        for (char c : scope)
+            e.scope = e.scope * 10 + static_cast<std::uint32_t>(c - '0');
+        e.scope_kind = cat->scope;
         arena += key;
         arena += '\t';
         arena += trimmed;
-        arena += '\t';
-        arena += sound;
-        arena += '\t';
-        arena += std::to_string(static_cast<int>(cat->scope)) + scope;
         arena += '\n';
         if (arena.size() > 0xF0000000u)
             throw Error("names check: more scope data than this build can hold (4 GB)");
@@ -902,21 +912,29 @@ struct NameChecker::Impl {
         ++stats.in_scope;
     }
 
+    // What finish() needs of an entry that has a duplicate or homophone (the sound is
+    // worked out again for those few rather than kept for every entry).
     struct Parts {
-        std::string_view key, name, sound, scope;
+        std::string_view key, name;
+        std::string scope;
         NameScope scope_kind = NameScope::none;
     };
     Parts parts(const ScopeEntry& e) const {
         std::string_view s(arena);
         s = s.substr(e.arena, s.find('\n', e.arena) - e.arena);
         Parts p;
-        size_t a = s.find('\t'), b = s.find('\t', a + 1), c = s.find('\t', b + 1);
-        p.key = s.substr(0, a);
-        p.name = s.substr(a + 1, b - a - 1);
-        p.sound = s.substr(b + 1, c - b - 1);
-        std::string_view sc = s.substr(c + 1);
-        p.scope_kind = static_cast<NameScope>(sc[0] - '0');
-        p.scope = sc.substr(1);
+        const size_t tab = s.find('\t');
+        p.key = s.substr(0, tab);
+        p.name = s.substr(tab + 1);
+        p.scope_kind = e.scope_kind;
+        const int digits = e.scope_kind == NameScope::country    ? 0
+                           : e.scope_kind == NameScope::province ? 2
+                                                                 : 6;
+        if (digits > 0) {
+            p.scope = std::to_string(e.scope);
+            p.scope.insert(
+                0, static_cast<size_t>(digits) - std::min<size_t>(p.scope.size(), digits), '0');
+        }
         return p;
     }
 
@@ -1066,7 +1084,7 @@ struct NameChecker::Impl {
             for (size_t j = k + 1; j < end; ++j) {
                 const ScopeEntry& e = scope_entries[idx_name[j].index];
                 Parts p = parts(e);
-                if (p.name != fp.name || p.scope != fp.scope)
+                if (p.name != fp.name || p.scope != fp.scope || p.scope_kind != fp.scope_kind)
                     continue;  // a hash collision, not a duplicate
                 MessageArgs args = scope_args(p);
                 args.insert(args.end(), {{"name", std::string(p.name)},
@@ -1081,18 +1099,23 @@ struct NameChecker::Impl {
             if (end - k > 1) {
                 const ScopeEntry& first = scope_entries[idx_sound[k].index];
                 Parts fp = parts(first);
+                const std::string first_sound = romanizer.sound_key(fp.name);
                 std::unordered_set<std::string_view> seen{fp.name};
                 for (size_t j = k + 1; j < end; ++j) {
                     const ScopeEntry& e = scope_entries[idx_sound[j].index];
                     Parts p = parts(e);
-                    if (p.sound != fp.sound || p.scope != fp.scope || !seen.insert(p.name).second)
+                    if (p.scope != fp.scope || p.scope_kind != fp.scope_kind ||
+                        !seen.insert(p.name).second)
                         continue;
+                    const std::string sound = romanizer.sound_key(p.name);
+                    if (sound != first_sound)
+                        continue;  // a hash collision
                     MessageArgs args = scope_args(p);
                     args.insert(args.end(), {{"name", std::string(p.name)},
                                              {"other_name", std::string(fp.name)},
                                              {"other_row", std::to_string(first.row)},
                                              {"other_key", std::string(fp.key)},
-                                             {"sound", std::string(p.sound)}});
+                                             {"sound", sound}});
                     emit(out, "NAME-HOMOPHONE", entry_subject(e, p, "name"), args);
                 }
             }
