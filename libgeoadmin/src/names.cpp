@@ -255,6 +255,12 @@ class WordMatcher {
 
 enum WordList { kRestricted, kForeign, kEnterprise, kLeader, kWordLists };
 
+// ICU's whitespace test, skipped for the characters above U+3000 (none is whitespace):
+// names are mostly Han characters.
+bool is_space(char32_t c) {
+    return c <= 0x3000 && u_isWhitespace(static_cast<UChar32>(c));
+}
+
 std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
     for (unsigned char c : s) {
         h ^= c;
@@ -310,6 +316,7 @@ struct NameChecker::Impl {
     WordMatcher words;                          // restricted, foreign, enterprise and leader words
     std::unordered_map<std::string, WordMatcher> province_restricted;
     double unit_tolerance = 0;
+    std::unordered_set<std::u32string> every_generic;  // of every category
 
     // The current layer.
     std::string dataset, layer_name;
@@ -402,6 +409,8 @@ struct NameChecker::Impl {
         for (const auto& w : rules.list("NAME-LEADER", "words"))
             words.add(w, kLeader);
         unit_tolerance = rules.number("NAME-OUTSIDE-UNIT", "tolerance");
+        for (const auto& c : categories.all())
+            every_generic.insert(c.generics.begin(), c.generics.end());
     }
 
     Subject subject(const Record& r, int field, std::string_view key) const {
@@ -434,18 +443,17 @@ struct NameChecker::Impl {
     void check_characters(const Record& r, const std::string& name, const std::u32string& u,
                           std::string_view key, std::vector<Finding>& out) const {
         // Whitespace: at either end, or inside.
-        bool edge = !u.empty() && (u_isWhitespace(static_cast<UChar32>(u.front())) ||
-                                   u_isWhitespace(static_cast<UChar32>(u.back())));
+        bool edge = !u.empty() && (is_space(u.front()) || is_space(u.back()));
         bool inner = false;
         for (size_t i = 1; i + 1 < u.size(); ++i)
-            inner = inner || u_isWhitespace(static_cast<UChar32>(u[i])) || u[i] == U'\u3000';
+            inner = inner || is_space(u[i]) || u[i] == U'\u3000';
         if (edge || inner) {
             if (Finding* f = emit(out, "NAME-CHAR-WHITESPACE", subject(r, f_name, key),
                                   {{"where", edge ? "首尾" : "中间"},
                                    {"where_en", edge ? "at an end" : "inside"}})) {
                 std::u32string fixed;
                 for (char32_t c : u) {
-                    if (!u_isWhitespace(static_cast<UChar32>(c)) && c != U'\u3000')
+                    if (!is_space(c) && c != U'\u3000')
                         fixed.push_back(c);
                 }
                 f->suggested = u32_to_utf8(fixed);
@@ -548,8 +556,8 @@ struct NameChecker::Impl {
                        std::string_view key, std::vector<Finding>& out) const {
         // A name that is a generic and nothing else.
         for (const auto& c : categories.all()) {
-            if (u.size() > 6)
-                break;  // longer than any generic
+            if (u.size() > 6 || !every_generic.count(u))
+                break;  // not any category's generic
             if (cat && &c != cat)
                 continue;
             for (const auto& g : c.generics) {
@@ -768,7 +776,7 @@ struct NameChecker::Impl {
 
         bool name_empty = true;
         for (char32_t c : u)
-            name_empty = name_empty && (u_isWhitespace(static_cast<UChar32>(c)) || c == U'\u3000');
+            name_empty = name_empty && (is_space(c) || c == U'\u3000');
         if (f_name >= 0 && name_empty) {
             emit(out, "NAME-EMPTY", subject(r, f_name, key), {});
         } else if (f_name >= 0) {
@@ -891,7 +899,7 @@ struct NameChecker::Impl {
         const bool replaced = std::find(u.begin(), u.end(), U'\uFFFD') != u.end();
         std::string fixed;
         const std::string& trimmed = replaced ? (fixed = u32_to_utf8(u)) : name;
-        std::string sound = romanizer.sound_key(trimmed);
+        std::string sound = romanizer.sound_key(std::u32string_view(u));
         ScopeEntry e;
         e.name_hash = fnv1a(trimmed, base ^ 0x9e3779b97f4a7c15ull);
         e.sound_hash = fnv1a(sound, base);

@@ -595,7 +595,10 @@ void Romanizer::tokenize(std::u32string_view text, bool allow_spellings,
 }
 
 std::string Romanizer::sound_key(std::string_view name) const {
-    std::u32string u = utf8_to_u32(name);
+    return sound_key(std::u32string_view(utf8_to_u32(name)));
+}
+
+std::string Romanizer::sound_key(std::u32string_view u) const {
     std::string key;
     key.reserve(u.size() * 5);
     size_t run_start = 0;

@@ -89,6 +89,8 @@ class Romanizer {
     /// Toneless syllables of the whole name, lower case, no separators ("xian" for 西安,
     /// "xian" for 先): the key for homophones. Non-Han characters are kept as they are.
     std::string sound_key(std::string_view name) const;
+    /// The same, of a name already decoded.
+    std::string sound_key(std::u32string_view name) const;
     /// Toneless pinyin of one character in place names ("chang" for 长), empty if unknown.
     std::string reading(char32_t cp) const;
 
