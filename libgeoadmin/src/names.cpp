@@ -255,6 +255,35 @@ class WordMatcher {
 
 enum WordList { kRestricted, kForeign, kEnterprise, kLeader, kWordLists };
 
+// Sorts `v` by `less`, whose first criterion is the 64-bit key(x): two stable radix passes
+// over the key's high 32 bits, then std::sort within each run of equal high bits (short
+// runs for hashes). Several times faster than std::sort alone on millions of entries.
+template <class T, class Key, class Less>
+void sort_by_high_bits(std::vector<T>& v, Key key, Less less) {
+    std::vector<T> other(v.size());
+    std::vector<std::size_t> count(65537);
+    for (int shift : {32, 48}) {
+        std::fill(count.begin(), count.end(), 0);
+        for (const T& x : v)
+            ++count[((key(x) >> shift) & 0xFFFF) + 1];
+        for (std::size_t i = 1; i < count.size(); ++i)
+            count[i] += count[i - 1];
+        for (const T& x : v)
+            other[count[(key(x) >> shift) & 0xFFFF]++] = x;
+        v.swap(other);
+    }
+    for (std::size_t a = 0; a < v.size();) {
+        const std::uint64_t high = key(v[a]) >> 32;
+        std::size_t b = a + 1;
+        while (b < v.size() && key(v[b]) >> 32 == high)
+            ++b;
+        if (b - a > 1)
+            std::sort(v.begin() + static_cast<std::ptrdiff_t>(a),
+                      v.begin() + static_cast<std::ptrdiff_t>(b), less);
+        a = b;
+    }
+}
+
 // ICU's whitespace test, skipped for the characters above U+3000 (none is whitespace):
 // names are mostly Han characters.
 bool is_space(char32_t c) {
@@ -1020,7 +1049,8 @@ struct NameChecker::Impl {
                 keyed.push_back(
                     {e.*hash, input_order(e.layer, e.row), static_cast<std::uint32_t>(i)});
             }
-            std::sort(keyed.begin(), keyed.end());
+            sort_by_high_bits(
+                keyed, [](const Keyed& k) { return k.hash; }, std::less<Keyed>());
             return keyed;
         };
         auto by_sound = std::async(std::launch::async, sorted_scope,
@@ -1029,9 +1059,11 @@ struct NameChecker::Impl {
                                   &ScopeEntry::name_hash);
 
         // Codes: duplicates within the input, and pending parents the input itself holds.
-        std::sort(codes.begin(), codes.end(), [](const CodeEntry& a, const CodeEntry& b) {
-            return std::tie(a.value, a.layer, a.row) < std::tie(b.value, b.layer, b.row);
-        });
+        sort_by_high_bits(
+            codes, [](const CodeEntry& c) { return c.value; },
+            [](const CodeEntry& a, const CodeEntry& b) {
+                return std::tie(a.value, a.layer, a.row) < std::tie(b.value, b.layer, b.row);
+            });
         for (size_t k = 1; k < codes.size(); ++k) {
             const CodeEntry& prev = codes[k - 1];
             const CodeEntry& cur = codes[k];
