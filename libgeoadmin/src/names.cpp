@@ -1011,28 +1011,34 @@ struct NameChecker::Impl {
     void merge(Impl& other) {
         stats.records += other.stats.records;
         stats.in_scope += other.stats.in_scope;
+        if (arena.size() + other.arena.size() > 0xF0000000u ||
+            code_arena.size() + other.code_arena.size() > 0xF0000000u)
+            throw Error("names check: more codes and names than this build can hold (4 GB)");
+        // Each store grows once to its final size; the other's is freed at once.
         const auto code_base = static_cast<std::uint32_t>(code_arena.size());
+        codes.reserve(codes.size() + other.codes.size());
         for (CodeEntry e : other.codes) {
             if (e.value >> 63)
                 e.text += code_base;
             codes.push_back(e);
         }
+        std::vector<CodeEntry>().swap(other.codes);
+        code_arena.reserve(code_arena.size() + other.code_arena.size());
         code_arena += other.code_arena;
+        std::string().swap(other.code_arena);
         const auto scope_base = static_cast<std::uint32_t>(arena.size());
+        scope_entries.reserve(scope_entries.size() + other.scope_entries.size());
         for (ScopeEntry e : other.scope_entries) {
             e.arena += scope_base;
             scope_entries.push_back(e);
         }
+        std::vector<ScopeEntry>().swap(other.scope_entries);
+        arena.reserve(arena.size() + other.arena.size());
         arena += other.arena;
-        if (arena.size() > 0xF0000000u || code_arena.size() > 0xF0000000u)
-            throw Error("names check: more codes and names than this build can hold (4 GB)");
+        std::string().swap(other.arena);
         for (auto& p : other.pending)
             pending.push_back(std::move(p));
         other.stats = {};
-        other.codes.clear();
-        other.code_arena.clear();
-        other.scope_entries.clear();
-        other.arena.clear();
         other.pending.clear();
     }
 
