@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 #include <exception>
+#include <functional>
 #include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -290,11 +291,15 @@ bool is_space(char32_t c) {
     return c <= 0x3000 && u_isWhitespace(static_cast<UChar32>(c));
 }
 
-std::uint64_t fnv1a(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
-    for (unsigned char c : s) {
-        h ^= c;
-        h *= 1099511628211ull;
-    }
+// A 64-bit hash of text, seeded: the standard library's (eight bytes at a step) mixed with
+// the seed by the MurmurHash3 finalizer.
+std::uint64_t hash_text(std::string_view s, std::uint64_t seed = 0) {
+    std::uint64_t h = std::hash<std::string_view>{}(s) ^ (seed * 0x9E3779B97F4A7C15ull);
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -824,7 +829,8 @@ struct NameChecker::Impl {
                 code = check_code(r, *code_v, u, key, out);
             } else {
                 std::string_view t = trim_ascii(*code_v);
-                codes.push_back({fnv1a(t) | 1ull << 63, r.row, static_cast<std::uint32_t>(layer_no),
+                codes.push_back({hash_text(t) | 1ull << 63, r.row,
+                                 static_cast<std::uint32_t>(layer_no),
                                  static_cast<std::uint32_t>(code_arena.size())});
                 code_arena.append(t);
                 code_arena += '\n';
@@ -923,15 +929,15 @@ struct NameChecker::Impl {
                 return;
         }
         std::string group = cat->scope == NameScope::country ? "country" : cat->id;
-        std::uint64_t base = fnv1a(scope, fnv1a(group));
+        std::uint64_t base = hash_text(scope, hash_text(group));
         // The name as text (bytes that were not UTF-8 replaced as in `u`).
         const bool replaced = std::find(u.begin(), u.end(), U'\uFFFD') != u.end();
         std::string fixed;
         const std::string& trimmed = replaced ? (fixed = u32_to_utf8(u)) : name;
         std::string sound = romanizer.sound_key(std::u32string_view(u));
         ScopeEntry e;
-        e.name_hash = fnv1a(trimmed, base ^ 0x9e3779b97f4a7c15ull);
-        e.sound_hash = fnv1a(sound, base);
+        e.name_hash = hash_text(trimmed, base ^ 0x9e3779b97f4a7c15ull);
+        e.sound_hash = hash_text(sound, base);
         e.row = r.row;
         e.layer = layer_no;
         e.arena = static_cast<std::uint32_t>(arena.size());
@@ -1042,6 +1048,20 @@ struct NameChecker::Impl {
         other.pending.clear();
     }
 
+    // Puts the findings out[start..] in input order: groups are found in hash order.
+    void in_input_order(std::vector<Finding>& out, size_t start) const {
+        auto position = [this](const Finding& f) {
+            size_t layer = 0;
+            while (layer < layers.size() &&
+                   (layers[layer].first != f.dataset || layers[layer].second != f.layer))
+                ++layer;
+            return std::pair(layer, f.row);
+        };
+        std::stable_sort(
+            out.begin() + static_cast<std::ptrdiff_t>(start), out.end(),
+            [&](const Finding& a, const Finding& b) { return position(a) < position(b); });
+    }
+
     void finish(std::vector<Finding>& out) {
         // The three orders are sorted at once (two of them on other threads): the entries of
         // one group in input order, the first of them the original.
@@ -1070,6 +1090,7 @@ struct NameChecker::Impl {
             [](const CodeEntry& a, const CodeEntry& b) {
                 return std::tie(a.value, a.layer, a.row) < std::tie(b.value, b.layer, b.row);
             });
+        const size_t code_findings = out.size();
         for (size_t k = 1; k < codes.size(); ++k) {
             const CodeEntry& prev = codes[k - 1];
             const CodeEntry& cur = codes[k];
@@ -1097,6 +1118,7 @@ struct NameChecker::Impl {
             emit(out, "NAME-CODE-DUPLICATE", s,
                  {{"code", text}, {"other_row", std::to_string(prev.row)}});
         }
+        in_input_order(out, code_findings);
         // In input order, whichever shard checked the record.
         std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
             return std::tie(a.layer, a.row) < std::tie(b.layer, b.row);
@@ -1119,6 +1141,7 @@ struct NameChecker::Impl {
                 ++end;
             return end;
         };
+        const size_t duplicate_findings = out.size();
         for (size_t k = 0; k < idx_name.size();) {
             const size_t end = group_end(idx_name, k);
             if (end - k == 1) {
@@ -1140,6 +1163,8 @@ struct NameChecker::Impl {
             }
             k = end;
         }
+        in_input_order(out, duplicate_findings);
+        const size_t homophone_findings = out.size();
         for (size_t k = 0; k < idx_sound.size();) {
             const size_t end = group_end(idx_sound, k);
             if (end - k > 1) {
@@ -1167,6 +1192,7 @@ struct NameChecker::Impl {
             }
             k = end;
         }
+        in_input_order(out, homophone_findings);
     }
 };
 
