@@ -267,6 +267,7 @@ int CommandNamesCheck::run(Context& ctx) {
     options.threads = m_threads;
     std::int64_t records = 0;
     bool split = false;
+    double open_seconds = 0;  // of which opening (encoding, parts and wide rows found)
     if (!m_category.empty()) {
         options.category = tables.categories->find(m_category);
         if (!options.category)
@@ -287,7 +288,9 @@ int CommandNamesCheck::run(Context& ctx) {
     if (!open.kind)
         open.kind = RecordKind::place_name;
     for (const auto& input : m_inputs) {
+        const auto t_open = Clock::now();
         VectorSource source = VectorSource::open(input, open, rules);
+        open_seconds += std::chrono::duration<double>(Clock::now() - t_open).count();
         for (const auto& f : source.open_findings())
             findings.push_back(f);
         for (Layer& layer : source.layers()) {
@@ -323,11 +326,11 @@ int CommandNamesCheck::run(Context& ctx) {
         };
         char buf[256];
         std::snprintf(buf, sizeof buf,
-                      "records %lld on %d thread(s)%s; read and check %.2f s, duplicates and "
-                      "homophones %.2f s, report %.2f s\n",
+                      "records %lld on %d thread(s)%s; read and check %.2f s (opening %.2f s), "
+                      "duplicates and homophones %.2f s, report %.2f s\n",
                       static_cast<long long>(records), checker.threads(),
                       split ? " (the input read in parts)" : "", seconds(t_start, t_read),
-                      seconds(t_read, t_finish), seconds(t_finish, Clock::now()));
+                      open_seconds, seconds(t_read, t_finish), seconds(t_finish, Clock::now()));
         ctx.err << buf;
     }
     return code;

@@ -397,7 +397,19 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         std::string encoding = options.encoding;
         if (encoding.empty()) {
             std::string_view sample = prefix;
-            if (!at_end) {
+            // Enough text to decide on: the lines up to the 65,536th non-ASCII byte.
+            bool whole_lines = at_end;
+            std::size_t seen = 0, cut = 0;
+            while (cut < sample.size() && seen < 65536)
+                seen += static_cast<unsigned char>(sample[cut++]) >= 0x80;
+            if (seen >= 65536) {
+                const std::size_t nl = sample.find('\n', cut);
+                if (nl != std::string_view::npos) {
+                    sample = sample.substr(0, nl + 1);
+                    whole_lines = true;
+                }
+            }
+            if (!whole_lines) {
                 // Decide on whole lines: a chunk may end inside a character.
                 std::size_t nl = sample.rfind('\n');
                 if (nl != std::string_view::npos)
