@@ -74,6 +74,12 @@ std::vector<std::string> hanzi_readings(char32_t cp) {
 
 std::u32string utf8_to_u32(std::string_view text) {
     std::u32string out;
+    utf8_to_u32(text, out);
+    return out;
+}
+
+void utf8_to_u32(std::string_view text, std::u32string& out) {
+    out.clear();
     out.reserve(text.size());
     int32_t i = 0;
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
@@ -83,7 +89,6 @@ std::u32string utf8_to_u32(std::string_view text) {
         U8_NEXT(s, i, length, c);
         out.push_back(c < 0 ? U'\uFFFD' : static_cast<char32_t>(c));
     }
-    return out;
 }
 
 std::string u32_to_utf8(char32_t cp) {

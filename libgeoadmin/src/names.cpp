@@ -787,7 +787,8 @@ struct NameChecker::Impl {
         const std::string* name_v = value(r, f_name);
         static const std::string kNone;
         const std::string& name = name_v ? *name_v : kNone;
-        std::u32string u = utf8_to_u32(name);
+        thread_local std::u32string u;  // reused: this runs for every record
+        utf8_to_u32(name, u);
         // Category: --category, the column, or the generic part of the name.
         const Category* cat = options.category;
         if (!cat && f_category >= 0) {
@@ -934,7 +935,8 @@ struct NameChecker::Impl {
         const bool replaced = std::find(u.begin(), u.end(), U'\uFFFD') != u.end();
         std::string fixed;
         const std::string& trimmed = replaced ? (fixed = u32_to_utf8(u)) : name;
-        std::string sound = romanizer.sound_key(std::u32string_view(u));
+        thread_local std::string sound;  // reused: only its hash is kept
+        romanizer.sound_key(std::u32string_view(u), sound);
         ScopeEntry e;
         e.name_hash = hash_text(trimmed, base ^ 0x9e3779b97f4a7c15ull);
         e.sound_hash = hash_text(sound, base);

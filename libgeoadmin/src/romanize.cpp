@@ -600,6 +600,12 @@ std::string Romanizer::sound_key(std::string_view name) const {
 
 std::string Romanizer::sound_key(std::u32string_view u) const {
     std::string key;
+    sound_key(u, key);
+    return key;
+}
+
+void Romanizer::sound_key(std::u32string_view u, std::string& key) const {
+    key.clear();
     key.reserve(u.size() * 5);
     size_t run_start = 0;
     bool in_run = false;
@@ -629,7 +635,6 @@ std::string Romanizer::sound_key(std::u32string_view u) const {
         }
     }
     flush(u.size());
-    return key;
 }
 
 Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& options) const {

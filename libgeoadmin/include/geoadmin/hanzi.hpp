@@ -30,6 +30,8 @@ std::vector<std::string> hanzi_readings(char32_t cp);
 
 // UTF-8 <-> UTF-32 helpers for names (invalid UTF-8 decodes as U+FFFD).
 std::u32string utf8_to_u32(std::string_view text);
+/// The same into `out` (its storage reused).
+void utf8_to_u32(std::string_view text, std::u32string& out);
 std::string u32_to_utf8(std::u32string_view text);
 std::string u32_to_utf8(char32_t cp);
 
