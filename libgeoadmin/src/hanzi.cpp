@@ -57,7 +57,18 @@ HanziInfo hanzi_info(char32_t cp) {
     return info;
 }
 
+bool is_standard_hanzi(char32_t cp) {
+    if (cp >= kDirectFirst && cp <= kDirectLast) {
+        const std::uint32_t slot = direct_index()[cp - kDirectFirst];
+        return slot != 0 && (detail::kHanziTable[slot - 1].flags & 1) != 0;
+    }
+    return hanzi_info(cp).standard;
+}
+
 bool is_han(char32_t cp) {
+    // The CJK Unified Ideographs and Extension A blocks are Han letters throughout.
+    if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
+        return true;
     UErrorCode status = U_ZERO_ERROR;
     return uscript_getScript(static_cast<UChar32>(cp), &status) == USCRIPT_HAN &&
            u_isalpha(static_cast<UChar32>(cp));

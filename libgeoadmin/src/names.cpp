@@ -33,7 +33,7 @@ bool all_digits(std::string_view s) {
            std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-std::string_view trim_ascii(std::string_view s) {
+inline std::string_view trim_ascii(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\r'))
         s.remove_prefix(1);
     while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
@@ -521,9 +521,9 @@ struct NameChecker::Impl {
             if (c == U'\uFFFD')
                 continue;  // bytes that were not valid text: the reader reported them
             if (is_han(c)) {
-                HanziInfo info = hanzi_info(c);
-                if (info.standard)
+                if (is_standard_hanzi(c))
                     continue;
+                HanziInfo info = hanzi_info(c);
                 if (std::find(reported.begin(), reported.end(), c) != reported.end())
                     continue;
                 reported.push_back(c);

@@ -21,6 +21,8 @@ struct HanziInfo {
 
 // Looks a code point up; `known` is false for a code point Unihan says nothing about.
 HanziInfo hanzi_info(char32_t cp);
+// hanzi_info(cp).standard, without the rest: for every character of every name.
+bool is_standard_hanzi(char32_t cp);
 
 // True for a CJK unified or compatibility ideograph (any Unicode block).
 bool is_han(char32_t cp);
