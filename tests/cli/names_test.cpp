@@ -184,15 +184,26 @@ TEST(NamesCheck, ExampleCountyPlaceNames) {
     EXPECT_NE(r.out.find("Findings:"), std::string::npos);
 }
 
-TEST(NamesCheck, GeneratedCensusFileEveryPlantedViolationFound) {
+namespace {
+// A census-like file of `count` records made by geoadmin_make_names (names.csv and
+// planted.csv in the directory returned); "" when ../shared/data is not beside the checkout.
+std::string generated_names(int count, int seed) {
     std::string streets = geoadmin::test::shared_path("nbs-codes-2023/streets.csv");
     if (streets.empty())
-        GTEST_SKIP() << "../shared/data is not beside the checkout";
+        return "";
     std::string dir = geoadmin::test::temp_dir();
-    std::string cmd = std::string(GEOADMIN_MAKE_NAMES) + " --streets " + streets +
-                      " --count 30000 --seed 7 --out " + dir + "/names.csv --planted " + dir +
-                      "/planted.csv";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
+    std::string cmd = std::string(GEOADMIN_MAKE_NAMES) + " --streets " + streets + " --count " +
+                      std::to_string(count) + " --seed " + std::to_string(seed) + " --out " + dir +
+                      "/names.csv --planted " + dir + "/planted.csv";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    return dir;
+}
+}  // namespace
+
+TEST(NamesCheck, GeneratedCensusFileEveryPlantedViolationFound) {
+    const std::string dir = generated_names(30000, 7);
+    if (dir.empty())
+        GTEST_SKIP() << "../shared/data is not beside the checkout";
     auto r = run_geoadmin({"names", "check", dir + "/names.csv", "-q", "--format", "json"});
     ASSERT_EQ(r.exit_code, 1) << r.err;
     std::set<std::pair<std::int64_t, std::string>> found;
@@ -215,14 +226,9 @@ TEST(NamesCheck, GeneratedCensusFileEveryPlantedViolationFound) {
 }
 
 TEST(NamesCheck, ThreadsAndPartsGiveTheSameFindingsInTheSameOrder) {
-    std::string streets = geoadmin::test::shared_path("nbs-codes-2023/streets.csv");
-    if (streets.empty())
+    const std::string dir = generated_names(40000, 11);
+    if (dir.empty())
         GTEST_SKIP() << "../shared/data is not beside the checkout";
-    std::string dir = geoadmin::test::temp_dir();
-    std::string cmd = std::string(GEOADMIN_MAKE_NAMES) + " --streets " + streets +
-                      " --count 40000 --seed 11 --out " + dir + "/names.csv --planted " + dir +
-                      "/planted.csv";
-    ASSERT_EQ(std::system(cmd.c_str()), 0);
     auto one = run_geoadmin(
         {"names", "check", dir + "/names.csv", "--threads", "1", "--format", "json", "--timings"});
     auto two = run_geoadmin(
