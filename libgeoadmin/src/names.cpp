@@ -1012,6 +1012,24 @@ struct NameChecker::Impl {
         return s;
     }
 
+    // Appends `from` and its text to `to` and `to_text`, each growing once to its final
+    // size; `shift(entry, base)` moves an entry's text offset past the text already there.
+    // `from` is freed at once.
+    template <class Entry, class Shift>
+    static void take_over(std::vector<Entry>& to, std::string& to_text, std::vector<Entry>& from,
+                          std::string& from_text, Shift shift) {
+        const auto base = static_cast<std::uint32_t>(to_text.size());
+        to.reserve(to.size() + from.size());
+        for (Entry e : from) {
+            shift(e, base);
+            to.push_back(e);
+        }
+        std::vector<Entry>().swap(from);
+        to_text.reserve(to_text.size() + from_text.size());
+        to_text += from_text;
+        std::string().swap(from_text);
+    }
+
     // Takes over what another shard gathered (its records came from other parts).
     void merge(Impl& other) {
         stats.records += other.stats.records;
@@ -1019,28 +1037,12 @@ struct NameChecker::Impl {
         if (arena.size() + other.arena.size() > 0xF0000000u ||
             code_arena.size() + other.code_arena.size() > 0xF0000000u)
             throw Error("names check: more codes and names than this build can hold (4 GB)");
-        // Each store grows once to its final size; the other's is freed at once.
-        const auto code_base = static_cast<std::uint32_t>(code_arena.size());
-        codes.reserve(codes.size() + other.codes.size());
-        for (CodeEntry e : other.codes) {
+        take_over(codes, code_arena, other.codes, other.code_arena, [](CodeEntry& e, auto base) {
             if (e.value >> 63)
-                e.text += code_base;
-            codes.push_back(e);
-        }
-        std::vector<CodeEntry>().swap(other.codes);
-        code_arena.reserve(code_arena.size() + other.code_arena.size());
-        code_arena += other.code_arena;
-        std::string().swap(other.code_arena);
-        const auto scope_base = static_cast<std::uint32_t>(arena.size());
-        scope_entries.reserve(scope_entries.size() + other.scope_entries.size());
-        for (ScopeEntry e : other.scope_entries) {
-            e.arena += scope_base;
-            scope_entries.push_back(e);
-        }
-        std::vector<ScopeEntry>().swap(other.scope_entries);
-        arena.reserve(arena.size() + other.arena.size());
-        arena += other.arena;
-        std::string().swap(other.arena);
+                e.text += base;
+        });
+        take_over(scope_entries, arena, other.scope_entries, other.arena,
+                  [](ScopeEntry& e, auto base) { e.arena += base; });
         for (auto& p : other.pending)
             pending.push_back(std::move(p));
         other.stats = {};

@@ -1638,7 +1638,7 @@ ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& option
     if (on_record.size() == 1 || !splittable()) {
         std::vector<Finding> part;
         const PartCallback& first = on_record.front();
-        ScanSummary summary = scan(
+        return scan(
             rules, options,
             [&](const Record& r) {
                 first(r, part);
@@ -1648,7 +1648,6 @@ ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& option
                 part.clear();
             },
             findings);
-        return summary;
     }
 
     // Parts of consecutive records: each thread reads a part, learns from the parts before
