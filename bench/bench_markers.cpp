@@ -19,10 +19,12 @@
 #include <string>
 #include <vector>
 
-#include "geoadmin/crs.hpp"
-#include "geoadmin/markers.hpp"
-#include "geoadmin/rules.hpp"
-#include "geoadmin/source.hpp"
+#include "geoadmin/checks/markers.hpp"
+#include "geoadmin/core/rules.hpp"
+#include "geoadmin/geo/crs.hpp"
+#include "geoadmin/io/readers.hpp"
+#include "geoadmin/io/source.hpp"
+#include "geoadmin/io/writers.hpp"
 
 using namespace geoadmin;
 

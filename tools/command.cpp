@@ -4,8 +4,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "geoadmin/error.hpp"
-#include "geoadmin/sink.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/io/sinks.hpp"
 
 namespace geoadmin::cli {
 

@@ -12,10 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "geoadmin/finding.hpp"
-#include "geoadmin/markers.hpp"
-#include "geoadmin/rules.hpp"
-#include "geoadmin/source.hpp"
+#include "geoadmin/checks/markers.hpp"
+#include "geoadmin/core/finding.hpp"
+#include "geoadmin/core/rules.hpp"
+#include "geoadmin/io/readers.hpp"
+#include "geoadmin/io/source.hpp"
+#include "geoadmin/io/writers.hpp"
 
 namespace geoadmin::cli {
 

@@ -6,8 +6,8 @@
 #include <future>
 #include <ostream>
 
-#include "geoadmin/boundaries.hpp"
-#include "geoadmin/error.hpp"
+#include "geoadmin/checks/boundaries.hpp"
+#include "geoadmin/core/error.hpp"
 
 namespace geoadmin::cli {
 

@@ -5,9 +5,9 @@
 #include <ostream>
 #include <sstream>
 
-#include "geoadmin/error.hpp"
-#include "geoadmin/sink.hpp"
-#include "geoadmin/text.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/io/sinks.hpp"
+#include "geoadmin/text/text.hpp"
 
 namespace geoadmin::cli {
 

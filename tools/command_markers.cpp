@@ -4,8 +4,10 @@
 #include <future>
 #include <ostream>
 
-#include "geoadmin/error.hpp"
-#include "geoadmin/markers.hpp"
+#include "geoadmin/checks/markers.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/io/readers.hpp"
+#include "geoadmin/io/writers.hpp"
 
 namespace geoadmin::cli {
 

@@ -9,10 +9,11 @@
 #include <optional>
 #include <ostream>
 
-#include "geoadmin/error.hpp"
-#include "geoadmin/names.hpp"
-#include "geoadmin/romanize.hpp"
-#include "geoadmin/text.hpp"
+#include "geoadmin/checks/names.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/io/readers.hpp"
+#include "geoadmin/text/romanize.hpp"
+#include "geoadmin/text/text.hpp"
 
 namespace geoadmin::cli {
 
@@ -275,7 +276,7 @@ int CommandNamesCheck::run(Context& ctx) {
     }
     std::optional<DivisionTable> divisions;
     if (!m_divisions.empty()) {
-        divisions = DivisionTable::from_file(m_divisions, rules, findings);
+        divisions = read_division_table(m_divisions, rules, findings);
         options.divisions = &*divisions;
     }
     std::optional<UnitLayer> units;

@@ -35,12 +35,14 @@
 #include <string>
 #include <vector>
 
-#include "geoadmin/crs.hpp"
-#include "geoadmin/error.hpp"
-#include "geoadmin/markers.hpp"
-#include "geoadmin/rules.hpp"
-#include "geoadmin/source.hpp"
-#include "geoadmin/text.hpp"
+#include "geoadmin/checks/markers.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/core/rules.hpp"
+#include "geoadmin/geo/crs.hpp"
+#include "geoadmin/io/readers.hpp"
+#include "geoadmin/io/source.hpp"
+#include "geoadmin/io/writers.hpp"
+#include "geoadmin/text/text.hpp"
 
 using namespace geoadmin;
 

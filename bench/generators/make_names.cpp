@@ -29,8 +29,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "geoadmin/hanzi.hpp"
-#include "geoadmin/romanize.hpp"
+#include "geoadmin/text/hanzi.hpp"
+#include "geoadmin/text/romanize.hpp"
 
 namespace {
 

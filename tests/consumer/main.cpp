@@ -1,6 +1,6 @@
 // Uses the installed public API: the zone of a prefixed easting and a rule's message.
-#include <geoadmin/crs.hpp>
-#include <geoadmin/rules.hpp>
+#include <geoadmin/core/rules.hpp>
+#include <geoadmin/geo/crs.hpp>
 
 #include <iostream>
 

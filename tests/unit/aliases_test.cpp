@@ -1,8 +1,9 @@
-#include "geoadmin/aliases.hpp"
+#include "geoadmin/io/aliases.hpp"
+#include "geoadmin/text/text.hpp"
 
 #include <gtest/gtest.h>
 
-#include "geoadmin/error.hpp"
+#include "geoadmin/core/error.hpp"
 
 using namespace geoadmin;
 

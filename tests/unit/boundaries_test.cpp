@@ -1,5 +1,7 @@
 // The coverage checks of geoadmin/boundaries.hpp on small hand-made coverages.
-#include "geoadmin/boundaries.hpp"
+#include "geoadmin/checks/boundaries.hpp"
+#include "geoadmin/io/readers.hpp"
+#include "geoadmin/io/writers.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "geoadmin/rules.hpp"
+#include "geoadmin/core/rules.hpp"
 
 namespace geoadmin {
 namespace {

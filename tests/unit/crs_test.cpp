@@ -1,11 +1,11 @@
-#include "geoadmin/crs.hpp"
+#include "geoadmin/geo/crs.hpp"
 
 #include <gtest/gtest.h>
 #include <proj.h>
 
 #include <cmath>
 
-#include "geoadmin/error.hpp"
+#include "geoadmin/core/error.hpp"
 
 using namespace geoadmin;
 

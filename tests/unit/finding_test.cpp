@@ -1,4 +1,4 @@
-#include "geoadmin/finding.hpp"
+#include "geoadmin/core/finding.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,12 +1,14 @@
-#include "geoadmin/markers.hpp"
+#include "geoadmin/checks/markers.hpp"
+#include "geoadmin/io/readers.hpp"
+#include "geoadmin/io/writers.hpp"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdio>
 
-#include "geoadmin/error.hpp"
-#include "geoadmin/rules.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/core/rules.hpp"
 
 using namespace geoadmin;
 

@@ -1,9 +1,9 @@
 // Character data from Unihan and the place-name romanizer.
 #include <gtest/gtest.h>
 
-#include "geoadmin/error.hpp"
-#include "geoadmin/hanzi.hpp"
-#include "geoadmin/romanize.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/text/hanzi.hpp"
+#include "geoadmin/text/romanize.hpp"
 
 using namespace geoadmin;
 

@@ -1,10 +1,10 @@
-#include "geoadmin/rules.hpp"
+#include "geoadmin/core/rules.hpp"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "geoadmin/error.hpp"
+#include "geoadmin/core/error.hpp"
 #include "run_process.hpp"
 
 using namespace geoadmin;

@@ -1,4 +1,4 @@
-#include "geoadmin/sink.hpp"
+#include "geoadmin/io/sinks.hpp"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
@@ -7,8 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "geoadmin/error.hpp"
-#include "geoadmin/rules.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/core/rules.hpp"
 #include "run_process.hpp"
 
 using namespace geoadmin;

@@ -1,4 +1,5 @@
-#include "geoadmin/source.hpp"
+#include "geoadmin/io/source.hpp"
+#include "geoadmin/text/values.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,9 +7,9 @@
 #include <cmath>
 #include <fstream>
 
-#include "geoadmin/error.hpp"
-#include "geoadmin/rules.hpp"
-#include "geoadmin/text.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/core/rules.hpp"
+#include "geoadmin/text/text.hpp"
 #include "run_process.hpp"
 
 using namespace geoadmin;

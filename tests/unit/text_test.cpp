@@ -1,4 +1,4 @@
-#include "geoadmin/text.hpp"
+#include "geoadmin/text/text.hpp"
 
 #include <gtest/gtest.h>
 

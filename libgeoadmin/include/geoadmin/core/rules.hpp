@@ -1,0 +1,80 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "geoadmin/core/finding.hpp"
+
+namespace geoadmin {
+
+/// Where a finding points: the dataset, layer, row, record key and field.
+struct Subject {
+    std::string dataset;
+    std::string layer;
+    std::int64_t row = 0;
+    std::int64_t fid = -1;
+    std::string key;
+    std::string field;
+};
+
+/// Values substituted into a rule's message template: "{name}" -> value.
+using MessageArgs = std::vector<std::pair<std::string, std::string>>;
+
+/// A rule as the registry knows it: stable id, default severity, bilingual title and
+/// message template, parameters with defaults (kept as JSON text), and its docs anchor.
+struct RuleInfo {
+    std::string id;
+    Severity default_severity = Severity::error;
+    Severity severity = Severity::error;  ///< after configuration
+    bool enabled = true;
+    std::string title_zh;
+    std::string title_en;
+    std::string message_zh;
+    std::string message_en;
+    std::map<std::string, std::string> parameters;  ///< name -> JSON value text
+};
+
+/// The rule registry plus the user's configuration of it. The built-in registry comes
+/// from data-schemas/rules.json (compiled in); `--rules FILE` overrides severities,
+/// enabled flags and parameters with a file of the same shape.
+class RuleSet {
+  public:
+    /// The registry compiled in from data-schemas/rules.json.
+    static RuleSet builtin();
+    /// Parses a registry from JSON text; `origin` names it in errors.
+    static RuleSet from_json(std::string_view text, const std::string& origin);
+
+    /// Applies a user override file (same shape; only severity, enabled and parameters of
+    /// known rules). Throws ConfigError naming the file and the offending key.
+    void apply_overrides_file(const std::string& path);
+    void apply_overrides_json(std::string_view text, const std::string& origin);
+
+    const std::vector<RuleInfo>& rules() const { return m_rules; }
+    /// nullptr when the id is unknown.
+    const RuleInfo* find(std::string_view id) const;
+    bool enabled(std::string_view id) const;
+    Severity severity(std::string_view id) const;
+    double number(std::string_view id, std::string_view param) const;
+    std::string text(std::string_view id, std::string_view param) const;
+    std::vector<std::string> list(std::string_view id, std::string_view param) const;
+    /// The members of an object parameter, name -> value as text.
+    std::vector<std::pair<std::string, std::string>> entries(std::string_view id,
+                                                             std::string_view param) const;
+
+    /// A finding of rule `id` about `subject`, its messages filled from `args`.
+    /// Throws Error for an unknown id (a programming error, not a data problem).
+    Finding make(std::string_view id, const Subject& subject, const MessageArgs& args = {}) const;
+
+  private:
+    const RuleInfo& require(std::string_view id) const;
+    std::vector<RuleInfo> m_rules;
+};
+
+/// Replaces "{name}" in `tmpl` by the matching value of `args`; unknown names stay as they are.
+std::string format_message(std::string_view tmpl, const MessageArgs& args);
+
+}  // namespace geoadmin

@@ -1,0 +1,29 @@
+// The sinks findings are written to: text for people, JSON lines for machines, and files
+// (.jsonl, .csv, .gpkg, .geojson).
+#pragma once
+
+#include <iosfwd>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "geoadmin/core/finding.hpp"
+#include "geoadmin/core/sink.hpp"
+
+namespace geoadmin {
+
+class RuleSet;
+
+/// Human-readable summary (counts per rule and severity) followed by the findings.
+std::unique_ptr<FindingSink> make_text_sink(std::ostream& out, Lang lang, const RuleSet& rules);
+/// JSON Lines, one finding per line.
+std::unique_ptr<FindingSink> make_jsonl_sink(std::ostream& out, Lang lang);
+/// A file sink chosen by the extension of `path`: .jsonl, .csv (UTF-8 with BOM), .gpkg
+/// (one layer per geometry type, EPSG:4490), .geojson. Throws UsageError for any other
+/// extension and OutputError when the file cannot be created.
+std::unique_ptr<FindingSink> make_file_sink(const std::string& path, Lang lang);
+
+/// Extensions make_file_sink accepts, for help texts.
+std::vector<std::string> file_sink_extensions();
+
+}  // namespace geoadmin

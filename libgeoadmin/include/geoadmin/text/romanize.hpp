@@ -1,0 +1,100 @@
+// The romanizer (Hanyu Pinyin by the 1984 rules for Chinese
+// place names and GB/T 16159-2012).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "geoadmin/model/categories.hpp"
+
+namespace geoadmin {
+
+struct RomanizeOptions {
+    bool tones = false;                  ///< tone marks (Xī'ān)
+    bool sign = false;                   ///< capitals for signs (XI'AN SHI), apostrophes kept
+    const Category* category = nullptr;  ///< rules of this category; guessed when null
+};
+
+struct Romanization {
+    std::string text;
+    bool complete = true;  ///< false when a character had no reading (left as is)
+};
+
+/// Hanzi -> pinyin for place names: readings from Unihan, corrected by the place-name
+/// readings of data-schemas/readings.json (words, then characters), specific/generic
+/// segmentation by category, one-syllable modifiers joined, villages and settlements as
+/// one word, apostrophes before a/o/e, Arabic numerals kept.
+class Romanizer {
+  public:
+    static const Romanizer& builtin();
+    static Romanizer from_json(std::string_view text, const std::string& origin,
+                               const CategoryTable& categories = CategoryTable::builtin());
+    /// A readings file (same shape as data-schemas/readings.json), or the built-in readings
+    /// when `path` is empty; `categories` must outlive the romanizer.
+    static Romanizer from_file(const std::string& path, const CategoryTable& categories);
+
+    Romanization romanize(std::string_view name, const RomanizeOptions& options = {}) const;
+    /// Toneless syllables of the whole name, lower case, no separators ("xian" for 西安,
+    /// "xian" for 先): the key for homophones. Non-Han characters are kept as they are.
+    std::string sound_key(std::string_view name) const;
+    /// The same, of a name already decoded.
+    std::string sound_key(std::u32string_view name) const;
+    /// The same into `key` (its storage reused).
+    void sound_key(std::u32string_view name, std::string& key) const;
+    /// Toneless pinyin of one character in place names ("chang" for 长), empty if unknown.
+    std::string reading(char32_t cp) const;
+
+    const CategoryTable& categories() const { return *m_categories; }
+
+  private:
+    /// A syllable held inline (no allocation): ASCII pinyin ("v" for ü, at most 6
+    /// letters), or up to 15 bytes of literal text (longer literal runs take several).
+    struct Syllable {
+        char text[15] = {};
+        std::uint8_t length = 0;
+        std::int8_t tone = 0;  // 1-5; 0 for literal text
+        bool literal = false;
+        std::string_view view() const { return {text, length}; }
+        static Syllable make(std::string_view t, int tone, bool literal);
+    };
+    /// Appends `t` as literal syllables of at most 15 bytes, split between characters.
+    static void add_literal(std::vector<Syllable>& out, std::string_view t);
+    /// A word of a name: syllables [begin, end) of a shared vector, or a minority-language
+    /// spelling replacing them.
+    struct Span {
+        std::uint32_t begin = 0, end = 0;
+        const std::string* spelled = nullptr;
+    };
+    /// Appends the words of `text` (runs of Han characters, of Latin letters and digits,
+    /// symbols, spelled parts) to `spans`, their syllables to `syllables`.
+    void tokenize(std::u32string_view text, bool allow_spellings, std::vector<Syllable>& syllables,
+                  std::vector<Span>& spans) const;
+    void syllables_of(std::u32string_view text, std::vector<Syllable>& out, bool& complete) const;
+    /// Calls f(text, tone, literal) for each syllable of `text` without allocating: text is
+    /// ASCII pinyin ("v" for ü), or the character as written when it has no reading.
+    template <class F>
+    void each_syllable(std::u32string_view text, F&& f) const;
+
+    const CategoryTable* m_categories = nullptr;
+    std::unordered_map<std::u32string, std::vector<Syllable>> m_words;
+    size_t m_shortest_word = 1;                          ///< no word of m_words is shorter
+    std::unordered_map<char32_t, size_t> m_word_starts;  // first character -> longest word
+    // The same two tables as flat arrays for U+3400-U+9FFF, where name characters are:
+    // longest word starting with the character; 1 + index into m_char_list, 0 = none.
+    std::vector<std::uint8_t> m_dense_word_starts;
+    std::vector<std::uint16_t> m_dense_chars;
+    std::vector<Syllable> m_char_list;
+    void build_dense();
+    std::unordered_map<char32_t, Syllable> m_chars;
+    // Minority-language spellings by their first character: (word, spelling).
+    std::unordered_map<char32_t, std::vector<std::pair<std::u32string, std::string>>> m_spellings;
+    std::vector<std::u32string> m_ethnic;  // 土家族 ..., longest first
+};
+
+}  // namespace geoadmin

@@ -1,0 +1,264 @@
+#include "checks/boundaries/common.hpp"
+
+namespace geoadmin::detail {
+
+// Every line segment is looked up among the units' segments (exactly, end points equal):
+// which unit lies on its left (the unit whose counter-clockwise ring runs the same way) and
+// which on its right. From that: wrong left/right codes, lines on no boundary, shared edges
+// no line covers; and among the lines themselves: dangles, crossings, duplicates, ends
+// that are not nodes of the coverage.
+void check_line_network(const CoverageLayer& layer, const std::vector<char>& usable,
+                        const Matching& m, const PointSet& coverage_nodes, const LineLayer& lines,
+                        const RuleSet& rules, bool planar, std::vector<Finding>& findings) {
+    struct LineSeg {
+        std::uint32_t line, part, index;
+    };
+    // Line segments by undirected key.
+    std::unordered_map<std::uint64_t, std::vector<LineSeg>> by_key;
+    for (std::size_t l = 0; l < lines.lines.size(); ++l) {
+        const auto& parts = lines.lines[l].parts;
+        for (std::size_t p = 0; p < parts.size(); ++p)
+            for (std::size_t i = 0; i + 1 < parts[p].size(); ++i) {
+                if (same(parts[p][i], parts[p][i + 1]))
+                    continue;
+                bool rev = false;
+                by_key[seg_key(parts[p][i], parts[p][i + 1], rev)].push_back(
+                    {static_cast<std::uint32_t>(l), static_cast<std::uint32_t>(p),
+                     static_cast<std::uint32_t>(i)});
+            }
+    }
+    auto line_pt = [&](const LineSeg& ls, int k) {
+        return lines.lines[ls.line].parts[ls.part][ls.index + static_cast<std::size_t>(k)];
+    };
+    // Per line: votes for (left unit, right unit); segments on no unit boundary.
+    struct Tally {
+        std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> sides;
+        std::vector<std::pair<LonLat, LonLat>> off;
+        std::size_t segments = 0;
+    };
+    std::vector<Tally> tally(lines.lines.size());
+    std::map<std::uint64_t, std::vector<std::pair<LonLat, LonLat>>> uncovered;  // unit pair
+    // Which line segments lie on a unit boundary, and who is on each side.
+    std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> owner;  // per key
+    for (std::size_t u = 0; u < layer.units.size(); ++u) {
+        if (!usable[u])
+            continue;
+        const auto& unit = layer.units[u];
+        for (std::size_t r = 0; r < unit.rings(); ++r)
+            for (std::uint32_t i = unit.ring_start[r]; i + 1 < unit.ring_start[r + 1]; ++i) {
+                const LonLat a = unit.coords[i], b = unit.coords[i + 1];
+                bool rev = false;
+                const std::uint64_t key = seg_key(a, b, rev);
+                auto it = by_key.find(key);
+                const std::int32_t other = m.across[u][i];
+                if (it == by_key.end()) {
+                    // A shared edge (counted once, from the lower unit) with no line on it.
+                    if (other >= 0 && static_cast<std::size_t>(other) > u) {
+                        uncovered[std::uint64_t{static_cast<std::uint32_t>(u)} << 32 |
+                                  static_cast<std::uint32_t>(other)]
+                            .push_back({a, b});
+                    }
+                    continue;
+                }
+                const LonLat p = line_pt(it->second.front(), 0), q = line_pt(it->second.front(), 1);
+                if (!((same(p, a) && same(q, b)) || (same(p, b) && same(q, a))))
+                    continue;  // a hash collision
+                // Sides of the segment in its key's order: the unit's interior is on the left
+                // of its own (counter-clockwise) direction.
+                auto& o = owner.try_emplace(key, std::pair<std::int64_t, std::int64_t>{-1, -1})
+                              .first->second;
+                (rev ? o.second : o.first) = static_cast<std::int64_t>(u);
+            }
+    }
+    for (const auto& [key, list] : by_key) {
+        for (const auto& ls : list) {
+            auto& t = tally[ls.line];
+            ++t.segments;
+            auto it = owner.find(key);
+            if (it == owner.end()) {
+                t.off.push_back({line_pt(ls, 0), line_pt(ls, 1)});
+                continue;
+            }
+            std::pair<std::int64_t, std::int64_t> sides = it->second;
+            bool rev_line = false;
+            seg_key(line_pt(ls, 0), line_pt(ls, 1), rev_line);
+            if (rev_line)
+                std::swap(sides.first, sides.second);
+            ++t.sides[sides];
+        }
+    }
+    auto code_of = [&](std::int64_t u) {
+        return u < 0 ? std::string() : label(layer.units[static_cast<std::size_t>(u)]);
+    };
+    for (std::size_t l = 0; l < lines.lines.size(); ++l) {
+        const auto& line = lines.lines[l];
+        const auto& t = tally[l];
+        Subject s{lines.dataset, lines.layer, line.row, -1, line.line_code, "geometry"};
+        if (t.segments == 0)
+            continue;
+        if (!t.off.empty() && rules.enabled("BOUNDARY-LINE-OFF-BOUNDARY")) {
+            double metres = 0;
+            std::string wkt = multiline_wkt(t.off, planar, &metres);
+            Finding f = rules.make("BOUNDARY-LINE-OFF-BOUNDARY", s,
+                                   {{"line", line.line_code},
+                                    {"length", fixed(metres, metres < 10 ? 2 : 0)},
+                                    {"off", std::to_string(t.off.size())},
+                                    {"segments", std::to_string(t.segments)}});
+            f.geometry_wkt = std::move(wkt);
+            findings.push_back(std::move(f));
+        }
+        if (t.sides.empty() || !rules.enabled("BOUNDARY-LINE-SIDE"))
+            continue;
+        auto best =
+            std::max_element(t.sides.begin(), t.sides.end(),
+                             [](const auto& a, const auto& b) { return a.second < b.second; });
+        const std::string left = code_of(best->first.first), right = code_of(best->first.second);
+        if (left == line.left_code && right == line.right_code)
+            continue;
+        std::string zh, en;
+        if (left == line.right_code && right == line.left_code) {
+            zh = "左右单位颠倒";
+            en = "left and right are swapped";
+        } else {
+            if (left != line.left_code) {
+                zh += "左侧应为“" + (left.empty() ? std::string("（界外）") : left) + "”";
+                en += "the left unit should be '" +
+                      (left.empty() ? std::string("(outside)") : left) + "'";
+            }
+            if (right != line.right_code) {
+                zh += std::string(zh.empty() ? "" : "，") + "右侧应为“" +
+                      (right.empty() ? std::string("（界外）") : right) + "”";
+                en += std::string(en.empty() ? "" : ", ") + "the right unit should be '" +
+                      (right.empty() ? std::string("(outside)") : right) + "'";
+            }
+        }
+        Finding f = rules.make("BOUNDARY-LINE-SIDE", s,
+                               {{"line", line.line_code},
+                                {"left", line.left_code},
+                                {"right", line.right_code},
+                                {"found_zh", zh},
+                                {"found_en", en}});
+        if (!line.parts.empty() && !line.parts.front().empty())
+            f.geometry_wkt = point_wkt(line.parts.front()[line.parts.front().size() / 2]);
+        findings.push_back(std::move(f));
+    }
+    // Shared edges no line covers.
+    if (rules.enabled("BOUNDARY-LINE-MISSING")) {
+        for (const auto& [pair, pieces] : uncovered) {
+            const auto& ua = layer.units[pair >> 32];
+            const auto& ub = layer.units[pair & 0xffffffffu];
+            double metres = 0;
+            std::string wkt = multiline_wkt(pieces, planar, &metres);
+            Subject s{layer.dataset, layer.layer, ua.row, ua.fid, pair_key(label(ua), label(ub)),
+                      "geometry"};
+            Finding f = rules.make("BOUNDARY-LINE-MISSING", s,
+                                   {{"a", label(ua)},
+                                    {"b", label(ub)},
+                                    {"length", fixed(metres, metres < 10 ? 2 : 0)}});
+            f.geometry_wkt = std::move(wkt);
+            findings.push_back(std::move(f));
+        }
+    }
+    // Duplicates: lines sharing segments.
+    if (rules.enabled("BOUNDARY-LINE-DUPLICATE")) {
+        std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> shared;
+        for (const auto& [key, list] : by_key)
+            for (std::size_t i = 0; i < list.size(); ++i)
+                for (std::size_t j = i + 1; j < list.size(); ++j)
+                    if (list[i].line != list[j].line)
+                        ++shared[{std::min(list[i].line, list[j].line),
+                                  std::max(list[i].line, list[j].line)}];
+        for (const auto& [pair, n] : shared) {
+            const auto& la = lines.lines[pair.first];
+            const auto& lb = lines.lines[pair.second];
+            Subject s{lines.dataset, lines.layer, lb.row, -1, la.line_code + "," + lb.line_code,
+                      "geometry"};
+            Finding f = rules.make("BOUNDARY-LINE-DUPLICATE", s,
+                                   {{"a", la.line_code},
+                                    {"b", lb.line_code},
+                                    {"segments", std::to_string(n)},
+                                    {"row_a", std::to_string(la.row)},
+                                    {"row_b", std::to_string(lb.row)}});
+            findings.push_back(std::move(f));
+        }
+    }
+    // Ends: how many line ends and line vertices are at each point.
+    PointSet vertices;
+    std::unordered_map<LonLat, int, PointHash, PointEq> ends;
+    for (const auto& line : lines.lines)
+        for (const auto& part : line.parts) {
+            if (part.size() < 2)
+                continue;
+            for (std::size_t i = 1; i + 1 < part.size(); ++i)
+                vertices.insert(part[i]);
+            if (same(part.front(), part.back()))
+                continue;  // closed: no ends
+            ++ends[part.front()];
+            ++ends[part.back()];
+        }
+    for (const auto& line : lines.lines) {
+        Subject s{lines.dataset, lines.layer, line.row, -1, line.line_code, "geometry"};
+        for (const auto& part : line.parts) {
+            if (part.size() < 2 || same(part.front(), part.back()))
+                continue;
+            for (const LonLat end : {part.front(), part.back()}) {
+                // On the layer's outline a line may end where no other line goes on.
+                const bool dangle =
+                    ends[end] == 1 && !vertices.count(end) && !coverage_nodes.count(end);
+                if (dangle && rules.enabled("BOUNDARY-LINE-DANGLE")) {
+                    Finding f = rules.make("BOUNDARY-LINE-DANGLE", s, {{"line", line.line_code}});
+                    f.geometry_wkt = point_wkt(end);
+                    findings.push_back(std::move(f));
+                }
+                if (!coverage_nodes.count(end) && rules.enabled("BOUNDARY-LINE-END-NOT-NODE")) {
+                    Finding f =
+                        rules.make("BOUNDARY-LINE-END-NOT-NODE", s, {{"line", line.line_code}});
+                    f.geometry_wkt = point_wkt(end);
+                    findings.push_back(std::move(f));
+                }
+            }
+        }
+    }
+    // Crossings between lines.
+    if (rules.enabled("BOUNDARY-LINE-CROSSING")) {
+        std::vector<UnmatchedSeg> segs;
+        std::vector<LineSeg> refs;
+        for (const auto& [key, list] : by_key)
+            for (const auto& ls : list) {
+                const LonLat a = line_pt(ls, 0), b = line_pt(ls, 1);
+                segs.push_back({ls.line, static_cast<std::uint32_t>(refs.size()),
+                                std::min(a.lon, b.lon), std::min(a.lat, b.lat),
+                                std::max(a.lon, b.lon), std::max(a.lat, b.lat)});
+                refs.push_back(ls);
+            }
+        std::set<std::tuple<std::uint32_t, std::uint32_t, double, double>> seen;
+        for_overlapping_pairs(segs, 0, [&](std::size_t i, std::size_t j) {
+            const LonLat p1 = line_pt(refs[segs[i].vertex], 0),
+                         p2 = line_pt(refs[segs[i].vertex], 1);
+            const LonLat q1 = line_pt(refs[segs[j].vertex], 0),
+                         q2 = line_pt(refs[segs[j].vertex], 1);
+            const double d1 = orient(p1, p2, q1), d2 = orient(p1, p2, q2);
+            const double d3 = orient(q1, q2, p1), d4 = orient(q1, q2, p2);
+            if (d1 == 0 || d2 == 0 || d3 == 0 || d4 == 0)
+                return;
+            if ((d1 > 0) == (d2 > 0) || (d3 > 0) == (d4 > 0))
+                return;
+            const double f = d3 / (d3 - d4);
+            const LonLat x{p1.lon + f * (p2.lon - p1.lon), p1.lat + f * (p2.lat - p1.lat)};
+            const auto a = std::min(segs[i].unit, segs[j].unit),
+                       b = std::max(segs[i].unit, segs[j].unit);
+            if (!seen.insert({a, b, x.lon, x.lat}).second)
+                return;
+            const auto& la = lines.lines[a];
+            const auto& lb = lines.lines[b];
+            Subject s{lines.dataset, lines.layer, la.row, -1, la.line_code + "," + lb.line_code,
+                      "geometry"};
+            Finding fd =
+                rules.make("BOUNDARY-LINE-CROSSING", s, {{"a", la.line_code}, {"b", lb.line_code}});
+            fd.geometry_wkt = point_wkt(x);
+            findings.push_back(std::move(fd));
+        });
+    }
+}
+
+}  // namespace geoadmin::detail

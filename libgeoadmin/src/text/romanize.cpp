@@ -1,0 +1,587 @@
+#include "geoadmin/text/romanize.hpp"
+
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/json_util.hpp"
+#include "embedded_data.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/io/aliases.hpp"
+#include "geoadmin/text/hanzi.hpp"
+#include "geoadmin/text/text.hpp"
+
+namespace geoadmin {
+
+// ---------------------------------------------------------------------------------------
+// Romanizer
+
+namespace {
+
+// "chang2" -> {"chang", 2}
+bool split_tone(const std::string& ascii, std::string& text, int& tone) {
+    if (ascii.empty())
+        return false;
+    char last = ascii.back();
+    if (last >= '1' && last <= '5') {
+        text = ascii.substr(0, ascii.size() - 1);
+        tone = last - '0';
+    } else {
+        text = ascii;
+        tone = 5;
+    }
+    if (text.empty())
+        return false;
+    for (char c : text) {
+        if (c < 'a' || c > 'z')
+            return false;
+    }
+    return true;
+}
+
+const char* marked_vowel(char vowel, int tone) {
+    static const char* const kA[] = {"a", "ā", "á", "ǎ", "à", "a"};
+    static const char* const kE[] = {"e", "ē", "é", "ě", "è", "e"};
+    static const char* const kI[] = {"i", "ī", "í", "ǐ", "ì", "i"};
+    static const char* const kO[] = {"o", "ō", "ó", "ǒ", "ò", "o"};
+    static const char* const kU[] = {"u", "ū", "ú", "ǔ", "ù", "u"};
+    static const char* const kV[] = {"ü", "ǖ", "ǘ", "ǚ", "ǜ", "ü"};
+    int t = (tone >= 0 && tone <= 5) ? tone : 0;
+    switch (vowel) {
+        case 'a':
+            return kA[t];
+        case 'e':
+            return kE[t];
+        case 'i':
+            return kI[t];
+        case 'o':
+            return kO[t];
+        case 'u':
+            return kU[t];
+        default:
+            return kV[t];
+    }
+}
+
+// Writes one syllable, with its tone mark when asked, "ü" for "v".
+void append_syllable(std::string& out, std::string_view text, int tone, bool tones) {
+    if (!tones && text.find('v') == std::string_view::npos) {
+        out.append(text);  // the common case: plain letters
+        return;
+    }
+    size_t mark = std::string::npos;
+    if (tones && tone >= 1 && tone <= 4) {
+        if ((mark = text.find('a')) == std::string::npos &&
+            (mark = text.find('e')) == std::string::npos) {
+            size_t ou = text.find("ou");
+            if (ou != std::string_view::npos) {
+                mark = ou;
+            } else {
+                for (size_t i = text.size(); i-- > 0;) {
+                    if (std::string_view("iouv").find(text[i]) != std::string_view::npos) {
+                        mark = i;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (i == mark) {
+            out += marked_vowel(c, tone);
+        } else if (c == 'v') {
+            out += "ü";
+        } else {
+            out += c;
+        }
+    }
+}
+
+bool is_modifier(char32_t c) {
+    static const std::u32string_view kModifiers = U"新老大小东西南北中上下前后内外左右";
+    return kModifiers.find(c) != std::u32string_view::npos;
+}
+
+bool is_ascii_alnum(char32_t c) {
+    return (c >= U'0' && c <= U'9') || (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z');
+}
+
+}  // namespace
+
+const Romanizer& Romanizer::builtin() {
+    static const Romanizer romanizer =
+        from_json(detail::kReadingsJson, "data-schemas/readings.json", CategoryTable::builtin());
+    return romanizer;
+}
+
+Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
+                               const CategoryTable& categories) {
+    nlohmann::json doc = detail::parse_json(text, origin);
+    Romanizer r;
+    r.m_categories = &categories;
+    static const nlohmann::json kEmptyObject = nlohmann::json::object();
+    static const nlohmann::json kEmptyArray = nlohmann::json::array();
+    auto member = [&](const char* key, const nlohmann::json& fallback) -> const nlohmann::json& {
+        return doc.contains(key) ? doc.at(key) : fallback;
+    };
+    try {
+        for (const auto& [chars, reading] : member("chars", kEmptyObject).items()) {
+            std::u32string c = utf8_to_u32(chars);
+            std::string letters;
+            int tone = 0;
+            if (c.size() != 1 || !split_tone(reading.get<std::string>(), letters, tone) ||
+                letters.size() > 6) {
+                throw ConfigError(origin, "chars." + chars +
+                                              ": expected one character and a "
+                                              "reading like \"chang2\"");
+            }
+            r.m_chars[c[0]] = Syllable::make(letters, tone, false);
+        }
+        for (const auto& [word, reading] : member("words", kEmptyObject).items()) {
+            std::u32string w = utf8_to_u32(word);
+            std::vector<Syllable> syllables;
+            std::istringstream parts(reading.get<std::string>());
+            std::string part;
+            while (parts >> part) {
+                std::string letters;
+                int tone = 0;
+                if (!split_tone(part, letters, tone) || letters.size() > 6) {
+                    throw ConfigError(origin, "words." + word + ": bad syllable \"" + part + "\"");
+                }
+                syllables.push_back(Syllable::make(letters, tone, false));
+            }
+            if (syllables.size() != w.size()) {
+                throw ConfigError(origin, "words." + word + ": " +
+                                              std::to_string(syllables.size()) + " syllables for " +
+                                              std::to_string(w.size()) + " characters");
+            }
+            size_t& longest = r.m_word_starts[w[0]];
+            longest = std::max(longest, w.size());
+            r.m_words[w] = std::move(syllables);
+        }
+        for (const auto& [word, spelled] : member("spellings", kEmptyObject).items()) {
+            std::u32string w = utf8_to_u32(word);
+            if (!w.empty())
+                r.m_spellings[w[0]].emplace_back(w, spelled.get<std::string>());
+        }
+        for (const auto& group : member("ethnic_groups", kEmptyArray))
+            r.m_ethnic.push_back(utf8_to_u32(group.get<std::string>()) + U"族");
+        std::sort(r.m_ethnic.begin(), r.m_ethnic.end(),
+                  [](const auto& a, const auto& b) { return a.size() > b.size(); });
+    } catch (const nlohmann::json::exception& e) {
+        throw ConfigError(origin, e.what());
+    }
+    r.build_dense();
+    return r;
+}
+
+namespace {
+constexpr char32_t kDenseFirst = 0x3400, kDenseLast = 0x9FFF;
+}
+
+void Romanizer::build_dense() {
+    m_shortest_word = 1;
+    if (!m_words.empty()) {
+        m_shortest_word = SIZE_MAX;
+        for (const auto& [w, syllables] : m_words)
+            m_shortest_word = std::min(m_shortest_word, std::max<size_t>(w.size(), 1));
+    }
+    m_dense_word_starts.assign(kDenseLast - kDenseFirst + 1, 0);
+    m_dense_chars.assign(kDenseLast - kDenseFirst + 1, 0);
+    m_char_list.clear();
+    for (const auto& [c, longest] : m_word_starts) {
+        if (c >= kDenseFirst && c <= kDenseLast)
+            m_dense_word_starts[c - kDenseFirst] =
+                static_cast<std::uint8_t>(std::min<size_t>(longest, 255));
+    }
+    for (const auto& [c, syllable] : m_chars) {
+        if (c >= kDenseFirst && c <= kDenseLast) {
+            m_char_list.push_back(syllable);
+            m_dense_chars[c - kDenseFirst] = static_cast<std::uint16_t>(m_char_list.size());
+        }
+    }
+    // Every other character of the range with its first Unihan reading (a traditional or
+    // variant form reads like its standard character), as each_syllable would look it up:
+    // one array index per character instead of a table search.
+    for (char32_t c = kDenseFirst; c <= kDenseLast; ++c) {
+        if (m_dense_chars[c - kDenseFirst] != 0)
+            continue;
+        HanziInfo info = hanzi_info(c);
+        if (!info.standard && info.standard_form) {
+            if (auto st = m_chars.find(info.standard_form); st != m_chars.end()) {
+                m_char_list.push_back(st->second);
+                m_dense_chars[c - kDenseFirst] = static_cast<std::uint16_t>(m_char_list.size());
+                continue;
+            }
+            info = hanzi_info(info.standard_form);
+        }
+        std::string_view first = info.readings.substr(0, info.readings.find(' '));
+        if (first.size() >= 2 && first.back() >= '1' && first.back() <= '5') {
+            m_char_list.push_back(
+                Syllable::make(first.substr(0, first.size() - 1), first.back() - '0', false));
+            m_dense_chars[c - kDenseFirst] = static_cast<std::uint16_t>(m_char_list.size());
+        }
+    }
+}
+
+Romanizer::Syllable Romanizer::Syllable::make(std::string_view t, int tone, bool literal) {
+    Syllable s;
+    s.length = static_cast<std::uint8_t>(std::min(t.size(), sizeof s.text));
+    std::memcpy(s.text, t.data(), s.length);
+    s.tone = static_cast<std::int8_t>(tone);
+    s.literal = literal;
+    return s;
+}
+
+void Romanizer::add_literal(std::vector<Syllable>& out, std::string_view t) {
+    while (!t.empty()) {
+        size_t n = std::min(t.size(), sizeof(Syllable::text));
+        // Split between UTF-8 characters: never before a continuation byte.
+        while (n < t.size() && n > 0 && (static_cast<unsigned char>(t[n]) & 0xC0) == 0x80)
+            --n;
+        out.push_back(Syllable::make(t.substr(0, n), 0, true));
+        t.remove_prefix(n);
+    }
+}
+
+Romanizer Romanizer::from_file(const std::string& path, const CategoryTable& categories) {
+    if (path.empty())
+        return from_json(detail::kReadingsJson, "data-schemas/readings.json", categories);
+    return from_json(detail::read_text_file(path), path, categories);
+}
+
+std::string Romanizer::reading(char32_t cp) const {
+    auto it = m_chars.find(cp);
+    if (it != m_chars.end())
+        return std::string(it->second.view());
+    HanziInfo info = hanzi_info(cp);
+    std::string_view first = info.readings.substr(0, info.readings.find(' '));
+    if (first.empty())
+        return {};
+    std::string text;
+    int tone = 0;
+    return split_tone(std::string(first), text, tone) ? text : std::string();
+}
+
+template <class F>
+void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
+    thread_local std::u32string key;  // lookup key, its buffer reused from name to name
+    std::string literal;
+    for (size_t i = 0; i < text.size();) {
+        char32_t lead = text[i];
+        size_t longest = 0;
+        if (lead >= kDenseFirst && lead <= kDenseLast) {
+            longest = m_dense_word_starts[lead - kDenseFirst];
+        } else if (auto starts = m_word_starts.find(lead); starts != m_word_starts.end()) {
+            longest = starts->second;
+        }
+        if (longest > 0) {
+            bool matched = false;
+            for (size_t len = std::min(longest, text.size() - i); len >= m_shortest_word; --len) {
+                key.assign(text.substr(i, len));
+                auto it = m_words.find(key);
+                if (it == m_words.end())
+                    continue;
+                for (const Syllable& s : it->second)
+                    f(s.view(), s.tone, false);
+                i += len;
+                matched = true;
+                break;
+            }
+            if (matched)
+                continue;
+        }
+        char32_t c = text[i++];
+        if (c >= kDenseFirst && c <= kDenseLast) {
+            if (std::uint16_t k = m_dense_chars[c - kDenseFirst]) {
+                const Syllable& s = m_char_list[k - 1];
+                f(s.view(), s.tone, false);
+                continue;
+            }
+        } else if (auto ch = m_chars.find(c); ch != m_chars.end()) {
+            f(ch->second.view(), ch->second.tone, false);
+            continue;
+        }
+        HanziInfo info = hanzi_info(c);
+        if (!info.standard && info.standard_form) {
+            // A traditional or variant form reads like its standard character.
+            auto st = m_chars.find(info.standard_form);
+            if (st != m_chars.end()) {
+                f(st->second.view(), st->second.tone, false);
+                continue;
+            }
+            info = hanzi_info(info.standard_form);
+        }
+        std::string_view first = info.readings.substr(0, info.readings.find(' '));
+        if (first.size() >= 2 && first.back() >= '1' && first.back() <= '5') {
+            f(first.substr(0, first.size() - 1), first.back() - '0', false);
+        } else {
+            literal = u32_to_utf8(c);
+            f(std::string_view(literal), 0, true);
+        }
+    }
+}
+
+void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& out,
+                             bool& complete) const {
+    out.reserve(out.size() + text.size());
+    each_syllable(text, [&](std::string_view syllable, int tone, bool literal) {
+        complete = complete && !literal;
+        if (literal)
+            add_literal(out, syllable);
+        else
+            out.push_back(Syllable::make(syllable, tone, false));
+    });
+}
+
+void Romanizer::tokenize(std::u32string_view text, bool allow_spellings,
+                         std::vector<Syllable>& syllables, std::vector<Span>& spans) const {
+    bool complete = true;
+    size_t han_start = std::u32string_view::npos;
+    auto open = [&]() {
+        spans.push_back({static_cast<std::uint32_t>(syllables.size()), 0, nullptr});
+    };
+    auto close = [&]() { spans.back().end = static_cast<std::uint32_t>(syllables.size()); };
+    auto flush_han = [&](size_t end) {
+        if (han_start == std::u32string_view::npos)
+            return;
+        open();
+        syllables_of(text.substr(han_start, end - han_start), syllables, complete);
+        close();
+        han_start = std::u32string_view::npos;
+    };
+    for (size_t i = 0; i < text.size();) {
+        char32_t c = text[i];
+        if (is_ascii_alnum(c)) {
+            flush_han(i);
+            size_t j = i;
+            while (j < text.size() && is_ascii_alnum(text[j]))
+                ++j;
+            open();
+            add_literal(syllables, u32_to_utf8(text.substr(i, j - i)));
+            close();
+            i = j;
+            continue;
+        }
+        if (!is_han(c)) {
+            flush_han(i);
+            auto uc = static_cast<UChar32>(c);
+            if (!u_ispunct(uc) && !u_isWhitespace(uc) && !u_isspace(uc)) {
+                // A symbol we cannot spell: kept as written, and the result is incomplete.
+                open();
+                add_literal(syllables, u32_to_utf8(c));
+                close();
+            }  // punctuation, spaces and middle dots only separate words
+            ++i;
+            continue;
+        }
+        if (allow_spellings && han_start == std::u32string_view::npos) {
+            std::u32string_view rest = text.substr(i);
+            const std::string* spelled = nullptr;
+            size_t spelled_len = 0;
+            auto starts = m_spellings.find(c);
+            static const std::vector<std::pair<std::u32string, std::string>> kNone;
+            for (const auto& [word, spelling] :
+                 starts == m_spellings.end() ? kNone : starts->second) {
+                if (word.size() > spelled_len && rest.compare(0, word.size(), word) == 0) {
+                    // Only a whole part, or one followed by a direction (左翼, 右旗, 中旗 ...).
+                    bool whole = word.size() == rest.size();
+                    bool before_direction =
+                        !whole &&
+                        std::u32string_view(U"左右前中后东西南北").find(rest[word.size()]) !=
+                            std::u32string_view::npos;
+                    if (whole || before_direction) {
+                        spelled = &spelling;
+                        spelled_len = word.size();
+                    }
+                }
+            }
+            if (spelled) {
+                const auto at = static_cast<std::uint32_t>(syllables.size());
+                spans.push_back({at, at, spelled});
+                i += spelled_len;
+                continue;
+            }
+        }
+        if (han_start == std::u32string_view::npos)
+            han_start = i;
+        ++i;
+    }
+    flush_han(text.size());
+}
+
+std::string Romanizer::sound_key(std::string_view name) const {
+    return sound_key(std::u32string_view(utf8_to_u32(name)));
+}
+
+std::string Romanizer::sound_key(std::u32string_view u) const {
+    std::string key;
+    sound_key(u, key);
+    return key;
+}
+
+void Romanizer::sound_key(std::u32string_view u, std::string& key) const {
+    key.clear();
+    key.reserve(u.size() * 5);
+    size_t run_start = 0;
+    bool in_run = false;
+    auto flush = [&](size_t end) {
+        if (!in_run)
+            return;
+        each_syllable(std::u32string_view(u).substr(run_start, end - run_start),
+                      [&](std::string_view s, int, bool) { key += s; });
+        in_run = false;
+    };
+    for (size_t i = 0; i < u.size(); ++i) {
+        char32_t c = u[i];
+        if (is_han(c)) {
+            if (!in_run) {
+                run_start = i;
+                in_run = true;
+            }
+            continue;
+        }
+        flush(i);
+        if (c < 0x80) {
+            if (is_ascii_alnum(c))
+                key += static_cast<char>(std::tolower(static_cast<int>(c)));
+        } else if (!u_isWhitespace(static_cast<UChar32>(c)) &&
+                   !u_ispunct(static_cast<UChar32>(c))) {
+            key += u32_to_utf8(c);
+        }
+    }
+    flush(u.size());
+}
+
+Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& options) const {
+    Romanization result;
+    const std::u32string whole = utf8_to_u32(name);
+    std::u32string_view u(whole);
+    while (!u.empty() && u_isWhitespace(static_cast<UChar32>(u.front())))
+        u.remove_prefix(1);
+    while (!u.empty() && u_isWhitespace(static_cast<UChar32>(u.back())))
+        u.remove_suffix(1);
+    const Category* category = options.category;
+    const Category* owner = nullptr;
+    size_t generic_len = m_categories->generic_length(u, category, &owner);
+    if (!category)
+        category = owner;
+
+    // The words of the name, as spans of one syllable vector (buffers reused per thread).
+    thread_local std::vector<Syllable> syllables;
+    thread_local std::vector<Span> spans;
+    syllables.clear();
+    spans.clear();
+    // The words tokenized since span `first`, joined into one word.
+    auto join_from = [&](size_t first) {
+        const auto end = static_cast<std::uint32_t>(syllables.size());
+        const std::uint32_t begin = first < spans.size() ? spans[first].begin : end;
+        spans.resize(first);
+        spans.push_back({begin, end, nullptr});
+    };
+    auto joined = [&](std::u32string_view text) {
+        const size_t first = spans.size();
+        tokenize(text, false, syllables, spans);
+        join_from(first);
+    };
+
+    if ((category && category->one_word) || generic_len == 0) {
+        // Villages, natural settlements and names without a generic: one word, unless a
+        // minority-language spelling or a numeral splits it.
+        tokenize(u, true, syllables, spans);
+        bool plain = std::all_of(spans.begin(), spans.end(), [](const Span& t) {
+            return t.spelled == nullptr && !(t.end - t.begin == 1 && syllables[t.begin].literal);
+        });
+        if (plain)
+            join_from(0);
+    } else {
+        size_t split = u.size() - generic_len;
+        // A one-syllable modifier before a one-syllable generic joins it: 潮白新河
+        // -> Chaobai Xinhe, 浦东新区 -> Pudong Xinqu (西辽河 keeps 西 with its specific).
+        if (generic_len == 1 && split >= 3 && is_modifier(u[split - 1]))
+            --split;
+        std::u32string_view specific = u.substr(0, split), generic = u.substr(split);
+        // Nationalities of autonomous areas and ethnic townships are words of their own.
+        thread_local std::vector<std::u32string_view> ethnic;
+        ethnic.clear();
+        for (bool found = true; found;) {
+            found = false;
+            for (const auto& e : m_ethnic) {
+                if (specific.size() > e.size() &&
+                    specific.compare(specific.size() - e.size(), e.size(), e) == 0) {
+                    ethnic.insert(ethnic.begin(), specific.substr(specific.size() - e.size()));
+                    specific.remove_suffix(e.size());
+                    found = true;
+                    break;
+                }
+            }
+        }
+        tokenize(specific, true, syllables, spans);
+        for (const auto& e : ethnic)
+            joined(e);
+        if (const std::string* spelled = m_categories->generic_spelling(generic)) {
+            const auto at = static_cast<std::uint32_t>(syllables.size());
+            spans.push_back({at, at, spelled});
+        } else {
+            joined(generic);
+        }
+    }
+
+    std::string out;
+    out.reserve(u.size() * 4 + 8);
+    for (const Span& w : spans) {
+        const size_t mark = out.size();
+        if (!out.empty())
+            out += ' ';
+        const size_t start = out.size();
+        if (w.spelled) {
+            out += *w.spelled;
+        } else {
+            for (std::uint32_t k = w.begin; k < w.end; ++k) {
+                const Syllable& s = syllables[k];
+                if (s.literal) {
+                    if (s.length == 0 || static_cast<unsigned char>(s.text[0]) >= 0x80)
+                        result.complete = false;
+                    out += s.view();
+                    continue;
+                }
+                if (k > w.begin && out.size() > start &&
+                    std::string_view("aoe").find(s.text[0]) != std::string_view::npos) {
+                    out += '\'';
+                }
+                append_syllable(out, s.view(), s.tone, options.tones);
+            }
+            if (out.size() > start && out[start] >= 'a' && out[start] <= 'z') {
+                out[start] = static_cast<char>(out[start] - 'a' + 'A');
+            } else if (out.size() > start && static_cast<unsigned char>(out[start]) >= 0x80) {
+                // A tone-marked first vowel (Ān): capitalise through ICU.
+                icu::UnicodeString u16 = icu::UnicodeString::fromUTF8(
+                    icu::StringPiece(out.data() + start, static_cast<int32_t>(out.size() - start)));
+                icu::UnicodeString head(u16, 0, 1);
+                head.toUpper();
+                u16.replace(0, 1, head);
+                std::string word;
+                u16.toUTF8String(word);
+                out.replace(start, std::string::npos, word);
+            }
+        }
+        if (out.size() == start)
+            out.resize(mark);  // an empty word: no separator either
+    }
+    if (options.sign) {
+        icu::UnicodeString u16 = icu::UnicodeString::fromUTF8(out);
+        u16.toUpper();
+        out.clear();
+        u16.toUTF8String(out);
+    }
+    result.text = std::move(out);
+    return result;
+}
+
+}  // namespace geoadmin
