@@ -64,7 +64,7 @@ int main(int argc, char** argv) {
     try {
         const std::string scheme = argc > 3 ? argv[3] : "provincial";
         RuleSet rules = RuleSet::builtin();
-        std::vector<Finding> findings;
+        VectorSink findings;
         double t0 = now();
         OpenOptions open;
         open.kind = RecordKind::marker;
@@ -78,11 +78,21 @@ int main(int argc, char** argv) {
         double t2 = now();
         MarkerCheckOptions options;
         options.scheme = scheme;
-        MarkerCheckStats stats;
-        auto checked = check_markers(reg, &lines, rules, options, nullptr, &stats);
+        struct Stats : CheckObserver {
+            void step(std::string_view name, double seconds) override {
+                (name == "projection" ? projection_seconds : distance_seconds) = seconds;
+            }
+            void count(std::string_view, std::int64_t value) override {
+                distances = static_cast<std::size_t>(value);
+            }
+            double projection_seconds = 0;
+            double distance_seconds = 0;
+            std::size_t distances = 0;
+        } stats;
+        check_markers(reg, &lines, rules, options, findings, nullptr, &stats);
         double t3 = now();
         std::printf("markers %zu, lines %zu, findings %zu\n", reg.markers.size(),
-                    lines.lines.size(), checked.size() + findings.size());
+                    lines.lines.size(), findings.findings().size());
         std::printf("read register      %7.3f s\n", t1 - t0);
         std::printf("read lines         %7.3f s\n", t2 - t1);
         std::printf("check (all rules)  %7.3f s\n", t3 - t2);

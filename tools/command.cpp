@@ -70,14 +70,14 @@ void InputOptions::declare(po::options_description& options) {
 }
 
 UnitLayer InputOptions::read_unit_layer(const std::string& path, const RuleSet& rules,
-                                        std::vector<Finding>& findings) const {
+                                        FindingSink& sink) const {
     OpenOptions unit_open;
     unit_open.encoding = encoding;
     unit_open.kind = RecordKind::unit;
     VectorSource unit_source = VectorSource::open(path, unit_open, rules);
     for (const auto& f : unit_source.open_findings())
-        findings.push_back(f);
-    return read_units(unit_source, rules, findings);
+        sink.add(f);
+    return read_units(unit_source, rules, sink);
 }
 
 OpenOptions InputOptions::open_options() const {
@@ -163,29 +163,39 @@ RuleSet ReportOptions::load_rules() const {
     return rules;
 }
 
-int ReportOptions::report(Context& ctx, const std::vector<Finding>& findings, const RuleSet& rules,
-                          bool print_findings_on_stdout) const {
-    if (!output.empty()) {
-        auto sink = make_file_sink(output, language);
-        sink->write(findings);
-        sink->close();
+std::unique_ptr<Report> ReportOptions::open(Context& ctx, const RuleSet& rules,
+                                            bool print_on_stdout, FindingSink* also) const {
+    return std::make_unique<Report>(*this, ctx, rules, print_on_stdout, also);
+}
+
+Report::Report(const ReportOptions& options, Context& ctx, const RuleSet& rules,
+               bool print_on_stdout, FindingSink* also)
+    : m_options(options), m_ctx(ctx) {
+    std::vector<FindingSink*> sinks;
+    if (also != nullptr)
+        sinks.push_back(also);
+    if (!options.output.empty()) {
+        m_file = make_file_sink(options.output, options.language);
+        sinks.push_back(m_file.get());
     }
-    if (print_findings_on_stdout) {
-        auto sink = format == "json" ? make_jsonl_sink(ctx.out, language)
-                                     : make_text_sink(ctx.out, language, rules);
-        sink->write(findings);
+    if (print_on_stdout) {
+        m_stdout = options.format == "json" ? make_jsonl_sink(ctx.out, options.language)
+                                            : make_text_sink(ctx.out, options.language, rules);
+        sinks.push_back(m_stdout.get());
     }
-    if (!output.empty() && !quiet) {
-        ctx.err << (language == Lang::zh ? "问题清单已写入 " : "findings written to ") << output
-                << "\n";
+    m_tee = std::make_unique<TeeSink>(std::move(sinks));
+    m_rule_sink = std::make_unique<RuleSink>(rules, *m_tee);
+}
+
+int Report::finish() {
+    m_rule_sink->close();
+    if (!m_options.output.empty() && !m_options.quiet) {
+        m_ctx.err << (m_options.language == Lang::zh ? "问题清单已写入 " : "findings written to ")
+                  << m_options.output << "\n";
     }
-    if (!fail_threshold)
+    if (!m_options.fail_threshold)
         return kExitOk;
-    for (const auto& f : findings) {
-        if (f.severity >= *fail_threshold)
-            return kExitFindings;
-    }
-    return kExitOk;
+    return counts().any_at_or_above(*m_options.fail_threshold) ? kExitFindings : kExitOk;
 }
 
 // ---------------------------------------------------------------- run_cli

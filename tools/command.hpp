@@ -7,14 +7,17 @@
 #include <boost/program_options.hpp>
 #include <cstdint>
 #include <iosfwd>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "geoadmin/checks/markers.hpp"
+#include "geoadmin/core/check.hpp"
 #include "geoadmin/core/finding.hpp"
 #include "geoadmin/core/rules.hpp"
+#include "geoadmin/core/sink.hpp"
 #include "geoadmin/io/readers.hpp"
 #include "geoadmin/io/source.hpp"
 #include "geoadmin/io/writers.hpp"
@@ -87,9 +90,9 @@ struct InputOptions {
     /// Validates and builds the OpenOptions; throws UsageError.
     OpenOptions open_options() const;
     /// Reads a unit polygon layer (--units of the checks), with the input's --encoding;
-    /// its reading findings join `findings`.
+    /// its reading findings go to `sink`.
     UnitLayer read_unit_layer(const std::string& path, const RuleSet& rules,
-                              std::vector<Finding>& findings) const;
+                              FindingSink& sink) const;
 };
 
 /// --format -o --lang --fail-on --rules -q --no-progress: how findings are reported.
@@ -113,11 +116,59 @@ struct ReportOptions {
     bool show_progress(const Context& ctx) const {
         return !quiet && !no_progress && ctx.err_is_terminal;
     }
-    /// Writes findings to -o (if given) and, as --format says, to stdout; returns the exit
-    /// code --fail-on asks for. When `print_text` is false the text summary is left to
-    /// the caller (which prints its own report).
-    int report(Context& ctx, const std::vector<Finding>& findings, const RuleSet& rules,
-               bool print_findings_on_stdout = true) const;
+    /// The sinks of one run: -o (if given) and, as --format says, stdout, behind the
+    /// RuleSink that applies --rules. With `print_on_stdout` false the stdout part is left
+    /// to the caller (which prints its own report).
+    /// `also`, when given, receives the findings too (after --rules took effect).
+    std::unique_ptr<class Report> open(Context& ctx, const RuleSet& rules,
+                                       bool print_on_stdout = true,
+                                       FindingSink* also = nullptr) const;
+};
+
+/// Where a run's findings go as they are made; finish() completes the outputs and gives
+/// the exit code --fail-on asks for.
+class Report {
+  public:
+    Report(const ReportOptions& options, Context& ctx, const RuleSet& rules, bool print_on_stdout,
+           FindingSink* also);
+    Report(const Report&) = delete;
+    Report& operator=(const Report&) = delete;
+    /// Every finding of the run goes here.
+    FindingSink& sink() { return *m_rule_sink; }
+    const SeverityCounts& counts() const { return m_rule_sink->counts(); }
+    /// Closes the outputs, notes on stderr where the file went; the exit code.
+    int finish();
+
+  private:
+    const ReportOptions& m_options;
+    Context& m_ctx;
+    std::unique_ptr<FindingSink> m_file;
+    std::unique_ptr<FindingSink> m_stdout;
+    std::unique_ptr<TeeSink> m_tee;
+    std::unique_ptr<RuleSink> m_rule_sink;
+};
+
+/// Keeps what a check tells its observer, for --timings.
+class Timings : public CheckObserver {
+  public:
+    void step(std::string_view name, double seconds) override {
+        m_steps[std::string(name)] += seconds;
+    }
+    void count(std::string_view name, std::int64_t value) override {
+        m_counts[std::string(name)] += value;
+    }
+    double seconds(const std::string& name) const {
+        auto it = m_steps.find(name);
+        return it == m_steps.end() ? 0.0 : it->second;
+    }
+    std::int64_t count(const std::string& name) const {
+        auto it = m_counts.find(name);
+        return it == m_counts.end() ? 0 : it->second;
+    }
+
+  private:
+    std::map<std::string, double> m_steps;
+    std::map<std::string, std::int64_t> m_counts;
 };
 
 /// Every registered command, in the order `geoadmin --help` lists them. Registering a

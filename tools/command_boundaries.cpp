@@ -79,45 +79,48 @@ int CommandBoundariesCheck::run(Context& ctx) {
     RuleSet rules = m_report.load_rules();
     OpenOptions open = m_input.open_options();
     open.kind = RecordKind::unit;
+    auto report = m_report.open(ctx, rules);
+    FindingSink& sink = report->sink();
 
     // Parents and lines are read on a second thread while the units are read here.
     struct SideRead {
         std::optional<CoverageLayer> parents;
         std::optional<LineLayer> lines;
-        std::vector<Finding> findings;
+        VectorSink findings;  // handed on after the units' findings
     };
     std::future<SideRead> side = std::async(std::launch::async, [&]() {
         SideRead out;
         if (!m_parent.empty()) {
             VectorSource src = VectorSource::open(m_parent, open, rules);
-            out.findings = src.open_findings();
+            for (const auto& f : src.open_findings())
+                out.findings.add(f);
             out.parents = read_coverage(src, rules, out.findings);
         }
         if (!m_lines.empty()) {
             OpenOptions line_open = open;
             line_open.kind = RecordKind::line;
             VectorSource src = VectorSource::open(m_lines, line_open, rules);
-            auto f = src.open_findings();
-            out.findings.insert(out.findings.end(), f.begin(), f.end());
+            for (const auto& f : src.open_findings())
+                out.findings.add(f);
             out.lines = read_boundary_lines(src, rules, out.findings);
         }
         return out;
     });
-    std::vector<Finding> findings;
     CoverageLayer units;
     {
         VectorSource source = VectorSource::open(m_units, open, rules);
-        findings = source.open_findings();
+        for (const auto& f : source.open_findings())
+            sink.add(f);
         Progress progress(ctx, m_report.show_progress(ctx), "units");
         ScanOptions scan;
         scan.progress = [&](std::int64_t done, std::int64_t total) {
             progress.update(done, total);
         };
-        units = read_coverage(source, rules, findings, scan);
+        units = read_coverage(source, rules, sink, scan);
         progress.finish();
     }
     SideRead side_read = side.get();
-    findings.insert(findings.end(), side_read.findings.begin(), side_read.findings.end());
+    sink.add_all(side_read.findings.findings());
     const double read_seconds = std::chrono::duration<double>(Clock::now() - t_start).count();
 
     BoundaryCheckOptions options;
@@ -127,14 +130,14 @@ int CommandBoundariesCheck::run(Context& ctx) {
     options.threads = m_threads;
     options.parents = side_read.parents ? &*side_read.parents : nullptr;
     options.lines = side_read.lines ? &*side_read.lines : nullptr;
-    BoundaryCheckResult result = check_boundaries(units, rules, options);
-    for (auto& f : result.findings)
-        findings.push_back(std::move(f));
+    Timings timings;
+    const std::vector<Junction> junctions =
+        check_boundaries(units, rules, options, sink, m_timings ? &timings : nullptr);
     if (!m_junctions.empty()) {
-        write_junctions(m_junctions, result.junctions);
+        write_junctions(m_junctions, junctions);
         if (!m_report.quiet) {
             ctx.err << (m_report.language == Lang::zh ? "三交点已写入 " : "junctions written to ")
-                    << m_junctions << " (" << result.junctions.size() << ")\n";
+                    << m_junctions << " (" << junctions.size() << ")\n";
         }
     }
     if (m_timings) {
@@ -145,13 +148,14 @@ int CommandBoundariesCheck::run(Context& ctx) {
             "by overlay %zu\n"
             "read %.2f s, geometry %.2f s, matching %.2f s, edges %.2f s, faces %.2f "
             "s, parents %.2f s, lines %.2f s\n",
-            units.units.size(), units.vertices, result.segments, result.unmatched_segments,
-            result.junctions.size(), result.parents_by_overlay, read_seconds,
-            result.geometry_seconds, result.matching_seconds, result.edges_seconds,
-            result.faces_seconds, result.parents_seconds, result.lines_seconds);
+            units.units.size(), units.vertices, static_cast<std::size_t>(timings.count("segments")),
+            static_cast<std::size_t>(timings.count("unmatched segments")), junctions.size(),
+            static_cast<std::size_t>(timings.count("parents by overlay")), read_seconds,
+            timings.seconds("geometry"), timings.seconds("matching"), timings.seconds("edges"),
+            timings.seconds("faces"), timings.seconds("parents"), timings.seconds("lines"));
         ctx.err << buf;
     }
-    return m_report.report(ctx, findings, rules);
+    return report->finish();
 }
 
 }  // namespace geoadmin::cli

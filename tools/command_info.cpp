@@ -172,14 +172,16 @@ nlohmann::json to_json(const SourceReport& s) {
 int CommandInfo::run(Context& ctx) {
     const RuleSet rules = m_report.load_rules();
     const OpenOptions open_options = m_input.open_options();
-    std::vector<Finding> findings;
+    const bool json = m_report.format == "json";
+    VectorSink collected;  // JSON: the findings go into the document, after the sources
+    auto report_out = m_report.open(ctx, rules, !json, json ? &collected : nullptr);
+    FindingSink& sink = report_out->sink();
     std::vector<SourceReport> reports;
-    int exit_code = kExitOk;
     for (const auto& path : m_sources) {
         VectorSource source = VectorSource::open(path, open_options, rules);
         SourceReport report{path, source.driver(), source.encoding(), source.encoding_origin(), {}};
         for (const auto& f : source.open_findings())
-            findings.push_back(f);
+            sink.add(f);
         for (Layer& layer : source.layers()) {
             LayerReport lr;
             lr.name = layer.name();
@@ -203,7 +205,7 @@ int CommandInfo::run(Context& ctx) {
             scan.progress = [&](std::int64_t done, std::int64_t total) {
                 progress.update(done, total);
             };
-            lr.summary = layer.scan(rules, scan, nullptr, findings);
+            lr.summary = layer.scan(rules, scan, nullptr, sink);
             progress.finish();
             lr.features = lr.summary.features + lr.summary.unreadable;
             if (layer.feature_count() > lr.features)
@@ -215,25 +217,25 @@ int CommandInfo::run(Context& ctx) {
         reports.push_back(std::move(report));
     }
 
-    if (m_report.format == "json") {
+    if (json) {
         nlohmann::json doc;
         doc["sources"] = nlohmann::json::array();
         for (const auto& r : reports)
             doc["sources"].push_back(to_json(r));
         doc["findings"] = nlohmann::json::array();
-        for (const auto& f : findings) {
+        for (auto& f : collected.findings()) {
             std::ostringstream line;
-            make_jsonl_sink(line, m_report.language)->write({f});
+            auto jsonl = make_jsonl_sink(line, m_report.language);
+            jsonl->add(std::move(f));
+            jsonl->close();
             doc["findings"].push_back(nlohmann::json::parse(line.str()));
         }
         ctx.out << doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-        exit_code = m_report.report(ctx, findings, rules, false);
     } else {
         for (const auto& r : reports)
             print_text(ctx.out, r, m_report.language);
-        exit_code = m_report.report(ctx, findings, rules, true);
     }
-    return exit_code;
+    return report_out->finish();
 }
 
 }  // namespace geoadmin::cli

@@ -87,14 +87,16 @@ int CommandMarkersCheck::run(Context& ctx) {
 
     OpenOptions open = m_input.open_options();
     open.kind = RecordKind::marker;
-    std::vector<Finding> findings;
+    auto report = m_report.open(ctx, rules);
+    FindingSink& sink = report->sink();
     VectorSource source = VectorSource::open(m_register, open, rules);
-    findings = source.open_findings();
+    for (const auto& f : source.open_findings())
+        sink.add(f);
     // The lines are read on a second thread while the register is read here (separate GDAL
     // datasets; each thread has its own PROJ objects).
     struct LinesRead {
         std::optional<LineLayer> lines;
-        std::vector<Finding> findings;
+        VectorSink findings;  // handed on after the register's findings
     };
     std::future<LinesRead> lines_future = std::async(std::launch::async, [&]() {
         LinesRead out;
@@ -104,28 +106,27 @@ int CommandMarkersCheck::run(Context& ctx) {
         line_open.encoding = m_input.encoding;
         line_open.kind = RecordKind::line;
         VectorSource line_source = VectorSource::open(m_lines, line_open, rules);
-        out.findings = line_source.open_findings();
+        for (const auto& f : line_source.open_findings())
+            out.findings.add(f);
         out.lines = read_boundary_lines(line_source, rules, out.findings);
         return out;
     });
     Progress progress(ctx, m_report.show_progress(ctx), "markers");
     ScanOptions scan;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress.update(done, total); };
-    MarkerRegister reg = read_marker_register(source, rules, findings, scan, !m_normalized.empty());
+    MarkerRegister reg = read_marker_register(source, rules, sink, scan, !m_normalized.empty());
     progress.finish();
     LinesRead line_read = lines_future.get();
     std::optional<LineLayer>& lines = line_read.lines;
-    findings.insert(findings.end(), line_read.findings.begin(), line_read.findings.end());
+    sink.add_all(line_read.findings.findings());
 
     std::optional<UnitLayer> units;
     if (!m_units.empty()) {
-        units = m_input.read_unit_layer(m_units, rules, findings);
+        units = m_input.read_unit_layer(m_units, rules, sink);
         options.units = &*units;
     }
     std::vector<MarkerComputed> computed;
-    for (auto& f : check_markers(reg, lines ? &*lines : nullptr, rules, options, &computed)) {
-        findings.push_back(std::move(f));
-    }
+    check_markers(reg, lines ? &*lines : nullptr, rules, options, sink, &computed);
     if (!m_normalized.empty()) {
         write_normalized_register(m_normalized, reg, computed);
         if (!m_report.quiet) {
@@ -134,7 +135,7 @@ int CommandMarkersCheck::run(Context& ctx) {
                     << m_normalized << "\n";
         }
     }
-    return m_report.report(ctx, findings, rules);
+    return report->finish();
 }
 
 }  // namespace geoadmin::cli

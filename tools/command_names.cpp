@@ -262,7 +262,8 @@ int CommandNamesCheck::run(Context& ctx) {
     const auto t_start = Clock::now();
     RuleSet rules = m_report.load_rules();
     NameTables tables(m_categories, m_readings);
-    std::vector<Finding> findings;
+    auto report = m_report.open(ctx, rules);
+    FindingSink& sink = report->sink();
     NameCheckOptions options;
     options.profile = m_profile;
     options.threads = m_threads;
@@ -276,12 +277,12 @@ int CommandNamesCheck::run(Context& ctx) {
     }
     std::optional<DivisionTable> divisions;
     if (!m_divisions.empty()) {
-        divisions = read_division_table(m_divisions, rules, findings);
+        divisions = read_division_table(m_divisions, rules, sink);
         options.divisions = &*divisions;
     }
     std::optional<UnitLayer> units;
     if (!m_units.empty()) {
-        units = m_input.read_unit_layer(m_units, rules, findings);
+        units = m_input.read_unit_layer(m_units, rules, sink);
         options.units = &*units;
     }
     NameChecker checker(rules, *tables.romanizer, options);
@@ -293,9 +294,9 @@ int CommandNamesCheck::run(Context& ctx) {
         VectorSource source = VectorSource::open(input, open, rules);
         open_seconds += std::chrono::duration<double>(Clock::now() - t_open).count();
         for (const auto& f : source.open_findings())
-            findings.push_back(f);
+            sink.add(f);
         for (Layer& layer : source.layers()) {
-            checker.begin_layer(input, layer, findings);
+            checker.begin_layer(input, layer, sink);
             layer.read_only({"code", "name", "category", "admin_code", "romanization", "status",
                              "lon", "lat", "alias", "meaning", "history", "description",
                              "authority", "approved_on", "document_no"});
@@ -311,16 +312,16 @@ int CommandNamesCheck::run(Context& ctx) {
                     checker.check(i, r, out);
                 });
             }
-            const ScanSummary summary = layer.scan_parallel(rules, scan, shards, findings);
+            const ScanSummary summary = layer.scan_parallel(rules, scan, shards, sink);
             records += summary.features;
             split = split || (layer.splittable() && shards.size() > 1);
             progress.finish();
         }
     }
     const auto t_read = Clock::now();
-    checker.finish(findings);
+    checker.finish(sink);
     const auto t_finish = Clock::now();
-    const int code = m_report.report(ctx, findings, rules);
+    const int code = report->finish();
     if (m_timings) {
         auto seconds = [](Clock::time_point a, Clock::time_point b) {
             return std::chrono::duration<double>(b - a).count();

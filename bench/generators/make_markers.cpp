@@ -663,7 +663,7 @@ int main(int argc, char** argv) {
             OpenOptions open;
             open.kind = RecordKind::line;
             VectorSource source = VectorSource::open(o.lines, open, rules);
-            std::vector<Finding> ignored;
+            VectorSink ignored;
             lines = read_boundary_lines(source, rules, ignored).lines;
         }
         Generator gen(o);

@@ -18,6 +18,38 @@ namespace {
 
 using Ring = std::vector<LonLat>;
 
+// What check_boundaries gives: its findings (through a VectorSink), its junctions and the
+// counts it tells its observer.
+struct Checked {
+    std::vector<Finding> findings;
+    std::vector<Junction> junctions;
+    std::int64_t unmatched_segments = 0;
+    std::int64_t parents_by_overlay = 0;
+};
+
+class Counts : public CheckObserver {
+  public:
+    void count(std::string_view name, std::int64_t value) override {
+        if (name == "unmatched segments")
+            unmatched = value;
+        if (name == "parents by overlay")
+            overlay = value;
+    }
+    std::int64_t unmatched = 0;
+    std::int64_t overlay = 0;
+};
+
+Checked check(CoverageLayer& layer, const RuleSet& rules, const BoundaryCheckOptions& options) {
+    VectorSink sink;
+    Counts counts;
+    Checked out;
+    out.junctions = check_boundaries(layer, rules, options, sink, &counts);
+    out.findings = sink.take();
+    out.unmatched_segments = counts.unmatched;
+    out.parents_by_overlay = counts.overlay;
+    return out;
+}
+
 // A unit from polygons (each: exterior ring first, then holes), closed as given.
 CoverageUnit unit(const std::string& code, const std::vector<std::vector<Ring>>& polygons,
                   const std::string& parent = "") {
@@ -101,14 +133,14 @@ std::vector<CoverageUnit> grid3() {
 
 TEST(Boundaries, AValidCoverageRaisesNothingAndHasItsJunctions) {
     auto layer = layer_of(grid3());
-    auto result = check_boundaries(layer, RuleSet::builtin(), {});
+    auto result = check(layer, RuleSet::builtin(), {});
     EXPECT_TRUE(result.findings.empty())
         << result.findings.front().rule << " " << result.findings.front().message_en;
     // The four inner grid points are where four squares meet.
     ASSERT_EQ(result.junctions.size(), 4u);
     for (const auto& j : result.junctions)
         EXPECT_EQ(j.codes.size(), 4u);
-    EXPECT_EQ(result.unmatched_segments, 12u);  // the outline
+    EXPECT_EQ(result.unmatched_segments, 12);  // the outline
 }
 
 TEST(Boundaries, ClockwiseInputIsNormalisedAndOnlyInconsistencyIsReported) {
@@ -116,12 +148,12 @@ TEST(Boundaries, ClockwiseInputIsNormalisedAndOnlyInconsistencyIsReported) {
     for (auto& u : units)
         std::reverse(u.coords.begin(), u.coords.end());  // every exterior clockwise
     auto layer = layer_of(units);
-    auto result = check_boundaries(layer, RuleSet::builtin(), {});
+    auto result = check(layer, RuleSet::builtin(), {});
     EXPECT_TRUE(result.findings.empty());
     units = grid3();
     std::reverse(units[4].coords.begin(), units[4].coords.end());  // one differs
     layer = layer_of(units);
-    result = check_boundaries(layer, RuleSet::builtin(), {});
+    result = check(layer, RuleSet::builtin(), {});
     ASSERT_EQ(result.findings.size(), 1u);
     EXPECT_EQ(result.findings[0].rule, "BOUNDARY-GEOM-ORIENTATION");
     EXPECT_EQ(result.findings[0].key, "r1c1");
@@ -133,7 +165,7 @@ TEST(Boundaries, OverlapGivesThePolygonAndItsArea) {
     units[4] = unit("r1c1",
                     {{{{X(1), Y(1)}, {X(2.1), Y(1)}, {X(2.1), Y(2)}, {X(1), Y(2)}, {X(1), Y(1)}}}});
     auto layer = layer_of(units);
-    auto result = check_boundaries(layer, RuleSet::builtin(), {});
+    auto result = check(layer, RuleSet::builtin(), {});
     auto counts = count_rules(result.findings);
     EXPECT_EQ(counts["BOUNDARY-OVERLAP"], 1);
     const Finding* f = first(result.findings, "BOUNDARY-OVERLAP");
@@ -160,7 +192,7 @@ TEST(Boundaries, NarrowGapAndSmallGapAndHole) {
                                {X(1), Y(2)},
                                {X(1), Y(1)}}}});
     auto layer = layer_of(units);
-    auto result = check_boundaries(layer, RuleSet::builtin(), {});
+    auto result = check(layer, RuleSet::builtin(), {});
     const Finding* f = first(result.findings, "BOUNDARY-GAP-NARROW");
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->key, "r1c1,r1c2");
@@ -169,19 +201,19 @@ TEST(Boundaries, NarrowGapAndSmallGapAndHole) {
     layer = layer_of(units);
     BoundaryCheckOptions o;
     o.gap_width = 0;
-    result = check_boundaries(layer, RuleSet::builtin(), o);
+    result = check(layer, RuleSet::builtin(), o);
     EXPECT_NE(first(result.findings, "BOUNDARY-GAP-SMALL"), nullptr);
     EXPECT_EQ(first(result.findings, "BOUNDARY-GAP-NARROW"), nullptr);
     // Both off: an enclosed hole to look at.
     layer = layer_of(units);
     o.gap_area = 0;
-    result = check_boundaries(layer, RuleSet::builtin(), o);
+    result = check(layer, RuleSet::builtin(), o);
     EXPECT_NE(first(result.findings, "BOUNDARY-HOLE"), nullptr);
     // The middle square missing: a hole surrounded by eight units.
     units = grid3();
     units.erase(units.begin() + 4);
     layer = layer_of(units);
-    result = check_boundaries(layer, RuleSet::builtin(), {});
+    result = check(layer, RuleSet::builtin(), {});
     f = first(result.findings, "BOUNDARY-HOLE");
     ASSERT_NE(f, nullptr);
     EXPECT_EQ(f->key, "r0c1,r1c0,r1c2,r2c1");
@@ -192,7 +224,7 @@ TEST(Boundaries, TJunctionAndUnmatchedEdge) {
     // r1c1 has a vertex in the middle of its bottom edge; r0c1 has none there.
     units[4] = unit("r1c1", {{square(1, 1, {{X(1.5), Y(1)}})}});
     auto layer = layer_of(units);
-    auto result = check_boundaries(layer, RuleSet::builtin(), {});
+    auto result = check(layer, RuleSet::builtin(), {});
     auto counts = count_rules(result.findings);
     EXPECT_EQ(counts["BOUNDARY-EDGE-T-JUNCTION"], 1);
     EXPECT_EQ(counts["BOUNDARY-EDGE-UNMATCHED"], 1);
@@ -204,7 +236,7 @@ TEST(Boundaries, TJunctionAndUnmatchedEdge) {
     layer = layer_of(units);
     BoundaryCheckOptions o;
     o.snap_tolerance = 1;
-    result = check_boundaries(layer, RuleSet::builtin(), o);
+    result = check(layer, RuleSet::builtin(), o);
     EXPECT_EQ(count_rules(result.findings)["BOUNDARY-EDGE-T-JUNCTION"], 1);
 }
 
@@ -214,12 +246,12 @@ TEST(Boundaries, SnapToleranceAcceptsNearlyMatchingVertices) {
     units[4] = unit(
         "r1c1", {{{{X(1), Y(1)}, {X(2), Y(1)}, {X(2.0002), Y(2)}, {X(1), Y(2)}, {X(1), Y(1)}}}});
     auto layer = layer_of(units);
-    auto exact = check_boundaries(layer, RuleSet::builtin(), {});
+    auto exact = check(layer, RuleSet::builtin(), {});
     EXPECT_FALSE(exact.findings.empty());
     layer = layer_of(units);
     BoundaryCheckOptions o;
     o.snap_tolerance = 0.5;
-    auto snapped = check_boundaries(layer, RuleSet::builtin(), o);
+    auto snapped = check(layer, RuleSet::builtin(), o);
     EXPECT_TRUE(snapped.findings.empty()) << snapped.findings.front().rule;
 }
 
@@ -235,7 +267,7 @@ TEST(Boundaries, CrossingDuplicateAndCodes) {
                                {X(1), Y(1)}}}});
     units.push_back(unit("copy", {{square(0, 0)}}));
     auto layer = layer_of(units);
-    auto result = check_boundaries(layer, RuleSet::builtin(), {});
+    auto result = check(layer, RuleSet::builtin(), {});
     auto counts = count_rules(result.findings);
     EXPECT_EQ(counts["BOUNDARY-EDGE-CROSSING"], 1);
     EXPECT_EQ(counts["BOUNDARY-OVERLAP"], 1);
@@ -274,7 +306,7 @@ TEST(Boundaries, GeometryProblemsOfOneUnit) {
     units.push_back(z);
     units.push_back(unit("islands", {{square(60, 0)}, {square(62, 0)}}));
     auto layer = layer_of(units);
-    auto result = check_boundaries(layer, RuleSet::builtin(), {});
+    auto result = check(layer, RuleSet::builtin(), {});
     auto by_key = by_rule_and_key(result.findings);
     EXPECT_TRUE(by_key.count("BOUNDARY-GEOM-INVALID bowtie"));
     EXPECT_NE(by_key["BOUNDARY-GEOM-INVALID bowtie"].find("Self-intersection"), std::string::npos);
@@ -302,8 +334,8 @@ TEST(Boundaries, ChildrenAgainstTheirParent) {
     auto layer = layer_of(children);
     BoundaryCheckOptions o;
     o.parents = &parents;
-    auto result = check_boundaries(layer, RuleSet::builtin(), o);
-    EXPECT_EQ(result.parents_by_overlay, 0u);
+    auto result = check(layer, RuleSet::builtin(), o);
+    EXPECT_EQ(result.parents_by_overlay, 0);
     auto counts = count_rules(result.findings);
     EXPECT_EQ(counts.size(), 1u);
     EXPECT_EQ(counts["BOUNDARY-CODE-HIERARCHY"], 1);
@@ -320,7 +352,7 @@ TEST(Boundaries, ChildrenAgainstTheirParent) {
         c.parent_code = "330102";
     children[4].parent_code = "330199";  // the middle one
     layer = layer_of(children);
-    result = check_boundaries(layer, RuleSet::builtin(), o);
+    result = check(layer, RuleSet::builtin(), o);
     counts = count_rules(result.findings);
     EXPECT_EQ(counts["BOUNDARY-PARENT-MISSING"], 1);
     // Two parts of the parent are not covered: the strip and the middle square. The strip
@@ -363,7 +395,7 @@ TEST(Boundaries, BoundaryLineNetwork) {
     auto layer = layer_of(grid3());
     BoundaryCheckOptions o;
     o.lines = &lines;
-    auto result = check_boundaries(layer, RuleSet::builtin(), o);
+    auto result = check(layer, RuleSet::builtin(), o);
     auto by_key = by_rule_and_key(result.findings);
     EXPECT_FALSE(by_key.count("BOUNDARY-LINE-SIDE L1"));
     EXPECT_NE(by_key["BOUNDARY-LINE-SIDE L2"].find("swapped"), std::string::npos);

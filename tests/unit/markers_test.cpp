@@ -14,6 +14,14 @@ using namespace geoadmin;
 
 namespace {
 
+std::vector<Finding> check(const MarkerRegister& reg, const LineLayer* lines, const RuleSet& rules,
+                           const MarkerCheckOptions& options,
+                           std::vector<MarkerComputed>* computed = nullptr) {
+    VectorSink sink;
+    check_markers(reg, lines, rules, options, sink, computed);
+    return sink.take();
+}
+
 Marker marker(std::int64_t row, const std::string& number, const std::string& type, double lon,
               double lat) {
     Marker m;
@@ -107,7 +115,7 @@ TEST(CheckMarkers, CleanRegisterOnItsLineHasNoFindings) {
                        marker(2, "3305002Q", "单立", 119.53, 30.5),
                        marker(3, "3305003Q", "单立", 119.56, 30.5)});
     std::vector<MarkerComputed> computed;
-    auto findings = check_markers(reg, &lines, rules, {}, &computed);
+    auto findings = check(reg, &lines, rules, {}, &computed);
     EXPECT_TRUE(findings.empty()) << rules_of(findings).front();
     ASSERT_EQ(computed.size(), 3u);
     EXPECT_EQ(computed[0].zone, 40);
@@ -126,7 +134,7 @@ TEST(CheckMarkers, NumberingFindings) {
                        marker(5, "33O5005Q", "单立", 119.55, 30.5),      // syntax
                        marker(6, "3306006Q", "单立", 119.56, 30.5)});    // line code in number
     reg.markers[5].line_code = "3305";
-    auto findings = check_markers(reg, nullptr, rules, {});
+    auto findings = check(reg, nullptr, rules, {});
     EXPECT_TRUE(has(findings, "MARKER-NUMBER-DUPLICATE", "3305001Q"));
     EXPECT_TRUE(has(findings, "MARKER-SET-INCOMPLETE", "3305002A"));
     EXPECT_TRUE(has(findings, "MARKER-TYPE-MISMATCH", "3305004Q"));
@@ -153,7 +161,7 @@ TEST(CheckMarkers, PositionFindings) {
                        marker(6, "3305005C", "同号三立", 119.59, 30.5)});
     Marker unknown = marker(7, "3399001Q", "单立", 119.5, 30.5);
     reg.markers.push_back(unknown);
-    auto findings = check_markers(reg, &lines, rules, {});
+    auto findings = check(reg, &lines, rules, {});
     EXPECT_TRUE(has(findings, "MARKER-OFF-LINE", "3305001Q"));
     EXPECT_TRUE(has(findings, "MARKER-PAIR-SAME-SIDE", "3305002B"));
     EXPECT_TRUE(has(findings, "MARKER-SEQUENCE-ORDER", "3305004Q"));
@@ -176,7 +184,7 @@ TEST(CheckMarkers, PositionFindings) {
     // A looser tolerance lets the first marker through.
     rules.apply_overrides_json(
         R"({"rules": {"MARKER-OFF-LINE": {"parameters": {"tolerance": 50}}}})", "t");
-    EXPECT_FALSE(has(check_markers(reg, &lines, rules, {}), "MARKER-OFF-LINE", "3305001Q"));
+    EXPECT_FALSE(has(check(reg, &lines, rules, {}), "MARKER-OFF-LINE", "3305001Q"));
 }
 
 TEST(CheckMarkers, CoordinatesElevationAndReferences) {
@@ -195,7 +203,7 @@ TEST(CheckMarkers, CoordinatesElevationAndReferences) {
     zone.lat_given = 30.5;
     auto reg = reg_of({m, zone});
     reg.columns["ref1_name"] = "方位物1";
-    auto findings = check_markers(reg, nullptr, rules, {});
+    auto findings = check(reg, nullptr, rules, {});
     EXPECT_TRUE(has(findings, "MARKER-COORD-MISMATCH", "3305001Q"));
     EXPECT_TRUE(has(findings, "MARKER-ELEVATION-IMPLAUSIBLE", "3305001Q"));
     EXPECT_TRUE(has(findings, "MARKER-REF-AZIMUTH-INVALID", "3305001Q"));
@@ -218,7 +226,7 @@ TEST(CheckMarkers, MissingColumnsAreReportedOnceAndEmptyValuesPerRow) {
     Marker a = marker(1, "", "", 119.51, 30.5);
     Marker b = marker(2, "", "", 119.52, 30.5);
     reg.markers = {a, b};
-    auto findings = check_markers(reg, nullptr, rules, {});
+    auto findings = check(reg, nullptr, rules, {});
     int columns = 0, empty = 0;
     for (const auto& f : findings) {
         columns += f.rule == "MARKER-COLUMN-MISSING";

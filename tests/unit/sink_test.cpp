@@ -32,25 +32,31 @@ std::vector<Finding> sample() {
     c.geometry_wkt = "POLYGON ((119 30,120 30,120 31,119 30))";
     return {a, b, c};
 }
+
+// Adds every finding, then closes: what a run does with a sink.
+void write(FindingSink& sink, std::vector<Finding> findings) {
+    sink.add_all(findings);
+    sink.close();
+}
 }  // namespace
 
 TEST(TextSink, SummaryThenFindings) {
     std::ostringstream out;
     RuleSet rules = RuleSet::builtin();
-    make_text_sink(out, Lang::en, rules)->write(sample());
+    write(*make_text_sink(out, Lang::en, rules), sample());
     std::string s = out.str();
     EXPECT_EQ(s.rfind("Findings: 1 error(s), 1 warning(s), 1 info", 0), 0u) << s;
     EXPECT_NE(s.find("CRS-AXIS-SWAPPED"), std::string::npos);
     EXPECT_NE(s.find("reg.csv:2 [3305002Q]"), std::string::npos);
     EXPECT_LT(s.find("Details:"), s.find("reg.csv:2"));
     std::ostringstream zh;
-    make_text_sink(zh, Lang::zh, rules)->write(sample());
+    write(*make_text_sink(zh, Lang::zh, rules), sample());
     EXPECT_NE(zh.str().find("检查结果：1 个错误"), std::string::npos);
 }
 
 TEST(JsonLinesSink, OneObjectPerLineWithTheRequiredKeys) {
     std::ostringstream out;
-    make_jsonl_sink(out, Lang::zh)->write(sample());
+    write(*make_jsonl_sink(out, Lang::zh), sample());
     std::istringstream lines(out.str());
     std::string line;
     int n = 0;
@@ -72,8 +78,7 @@ TEST(JsonLinesSink, OneObjectPerLineWithTheRequiredKeys) {
 TEST(FileSink, CsvHasBomAndChinese) {
     std::string path = test::temp_dir() + "/f.csv";
     auto sink = make_file_sink(path, Lang::zh);
-    sink->write(sample());
-    sink->close();
+    write(*sink, sample());
     std::string text = test::read_file(path);
     ASSERT_GE(text.size(), 3u);
     EXPECT_EQ(text.substr(0, 3), "\xEF\xBB\xBF");
@@ -84,8 +89,7 @@ TEST(FileSink, CsvHasBomAndChinese) {
 TEST(FileSink, GeoPackageHasALayerPerGeometryTypeInCgcs2000) {
     std::string path = test::temp_dir() + "/f.gpkg";
     auto sink = make_file_sink(path, Lang::en);
-    sink->write(sample());
-    sink->close();
+    write(*sink, sample());
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR));
     ASSERT_TRUE(ds);
     OGRLayer* points = ds->GetLayerByName("findings_point");
@@ -105,8 +109,7 @@ TEST(FileSink, GeoJsonAndJsonl) {
     std::string dir = test::temp_dir();
     for (const char* name : {"/f.geojson", "/f.jsonl"}) {
         auto sink = make_file_sink(dir + name, Lang::en);
-        sink->write(sample());
-        sink->close();
+        write(*sink, sample());
         EXPECT_NE(test::read_file(dir + name).find("3305002Q"), std::string::npos) << name;
     }
 }
@@ -114,6 +117,38 @@ TEST(FileSink, GeoJsonAndJsonl) {
 TEST(FileSink, UnknownExtensionAndUnwritablePath) {
     EXPECT_THROW(make_file_sink("out.docx", Lang::en), UsageError);
     auto sink = make_file_sink("/no-such-dir/f.gpkg", Lang::en);
-    EXPECT_THROW(sink->write(sample()), OutputError);
+    EXPECT_THROW(write(*sink, sample()), OutputError);
     EXPECT_THROW(make_file_sink("/no-such-dir/f.jsonl", Lang::en), OutputError);
+}
+
+TEST(RuleSink, DisabledRulesAreDroppedAndConfiguredSeveritiesApplied) {
+    RuleSet rules = RuleSet::builtin();
+    rules.apply_overrides_json(R"({"rules": {"CRS-AXIS-SWAPPED": {"enabled": false},
+        "READ-ENCODING-DETECTED": {"severity": "error"}}})",
+                               "test");
+    VectorSink kept;
+    RuleSink sink(rules, kept);
+    write(sink, sample());
+    ASSERT_EQ(kept.findings().size(), 2u);
+    for (const auto& f : kept.findings()) {
+        EXPECT_NE(f.rule, "CRS-AXIS-SWAPPED");
+        if (f.rule == "READ-ENCODING-DETECTED")
+            EXPECT_EQ(f.severity, Severity::error);
+    }
+    EXPECT_EQ(sink.counts().error, 1u);    // READ-ENCODING-DETECTED, made an error
+    EXPECT_EQ(sink.counts().warning, 1u);  // CRS-MISSING
+    EXPECT_EQ(sink.counts().info, 0u);
+    EXPECT_TRUE(sink.counts().any_at_or_above(Severity::error));
+}
+
+TEST(TeeSink, EverySinkGetsEveryFindingInOrder) {
+    VectorSink a;
+    VectorSink b;
+    TeeSink tee({&a, &b});
+    write(tee, sample());
+    ASSERT_EQ(a.findings().size(), 3u);
+    ASSERT_EQ(b.findings().size(), 3u);
+    for (std::size_t i = 0; i < 3; ++i)
+        EXPECT_EQ(a.findings()[i].rule, b.findings()[i].rule);
+    EXPECT_EQ(a.findings()[0].rule, sample()[0].rule);
 }

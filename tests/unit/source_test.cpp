@@ -35,8 +35,9 @@ Scanned scan(const std::string& path, OpenOptions options = {}) {
     s.encoding_origin = source.encoding_origin();
     Layer& layer = source.layers().at(0);
     s.fields = layer.fields();
+    AppendSink into(s.findings);
     s.summary = layer.scan(
-        rules, {}, [&](const Record& r) { s.records.push_back(r); }, s.findings);
+        rules, {}, [&](const Record& r) { s.records.push_back(r); }, into);
     return s;
 }
 
@@ -290,8 +291,9 @@ TEST(VectorSource, GeometryVerticesInCgcs2000) {
     ScanOptions options;
     options.geometry = true;
     std::vector<Record> records;
+    AppendSink into(findings);
     source.layers()[0].scan(
-        rules, options, [&](const Record& r) { records.push_back(r); }, findings);
+        rules, options, [&](const Record& r) { records.push_back(r); }, into);
     ASSERT_EQ(records.size(), 29u);
     ASSERT_FALSE(records[0].parts.empty());
     ASSERT_GE(records[0].parts[0].size(), 2u);
@@ -304,8 +306,9 @@ TEST(VectorSource, GeometryVerticesInCgcs2000) {
     }
     // Without the option, no vertices are kept.
     records.clear();
+    AppendSink into2(findings);
     source.layers()[0].scan(
-        rules, {}, [&](const Record& r) { records.push_back(r); }, findings);
+        rules, {}, [&](const Record& r) { records.push_back(r); }, into2);
     EXPECT_TRUE(records[0].parts.empty());
 }
 
@@ -372,8 +375,9 @@ TEST(VectorSource, ParallelScanOfPartsMatchesTheSequentialScan) {
 
     VectorSource one = VectorSource::open(path, {}, rules);
     Scanned seq;
+    AppendSink into(seq.findings);
     seq.summary = one.layers().at(0).scan(
-        rules, {}, [&](const Record& r) { seq.records.push_back(r); }, seq.findings);
+        rules, {}, [&](const Record& r) { seq.records.push_back(r); }, into);
 
     VectorSource two = VectorSource::open(path, {}, rules);
     Layer& layer = two.layers().at(0);
@@ -392,7 +396,8 @@ TEST(VectorSource, ParallelScanOfPartsMatchesTheSequentialScan) {
         });
     }
     std::vector<Finding> findings;
-    ScanSummary summary = layer.scan_parallel(rules, {}, callbacks, findings);
+    AppendSink into_par(findings);
+    ScanSummary summary = layer.scan_parallel(rules, {}, callbacks, into_par);
 
     EXPECT_EQ(summary.features, seq.summary.features);
     EXPECT_EQ(summary.located, seq.summary.located);

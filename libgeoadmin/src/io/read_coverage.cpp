@@ -4,8 +4,8 @@
 
 namespace geoadmin {
 
-CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules,
-                            std::vector<Finding>& findings, const ScanOptions& scan) {
+CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules, FindingSink& sink,
+                            const ScanOptions& scan) {
     if (source.layers().empty())
         throw InputError(source.path(), "no layer to read units from");
     Layer& layer = source.layers().front();
@@ -73,7 +73,7 @@ CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules,
             out.vertices += u.coords.size();
             out.units.push_back(std::move(u));
         },
-        findings);
+        sink);
     if (layer.assumed_crs()) {
         if (layer.assumed_crs()->is_projected())
             out.planar_crs = *layer.assumed_crs();

@@ -11,7 +11,7 @@ bool is_all_digits(const std::string& s) {
 }  // namespace
 
 DivisionTable read_division_table(const std::string& path, const RuleSet& rules,
-                                  std::vector<Finding>& findings) {
+                                  FindingSink& sink) {
     OpenOptions open;
     open.kind = RecordKind::place_name;
     VectorSource source = VectorSource::open(path, open, rules);
@@ -26,7 +26,6 @@ DivisionTable read_division_table(const std::string& path, const RuleSet& rules,
                                        "table");
         }
         layer.read_only({"code", "name"});
-        std::vector<Finding> scan_findings;
         layer.scan(
             rules, {},
             [&](const Record& r) {
@@ -41,8 +40,7 @@ DivisionTable read_division_table(const std::string& path, const RuleSet& rules,
                     n = *r.values[static_cast<size_t>(name)];
                 t.add(digits, n);
             },
-            scan_findings);
-        findings.insert(findings.end(), scan_findings.begin(), scan_findings.end());
+            sink);
     }
     if (t.size() == 0)
         throw InputError(path, "no division codes read");

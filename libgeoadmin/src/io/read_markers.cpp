@@ -8,9 +8,8 @@
 
 namespace geoadmin {
 
-MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
-                                    std::vector<Finding>& findings, const ScanOptions& scan,
-                                    bool keep_values) {
+MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules, FindingSink& sink,
+                                    const ScanOptions& scan, bool keep_values) {
     if (source.layers().empty())
         throw InputError(source.path(), "no layer to read markers from");
     Layer& layer = source.layers().front();
@@ -77,11 +76,10 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
                 *out = parse_angle(*r.values[i]);
                 if (!*out && !lonlat_is_source) {
                     Subject s{reg.dataset, reg.layer, r.row, r.fid, m.number, reg.field_names[i]};
-                    findings.push_back(
-                        rules.make("READ-VALUE-INVALID", s,
-                                   {{"value", *r.values[i]},
-                                    {"expected_zh", "经纬度（十进制度或度分秒）"},
-                                    {"expected_en", "angle (decimal degrees or DMS)"}}));
+                    sink.add(rules.make("READ-VALUE-INVALID", s,
+                                        {{"value", *r.values[i]},
+                                         {"expected_zh", "经纬度（十进制度或度分秒）"},
+                                         {"expected_en", "angle (decimal degrees or DMS)"}}));
                 }
             }
             m.elevation = optional_text(r, i_elev);
@@ -96,7 +94,7 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
                 m.values = r.values;
             reg.markers.push_back(std::move(m));
         },
-        findings);
+        sink);
     return reg;
 }
 
@@ -121,8 +119,8 @@ Layer& geometry_layer(VectorSource& source, const char* what, const char* geomet
 }
 }  // namespace
 
-LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
-                              std::vector<Finding>& findings, const ScanOptions& scan) {
+LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules, FindingSink& sink,
+                              const ScanOptions& scan) {
     int i_code = -1;
     Layer& layer = geometry_layer(source, "lines", "line", "line_code",
                                   "line code (界线编号 / line_code)", i_code);
@@ -145,11 +143,11 @@ LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
             line.parts = r.parts;
             out.lines.push_back(std::move(line));
         },
-        findings);
+        sink);
     return out;
 }
 
-UnitLayer read_units(VectorSource& source, const RuleSet& rules, std::vector<Finding>& findings,
+UnitLayer read_units(VectorSource& source, const RuleSet& rules, FindingSink& sink,
                      const ScanOptions& scan) {
     int i_code = -1;
     Layer& layer =
@@ -172,7 +170,7 @@ UnitLayer read_units(VectorSource& source, const RuleSet& rules, std::vector<Fin
             if (!u.wkb.empty())
                 out.units.push_back(std::move(u));
         },
-        findings);
+        sink);
     return out;
 }
 

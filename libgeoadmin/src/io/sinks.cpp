@@ -49,7 +49,12 @@ class TextSink : public FindingSink {
     TextSink(std::ostream& out, Lang lang, const RuleSet& rules)
         : m_out(out), m_lang(lang), m_rules(rules) {}
 
-    void write(const std::vector<Finding>& findings) override {
+    // The summary comes before the details, so a text report is written when it closes:
+    // it is meant for a person, who reads the counts first.
+    void add(Finding finding) override { m_findings.push_back(std::move(finding)); }
+
+    void close() override {
+        const std::vector<Finding>& findings = m_findings;
         const bool zh = m_lang == Lang::zh;
         SeverityCounts c = count_by_severity(findings);
         if (zh) {
@@ -94,6 +99,7 @@ class TextSink : public FindingSink {
     std::ostream& m_out;
     Lang m_lang;
     const RuleSet& m_rules;
+    std::vector<Finding> m_findings;
 };
 
 // ---------------------------------------------------------------- JSON Lines
@@ -122,14 +128,12 @@ nlohmann::json to_json(const Finding& f, Lang lang) {
 class JsonLinesSink : public FindingSink {
   public:
     JsonLinesSink(std::ostream& out, Lang lang) : m_out(out), m_lang(lang) {}
-    void write(const std::vector<Finding>& findings) override {
-        for (const auto& f : findings) {
-            m_out << to_json(f, m_lang).dump(-1, ' ', false,
-                                             nlohmann::json::error_handler_t::replace)
-                  << "\n";
-        }
-        m_out.flush();
+    void add(Finding finding) override {
+        m_out << to_json(finding, m_lang)
+                     .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
     }
+    void close() override { m_out.flush(); }
 
   private:
     std::ostream& m_out;
@@ -143,8 +147,9 @@ class JsonLinesFileSink : public FindingSink {
         if (!m_file)
             throw OutputError(path, "cannot create the file");
     }
-    void write(const std::vector<Finding>& findings) override { m_sink.write(findings); }
+    void add(Finding finding) override { m_sink.add(std::move(finding)); }
     void close() override {
+        m_sink.close();
         m_file.close();
         if (m_file.fail())
             throw OutputError(m_path, "writing failed");
@@ -161,126 +166,30 @@ class JsonLinesFileSink : public FindingSink {
 class OgrSink : public FindingSink {
   public:
     OgrSink(const std::string& path, const std::string& driver, Lang lang)
-        : m_path(path), m_driver(driver), m_lang(lang) {}
+        : m_path(path), m_driver(driver), m_lang(lang) {
+        m_srs.importFromEPSG(4490);
+        m_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    }
 
-    void write(const std::vector<Finding>& findings) override {
-        detail::ensure_gdal();
+    void add(Finding finding) override {
         detail::GdalCapture capture;
-        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(m_driver.c_str());
-        if (drv == nullptr)
-            throw OutputError(m_path, "GDAL has no " + m_driver + " driver");
-        std::error_code ec;
-        if (std::filesystem::exists(m_path, ec))
-            std::filesystem::remove(m_path, ec);
-        GDALDatasetUniquePtr ds(drv->Create(m_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
-        if (!ds)
-            throw OutputError(m_path, "cannot create: " + capture.last_error());
-
-        OGRSpatialReference srs;
-        srs.importFromEPSG(4490);
-        srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-
-        // GeoPackage: one layer per geometry type (QGIS styles each); others: one layer.
-        std::map<std::string, OGRLayer*> layers;
-        auto layer_for = [&](OGRwkbGeometryType type) -> OGRLayer* {
-            std::string name = "findings";
-            OGRwkbGeometryType layer_type = wkbUnknown;
-            if (m_driver == "GPKG") {
-                switch (wkbFlatten(type)) {
-                    case wkbPoint:
-                    case wkbMultiPoint:
-                        name = "findings_point", layer_type = wkbMultiPoint;
-                        break;
-                    case wkbLineString:
-                    case wkbMultiLineString:
-                        name = "findings_line", layer_type = wkbMultiLineString;
-                        break;
-                    case wkbPolygon:
-                    case wkbMultiPolygon:
-                        name = "findings_polygon", layer_type = wkbMultiPolygon;
-                        break;
-                    case wkbNone:
-                        name = "findings", layer_type = wkbNone;
-                        break;
-                    default:
-                        name = "findings_other", layer_type = wkbGeometryCollection;
-                }
-            } else if (m_driver == "CSV") {
-                layer_type = wkbNone;
-            }
-            auto it = layers.find(name);
-            if (it != layers.end())
-                return it->second;
-            std::vector<const char*> lco;
-            if (m_driver == "CSV") {
-                lco = {"WRITE_BOM=YES", "GEOMETRY=AS_WKT", nullptr};
-                layer_type = wkbUnknown;
-            } else {
-                lco = {nullptr};
-            }
-            OGRLayer* layer = ds->CreateLayer(name.c_str(), layer_type == wkbNone ? nullptr : &srs,
-                                              layer_type, const_cast<char**>(lco.data()));
-            if (layer == nullptr)
-                throw OutputError(m_path,
-                                  "cannot create layer " + name + ": " + capture.last_error());
-            for (const char* field : {"rule", "severity", "dataset", "layer", "key", "field",
-                                      "message", "message_zh", "message_en", "suggested"}) {
-                OGRFieldDefn fd(field, OFTString);
-                layer->CreateField(&fd);
-                if (std::string(field) == "layer") {
-                    OGRFieldDefn row("row", OFTInteger64);
-                    layer->CreateField(&row);
-                    OGRFieldDefn fid("source_fid", OFTInteger64);
-                    layer->CreateField(&fid);
-                }
-            }
-            layers[name] = layer;
-            return layer;
-        };
-
-        ds->StartTransaction();
-        for (const auto& f : findings) {
-            OGRGeometry* geom = nullptr;
-            if (f.geometry_wkt) {
-                OGRGeometryFactory::createFromWkt(f.geometry_wkt->c_str(), &srs, &geom);
-            }
-            OGRGeometryUniquePtr owned(geom);
-            if (owned && m_driver == "GPKG") {
-                OGRwkbGeometryType t = wkbFlatten(owned->getGeometryType());
-                if (t == wkbPoint)
-                    owned.reset(OGRGeometryFactory::forceToMultiPoint(owned.release()));
-                else if (t == wkbLineString)
-                    owned.reset(OGRGeometryFactory::forceToMultiLineString(owned.release()));
-                else if (t == wkbPolygon)
-                    owned.reset(OGRGeometryFactory::forceToMultiPolygon(owned.release()));
-            }
-            OGRLayer* layer = layer_for(owned ? owned->getGeometryType() : wkbNone);
-            OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(layer->GetLayerDefn()));
-            feature->SetField("rule", f.rule.c_str());
-            feature->SetField("severity", std::string(to_string(f.severity)).c_str());
-            feature->SetField("dataset", f.dataset.c_str());
-            feature->SetField("layer", f.layer.c_str());
-            feature->SetField("row", static_cast<GIntBig>(f.row));
-            if (f.fid >= 0)
-                feature->SetField("source_fid", static_cast<GIntBig>(f.fid));
-            feature->SetField("key", f.key.c_str());
-            feature->SetField("field", f.field.c_str());
-            feature->SetField("message", f.message(m_lang).c_str());
-            feature->SetField("message_zh", f.message_zh.c_str());
-            feature->SetField("message_en", f.message_en.c_str());
-            if (f.suggested)
-                feature->SetField("suggested", f.suggested->c_str());
-            if (owned && layer->GetGeomType() != wkbNone)
-                feature->SetGeometryDirectly(owned.release());
-            if (layer->CreateFeature(feature.get()) != OGRERR_NONE) {
-                throw OutputError(m_path, "cannot write a finding: " + capture.last_error());
-            }
+        open(capture);
+        write(finding, capture);
+        if (++m_in_transaction == kTransactionSize) {
+            m_ds->CommitTransaction();
+            m_ds->StartTransaction();
+            m_in_transaction = 0;
         }
-        if (findings.empty())
-            layer_for(wkbNone);
-        ds->CommitTransaction();
+    }
+
+    void close() override {
+        detail::GdalCapture capture;
+        open(capture);
+        if (m_layers.empty())
+            layer_for(wkbNone, capture);
+        m_ds->CommitTransaction();
         capture.take();
-        ds.reset();  // GDAL 3.6 has no Close(): errors on flush arrive through the capture
+        m_ds.reset();  // GDAL 3.6 has no Close(): errors on flush arrive through the capture
         for (const auto& m : capture.take()) {
             if (m.level >= CE_Failure)
                 throw OutputError(m_path, "closing failed: " + m.text);
@@ -288,9 +197,121 @@ class OgrSink : public FindingSink {
     }
 
   private:
+    static constexpr std::size_t kTransactionSize = 100000;
+
+    void open(detail::GdalCapture& capture) {
+        if (m_ds)
+            return;
+        detail::ensure_gdal();
+        GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(m_driver.c_str());
+        if (drv == nullptr)
+            throw OutputError(m_path, "GDAL has no " + m_driver + " driver");
+        std::error_code ec;
+        if (std::filesystem::exists(m_path, ec))
+            std::filesystem::remove(m_path, ec);
+        m_ds.reset(drv->Create(m_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        if (!m_ds)
+            throw OutputError(m_path, "cannot create: " + capture.last_error());
+        m_ds->StartTransaction();
+    }
+
+    // GeoPackage: one layer per geometry type (QGIS styles each); others: one layer.
+    OGRLayer* layer_for(OGRwkbGeometryType type, detail::GdalCapture& capture) {
+        std::string name = "findings";
+        OGRwkbGeometryType layer_type = wkbUnknown;
+        if (m_driver == "GPKG") {
+            switch (wkbFlatten(type)) {
+                case wkbPoint:
+                case wkbMultiPoint:
+                    name = "findings_point", layer_type = wkbMultiPoint;
+                    break;
+                case wkbLineString:
+                case wkbMultiLineString:
+                    name = "findings_line", layer_type = wkbMultiLineString;
+                    break;
+                case wkbPolygon:
+                case wkbMultiPolygon:
+                    name = "findings_polygon", layer_type = wkbMultiPolygon;
+                    break;
+                case wkbNone:
+                    name = "findings", layer_type = wkbNone;
+                    break;
+                default:
+                    name = "findings_other", layer_type = wkbGeometryCollection;
+            }
+        }
+        auto it = m_layers.find(name);
+        if (it != m_layers.end())
+            return it->second;
+        std::vector<const char*> lco;
+        if (m_driver == "CSV") {
+            lco = {"WRITE_BOM=YES", "GEOMETRY=AS_WKT", nullptr};
+            layer_type = wkbUnknown;
+        } else {
+            lco = {nullptr};
+        }
+        OGRLayer* layer = m_ds->CreateLayer(name.c_str(), layer_type == wkbNone ? nullptr : &m_srs,
+                                            layer_type, const_cast<char**>(lco.data()));
+        if (layer == nullptr)
+            throw OutputError(m_path, "cannot create layer " + name + ": " + capture.last_error());
+        for (const char* field : {"rule", "severity", "dataset", "layer", "key", "field", "message",
+                                  "message_zh", "message_en", "suggested"}) {
+            OGRFieldDefn fd(field, OFTString);
+            layer->CreateField(&fd);
+            if (std::string(field) == "layer") {
+                OGRFieldDefn row("row", OFTInteger64);
+                layer->CreateField(&row);
+                OGRFieldDefn fid("source_fid", OFTInteger64);
+                layer->CreateField(&fid);
+            }
+        }
+        m_layers[name] = layer;
+        return layer;
+    }
+
+    void write(const Finding& f, detail::GdalCapture& capture) {
+        OGRGeometry* geom = nullptr;
+        if (f.geometry_wkt)
+            OGRGeometryFactory::createFromWkt(f.geometry_wkt->c_str(), &m_srs, &geom);
+        OGRGeometryUniquePtr owned(geom);
+        if (owned && m_driver == "GPKG") {
+            OGRwkbGeometryType t = wkbFlatten(owned->getGeometryType());
+            if (t == wkbPoint)
+                owned.reset(OGRGeometryFactory::forceToMultiPoint(owned.release()));
+            else if (t == wkbLineString)
+                owned.reset(OGRGeometryFactory::forceToMultiLineString(owned.release()));
+            else if (t == wkbPolygon)
+                owned.reset(OGRGeometryFactory::forceToMultiPolygon(owned.release()));
+        }
+        OGRLayer* layer = layer_for(owned ? owned->getGeometryType() : wkbNone, capture);
+        OGRFeatureUniquePtr feature(OGRFeature::CreateFeature(layer->GetLayerDefn()));
+        feature->SetField("rule", f.rule.c_str());
+        feature->SetField("severity", std::string(to_string(f.severity)).c_str());
+        feature->SetField("dataset", f.dataset.c_str());
+        feature->SetField("layer", f.layer.c_str());
+        feature->SetField("row", static_cast<GIntBig>(f.row));
+        if (f.fid >= 0)
+            feature->SetField("source_fid", static_cast<GIntBig>(f.fid));
+        feature->SetField("key", f.key.c_str());
+        feature->SetField("field", f.field.c_str());
+        feature->SetField("message", f.message(m_lang).c_str());
+        feature->SetField("message_zh", f.message_zh.c_str());
+        feature->SetField("message_en", f.message_en.c_str());
+        if (f.suggested)
+            feature->SetField("suggested", f.suggested->c_str());
+        if (owned && layer->GetGeomType() != wkbNone)
+            feature->SetGeometryDirectly(owned.release());
+        if (layer->CreateFeature(feature.get()) != OGRERR_NONE)
+            throw OutputError(m_path, "cannot write a finding: " + capture.last_error());
+    }
+
     std::string m_path;
     std::string m_driver;
     Lang m_lang;
+    OGRSpatialReference m_srs;
+    GDALDatasetUniquePtr m_ds;
+    std::map<std::string, OGRLayer*> m_layers;
+    std::size_t m_in_transaction = 0;
 };
 
 std::string lower_ext(const std::string& path) {

@@ -1379,8 +1379,8 @@ struct RowScanner {
 }  // namespace detail
 
 ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
-                        const std::function<void(const Record&)>& on_record,
-                        std::vector<Finding>& findings) {
+                        const std::function<void(const Record&)>& on_record, FindingSink& sink) {
+    std::vector<Finding> findings;  // of the current row, handed on after it
     OGRLayer* ogr = m_source->dataset->GetLayer(m_index);
     detail::RowScanner scanner(*this, rules, options);
     detail::ScanTally tally;
@@ -1407,10 +1407,12 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         ++row;
         if (kind == RowSource::Kind::unreadable) {
             scanner.unreadable(row, messages.back().text, tally, findings);
+            sink.add_all(findings);
             continue;
         }
         record.row = row;
         scanner.row(record, messages, geometry, tally, findings);
+        sink.add_all(findings);
         if (on_record)
             on_record(record);
         if (options.progress && (row & 0xFFF) == 0)
@@ -1418,7 +1420,9 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
     }
     if (options.progress)
         options.progress(row, total);
-    return scanner.finish(tally, findings);
+    ScanSummary summary = scanner.finish(tally, findings);
+    sink.add_all(findings);
+    return summary;
 }
 
 bool Layer::splittable() const {
@@ -1492,8 +1496,7 @@ std::size_t read_text_part(const detail::SourceImpl& source, std::uint64_t begin
 }  // namespace
 
 ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& options,
-                                 const std::vector<PartCallback>& on_record,
-                                 std::vector<Finding>& findings) {
+                                 const std::vector<PartCallback>& on_record, FindingSink& sink) {
     if (on_record.empty())
         throw Error("internal: scan_parallel without a callback");
     if (on_record.size() == 1 || !splittable()) {
@@ -1504,11 +1507,9 @@ ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& option
             [&](const Record& r) {
                 first(r, part);
                 // Keep the order of scan() and callback findings, row by row.
-                for (auto& f : part)
-                    findings.push_back(std::move(f));
-                part.clear();
+                sink.add_all(part);
             },
-            findings);
+            sink);
     }
 
     // Parts of consecutive records: each thread reads a part, learns from the parts before
@@ -1521,11 +1522,13 @@ ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& option
         std::int64_t first = -1;  // rows before it, known once every earlier part is read
         std::vector<Finding> findings;
         detail::ScanTally tally;
+        bool scanned = false;
     };
     std::vector<Part> done(parts);
     std::mutex mutex;
     std::condition_variable changed;
     std::size_t next_part = 0;
+    std::size_t next_flush = 0;  // the first part whose findings are not yet in the sink
     std::int64_t rows_done = 0;
     bool failed = false;
     std::vector<std::exception_ptr> errors(threads);
@@ -1575,12 +1578,14 @@ ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& option
                     on_record[t](r, part.findings);
                 }
                 scanner.end(messages, part.findings);
-                if (options.progress) {
-                    std::lock_guard<std::mutex> lock(mutex);
-                    rows_done += static_cast<std::int64_t>(n);
-                    if (t == 0)
-                        options.progress(rows_done, 0);
-                }
+                std::lock_guard<std::mutex> lock(mutex);
+                // Hand on the findings of every part done whose predecessors are all in.
+                part.scanned = true;
+                for (; next_flush < parts && done[next_flush].scanned; ++next_flush)
+                    sink.add_all(done[next_flush].findings);
+                rows_done += static_cast<std::int64_t>(n);
+                if (options.progress && t == 0)
+                    options.progress(rows_done, 0);
             }
         } catch (...) {
             std::lock_guard<std::mutex> lock(mutex);
@@ -1604,12 +1609,12 @@ ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& option
 
     detail::RowScanner scanner(*this, rules, options);
     detail::ScanTally tally;
-    for (auto& part : done) {
-        for (auto& f : part.findings)
-            findings.push_back(std::move(f));
+    for (auto& part : done)
         tally.merge(std::move(part.tally));
-    }
-    return scanner.finish(tally, findings);
+    std::vector<Finding> findings;
+    ScanSummary summary = scanner.finish(tally, findings);
+    sink.add_all(findings);
+    return summary;
 }
 
 }  // namespace geoadmin

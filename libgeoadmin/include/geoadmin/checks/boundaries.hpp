@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "geoadmin/core/check.hpp"
 #include "geoadmin/core/finding.hpp"
+#include "geoadmin/core/sink.hpp"
 #include "geoadmin/io/readers.hpp"
 #include "geoadmin/model/lines.hpp"
 #include "geoadmin/model/units.hpp"
@@ -34,25 +36,14 @@ struct BoundaryCheckOptions {
     unsigned threads = 0;
 };
 
-/// What the check found besides findings, and how long its steps took.
-struct BoundaryCheckResult {
-    std::vector<Finding> findings;
-    std::vector<Junction> junctions;
-    std::size_t segments = 0;            ///< boundary segments of all units
-    std::size_t unmatched_segments = 0;  ///< segments no other unit shares
-    std::size_t parents_by_overlay = 0;  ///< parents not identical to their units' outline
-    double geometry_seconds = 0;         ///< validity, rings, normalisation
-    double matching_seconds = 0;         ///< the shared-edge index
-    double edges_seconds = 0;            ///< T-junctions, crossings, unmatched edges
-    double faces_seconds = 0;            ///< gaps and overlaps
-    double parents_seconds = 0;
-    double lines_seconds = 0;
-};
-
-/// Every BOUNDARY-* check of docs/rules.md. The geometry of `units` (and of the parents)
+/// Every BOUNDARY-* check of docs/rules.md, findings to `sink`; returns the junctions
+/// (points where three or more units meet). The geometry of `units` (and of the parents)
 /// is normalised in place for the coverage work: rings closed, repeated vertices removed,
-/// exterior rings counter-clockwise and holes clockwise.
-BoundaryCheckResult check_boundaries(CoverageLayer& units, const RuleSet& rules,
-                                     const BoundaryCheckOptions& options);
+/// exterior rings counter-clockwise and holes clockwise. `observer` hears of the steps
+/// "geometry", "matching", "edges", "faces", "lines" and "parents" and the counts
+/// "segments", "unmatched segments" and "parents by overlay".
+std::vector<Junction> check_boundaries(CoverageLayer& units, const RuleSet& rules,
+                                       const BoundaryCheckOptions& options, FindingSink& sink,
+                                       CheckObserver* observer = nullptr);
 
 }  // namespace geoadmin

@@ -8,7 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include "geoadmin/core/check.hpp"
 #include "geoadmin/core/finding.hpp"
+#include "geoadmin/core/sink.hpp"
 #include "geoadmin/model/lines.hpp"
 #include "geoadmin/model/markers.hpp"
 #include "geoadmin/model/units.hpp"
@@ -42,19 +44,13 @@ class MarkerNumbering {
     std::string m_description;
 };
 
-/// Timings of the position step, for the benchmark.
-struct MarkerCheckStats {
-    double projection_seconds = 0;  ///< markers into their lines' zones (PROJ)
-    double distance_seconds = 0;    ///< distance, chainage and side of every marker
-    std::size_t distances = 0;      ///< markers measured against their line
-};
-
-/// Every marker check of docs/rules.md (MARKER-*). `lines` may be null: the position,
-/// sequence-order and spacing checks then do not run. `computed`, when given, receives
-/// one entry per marker.
-std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* lines,
-                                   const RuleSet& rules, const MarkerCheckOptions& options,
-                                   std::vector<MarkerComputed>* computed = nullptr,
-                                   MarkerCheckStats* stats = nullptr);
+/// Every marker check of docs/rules.md (MARKER-*), findings to `sink`. `lines` may be
+/// null: the position, sequence-order and spacing checks then do not run. `computed`, when
+/// given, receives one entry per marker. `observer` hears of the steps "projection" and
+/// "distances" and the count "distances" (markers measured against their line).
+void check_markers(const MarkerRegister& reg, const LineLayer* lines, const RuleSet& rules,
+                   const MarkerCheckOptions& options, FindingSink& sink,
+                   std::vector<MarkerComputed>* computed = nullptr,
+                   CheckObserver* observer = nullptr);
 
 }  // namespace geoadmin

@@ -13,6 +13,7 @@
 
 #include "geoadmin/core/finding.hpp"
 #include "geoadmin/core/rules.hpp"
+#include "geoadmin/core/sink.hpp"
 #include "geoadmin/io/source.hpp"
 #include "geoadmin/model/divisions.hpp"
 #include "geoadmin/model/units.hpp"
@@ -43,8 +44,7 @@ class NameChecker {
     NameChecker& operator=(const NameChecker&) = delete;
 
     /// Starts a layer: a required column missing from it is one dataset-level finding.
-    void begin_layer(const std::string& dataset, const Layer& layer,
-                     std::vector<Finding>& findings);
+    void begin_layer(const std::string& dataset, const Layer& layer, FindingSink& sink);
     /// How many threads may check records at once (check() with shards 0 .. threads()-1):
     /// NameCheckOptions::threads, 1 with a unit layer (its index serves one thread).
     int threads() const;
@@ -54,7 +54,7 @@ class NameChecker {
     void check(int shard, const Record& record, std::vector<Finding>& findings);
     void check(const Record& record, std::vector<Finding>& findings) { check(0, record, findings); }
     /// Duplicates, homophones, pending parent codes, over the records of every shard.
-    void finish(std::vector<Finding>& findings);
+    void finish(FindingSink& sink);
     /// Counts over every shard (complete after finish()).
     const NameCheckStats& stats() const;
 

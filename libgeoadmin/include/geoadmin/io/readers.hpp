@@ -1,12 +1,13 @@
 // Readers of the record kinds: a source's first layer as a marker register, boundary
 // lines, unit polygons, a coverage or a division table. Unreadable rows and values and
-// coordinate problems go to `findings`.
+// coordinate problems go to `sink` as they are read.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "geoadmin/core/finding.hpp"
+#include "geoadmin/core/sink.hpp"
 #include "geoadmin/geo/crs.hpp"
 #include "geoadmin/io/source.hpp"
 #include "geoadmin/model/divisions.hpp"
@@ -19,17 +20,16 @@ namespace geoadmin {
 class RuleSet;
 
 /// Reads the first layer of `source` as a marker register. Unreadable rows and values and
-/// coordinate problems go to `findings`.
-MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
-                                    std::vector<Finding>& findings, const ScanOptions& scan = {},
-                                    bool keep_values = false);
+/// coordinate problems go to `sink`.
+MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules, FindingSink& sink,
+                                    const ScanOptions& scan = {}, bool keep_values = false);
 
 /// Reads the first layer of `source` as boundary lines (line_code, left_code, right_code).
-LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
-                              std::vector<Finding>& findings, const ScanOptions& scan = {});
+LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules, FindingSink& sink,
+                              const ScanOptions& scan = {});
 
 /// Reads the first layer of `source` as units (code, name) with polygon geometry.
-UnitLayer read_units(VectorSource& source, const RuleSet& rules, std::vector<Finding>& findings,
+UnitLayer read_units(VectorSource& source, const RuleSet& rules, FindingSink& sink,
                      const ScanOptions& scan = {});
 
 struct CoverageLayer {
@@ -48,14 +48,13 @@ struct CoverageLayer {
 /// Reads the first layer of `source` as unit polygons (code, name, parent_code,
 /// parent_name; a layer without codes is keyed by the names). Throws InputError when the
 /// layer has no geometry or neither a code nor a name column;
-/// unreadable features and coordinate problems go to `findings`.
-CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules,
-                            std::vector<Finding>& findings, const ScanOptions& scan = {});
+/// unreadable features and coordinate problems go to `sink`.
+CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules, FindingSink& sink,
+                            const ScanOptions& scan = {});
 
 /// Reads any table GDAL reads with code and name columns (aliases apply) as a division
 /// table. Codes of 2 or 4 digits (provinces, prefectures as some tables write them) are
 /// padded to 6.
-DivisionTable read_division_table(const std::string& path, const RuleSet& rules,
-                                  std::vector<Finding>& findings);
+DivisionTable read_division_table(const std::string& path, const RuleSet& rules, FindingSink& sink);
 
 }  // namespace geoadmin

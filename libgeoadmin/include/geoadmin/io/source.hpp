@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "geoadmin/core/finding.hpp"
+#include "geoadmin/core/sink.hpp"
 #include "geoadmin/geo/crs.hpp"
 #include "geoadmin/io/aliases.hpp"
 #include "geoadmin/model/geometry.hpp"
@@ -104,10 +105,10 @@ class Layer {
     const std::string& coordinate_source() const { return m_coordinate_source; }
 
     /// Reads every feature. Rows that cannot be read, values that cannot be parsed and
-    /// coordinate problems become findings in `findings`; the scan goes on.
+    /// coordinate problems become findings in `sink`, row by row (coordinate problems that
+    /// may turn out to concern the whole layer wait for its end); the scan goes on.
     ScanSummary scan(const RuleSet& rules, const ScanOptions& options,
-                     const std::function<void(const Record&)>& on_record,
-                     std::vector<Finding>& findings);
+                     const std::function<void(const Record&)>& on_record, FindingSink& sink);
 
     /// A record callback of a parallel scan: the record, and the findings of the part of
     /// the layer it belongs to (kept in input order).
@@ -118,11 +119,11 @@ class Layer {
     /// Like scan(), with the rows split into parts of consecutive rows, read and handed
     /// out on one thread per callback (`on_record[i]` is called on thread i, part after
     /// part, each part's rows in order) when splittable(); otherwise as scan() does, with
-    /// on_record[0] only. Findings of the scan and of the callbacks join `findings` part by
-    /// part in input order, so the result does not depend on the timing of the threads.
+    /// on_record[0] only. Findings of the scan and of the callbacks go to `sink` part by
+    /// part in input order (each part as soon as it and those before it are done), so the
+    /// result does not depend on the timing of the threads.
     ScanSummary scan_parallel(const RuleSet& rules, const ScanOptions& options,
-                              const std::vector<PartCallback>& on_record,
-                              std::vector<Finding>& findings);
+                              const std::vector<PartCallback>& on_record, FindingSink& sink);
 
   private:
     friend class VectorSource;

@@ -6,6 +6,21 @@ using namespace detail;  // NOLINT(google-build-using-namespace): the steps' sha
 
 namespace {
 
+// What the steps found and how long they took.
+struct BoundaryCheckResult {
+    std::vector<Finding> findings;
+    std::vector<Junction> junctions;
+    std::size_t segments = 0;            // boundary segments of all units
+    std::size_t unmatched_segments = 0;  // segments no other unit shares
+    std::size_t parents_by_overlay = 0;  // parents not identical to their units' outline
+    double geometry_seconds = 0;         // validity, rings, normalisation
+    double matching_seconds = 0;         // the shared-edge index
+    double edges_seconds = 0;            // T-junctions, crossings, unmatched edges
+    double faces_seconds = 0;            // gaps and overlaps
+    double parents_seconds = 0;
+    double lines_seconds = 0;
+};
+
 // Every unit's coordinates from CGCS2000 lon/lat into `crs` (in place), bounds too.
 void to_planar(CoverageLayer& layer, const Crs& crs, unsigned threads) {
     std::vector<std::unique_ptr<FromCgcs2000>> t;
@@ -55,10 +70,8 @@ Subject unit_subject(const CoverageLayer& layer, const CoverageUnit& u) {
     return Subject{layer.dataset, layer.layer, u.row, u.fid, u.code, "geometry"};
 }
 
-}  // namespace
-
-BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
-                                     const BoundaryCheckOptions& options) {
+BoundaryCheckResult run_checks(CoverageLayer& layer, const RuleSet& rules,
+                               const BoundaryCheckOptions& options) {
     BoundaryCheckResult result;
     auto& findings = result.findings;
     const unsigned threads =
@@ -699,6 +712,27 @@ BoundaryCheckResult check_boundaries(CoverageLayer& layer, const RuleSet& rules,
     if (planar)
         findings_to_lonlat(result, layer.planar_crs);
     return result;
+}
+
+}  // namespace
+
+std::vector<Junction> check_boundaries(CoverageLayer& units, const RuleSet& rules,
+                                       const BoundaryCheckOptions& options, FindingSink& sink,
+                                       CheckObserver* observer) {
+    BoundaryCheckResult result = run_checks(units, rules, options);
+    if (observer != nullptr) {
+        observer->step("geometry", result.geometry_seconds);
+        observer->step("matching", result.matching_seconds);
+        observer->step("edges", result.edges_seconds);
+        observer->step("faces", result.faces_seconds);
+        observer->step("lines", result.lines_seconds);
+        observer->step("parents", result.parents_seconds);
+        observer->count("segments", static_cast<std::int64_t>(result.segments));
+        observer->count("unmatched segments", static_cast<std::int64_t>(result.unmatched_segments));
+        observer->count("parents by overlay", static_cast<std::int64_t>(result.parents_by_overlay));
+    }
+    sink.add_all(result.findings);
+    return std::move(result.junctions);
 }
 
 }  // namespace geoadmin

@@ -141,9 +141,12 @@ double metres_between(LonLat a, LonLat b) {
 
 }  // namespace
 
-std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* lines,
-                                   const RuleSet& rules, const MarkerCheckOptions& options,
-                                   std::vector<MarkerComputed>* computed, MarkerCheckStats* stats) {
+namespace {
+
+std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer* lines,
+                                     const RuleSet& rules, const MarkerCheckOptions& options,
+                                     std::vector<MarkerComputed>* computed,
+                                     CheckObserver* observer) {
     std::vector<Finding> out;
     detail::GdalCapture capture;  // PROJ messages of the per-point transforms below
     const MarkerNumbering numbering(rules, options.scheme);
@@ -555,11 +558,12 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
             }
         }
     }
-    if (stats != nullptr) {
-        stats->projection_seconds = seconds(t_project, t_distance);
-        stats->distance_seconds = seconds(t_distance, clock());
-        stats->distances = static_cast<std::size_t>(
-            std::count_if(on.begin(), on.end(), [](auto* p) { return p != nullptr; }));
+    if (observer != nullptr) {
+        observer->step("projection", seconds(t_project, t_distance));
+        observer->step("distances", seconds(t_distance, clock()));
+        observer->count("distances",
+                        static_cast<std::int64_t>(std::count_if(
+                            on.begin(), on.end(), [](auto* p) { return p != nullptr; })));
     }
     for (std::size_t i = 0; i < n; ++i) {
         const Marker& m = reg.markers[i];
@@ -757,6 +761,15 @@ std::vector<Finding> check_markers(const MarkerRegister& reg, const LineLayer* l
         }
     }
     return out;
+}
+
+}  // namespace
+
+void check_markers(const MarkerRegister& reg, const LineLayer* lines, const RuleSet& rules,
+                   const MarkerCheckOptions& options, FindingSink& sink,
+                   std::vector<MarkerComputed>* computed, CheckObserver* observer) {
+    std::vector<Finding> findings = marker_findings(reg, lines, rules, options, computed, observer);
+    sink.add_all(findings);
 }
 
 }  // namespace geoadmin

@@ -1045,21 +1045,24 @@ int NameChecker::threads() const {
     return static_cast<int>(m_shards.size());
 }
 
-void NameChecker::begin_layer(const std::string& dataset, const Layer& layer,
-                              std::vector<Finding>& findings) {
+void NameChecker::begin_layer(const std::string& dataset, const Layer& layer, FindingSink& sink) {
+    std::vector<Finding> findings;
     std::vector<Finding> ignored;  // the same for every shard: reported once
     for (std::size_t i = 0; i < m_shards.size(); ++i)
         m_shards[i]->begin(dataset, layer, i == 0 ? findings : ignored);
+    sink.add_all(findings);
 }
 
 void NameChecker::check(int shard, const Record& record, std::vector<Finding>& findings) {
     m_shards.at(static_cast<std::size_t>(shard))->check(record, findings);
 }
 
-void NameChecker::finish(std::vector<Finding>& findings) {
+void NameChecker::finish(FindingSink& sink) {
     for (std::size_t i = 1; i < m_shards.size(); ++i)
         m_shards[0]->merge(*m_shards[i]);
+    std::vector<Finding> findings;
     m_shards[0]->finish(findings);
+    sink.add_all(findings);
 }
 
 const NameCheckStats& NameChecker::stats() const {
