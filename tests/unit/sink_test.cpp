@@ -132,8 +132,9 @@ TEST(RuleSink, DisabledRulesAreDroppedAndConfiguredSeveritiesApplied) {
     ASSERT_EQ(kept.findings().size(), 2u);
     for (const auto& f : kept.findings()) {
         EXPECT_NE(f.rule, "CRS-AXIS-SWAPPED");
-        if (f.rule == "READ-ENCODING-DETECTED")
+        if (f.rule == "READ-ENCODING-DETECTED") {
             EXPECT_EQ(f.severity, Severity::error);
+        }
     }
     EXPECT_EQ(sink.counts().error, 1u);    // READ-ENCODING-DETECTED, made an error
     EXPECT_EQ(sink.counts().warning, 1u);  // CRS-MISSING
