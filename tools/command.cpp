@@ -175,11 +175,11 @@ Report::Report(const ReportOptions& options, Context& ctx, const RuleSet& rules,
     if (also != nullptr)
         sinks.push_back(also);
     if (!options.output.empty()) {
-        m_file = make_file_sink(options.output, options.language);
+        m_file = make_file_sink(options.output, options.language, rules);
         sinks.push_back(m_file.get());
     }
     if (print_on_stdout) {
-        m_stdout = options.format == "json" ? make_jsonl_sink(ctx.out, options.language)
+        m_stdout = options.format == "json" ? make_jsonl_sink(ctx.out, options.language, rules)
                                             : make_text_sink(ctx.out, options.language, rules);
         sinks.push_back(m_stdout.get());
     }

@@ -225,7 +225,7 @@ int CommandInfo::run(Context& ctx) {
         doc["findings"] = nlohmann::json::array();
         for (auto& f : collected.findings()) {
             std::ostringstream line;
-            auto jsonl = make_jsonl_sink(line, m_report.language);
+            auto jsonl = make_jsonl_sink(line, m_report.language, rules);
             jsonl->add(std::move(f));
             jsonl->close();
             doc["findings"].push_back(nlohmann::json::parse(line.str()));

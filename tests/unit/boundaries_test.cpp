@@ -18,6 +18,12 @@ namespace {
 
 using Ring = std::vector<LonLat>;
 
+// A finding's message in English, as a sink renders it.
+std::string message_en(const Finding& f) {
+    static const RuleSet rules = RuleSet::builtin();
+    return rules.message(f, Lang::en);
+}
+
 // What check_boundaries gives: its findings (through a VectorSink), its junctions and the
 // counts it tells its observer.
 struct Checked {
@@ -117,7 +123,7 @@ const Finding* first(const std::vector<Finding>& findings, const std::string& ru
 std::map<std::string, std::string> by_rule_and_key(const std::vector<Finding>& findings) {
     std::map<std::string, std::string> out;
     for (const auto& f : findings)
-        out[f.rule + " " + f.key] = f.message_en;
+        out[f.rule + " " + f.key] = message_en(f);
     return out;
 }
 
@@ -135,7 +141,7 @@ TEST(Boundaries, AValidCoverageRaisesNothingAndHasItsJunctions) {
     auto layer = layer_of(grid3());
     auto result = check(layer, RuleSet::builtin(), {});
     EXPECT_TRUE(result.findings.empty())
-        << result.findings.front().rule << " " << result.findings.front().message_en;
+        << result.findings.front().rule << " " << message_en(result.findings.front());
     // The four inner grid points are where four squares meet.
     ASSERT_EQ(result.junctions.size(), 4u);
     for (const auto& j : result.junctions)
@@ -174,10 +180,10 @@ TEST(Boundaries, OverlapGivesThePolygonAndItsArea) {
     ASSERT_TRUE(f->geometry_wkt);
     EXPECT_EQ(f->geometry_wkt->rfind("POLYGON", 0), 0u);
     // 0.001 x 0.01 degree at 30 N: about 96.5 m x 1109 m.
-    const double area = std::stod(f->message_en.substr(f->message_en.find("over ") + 5));
+    const double area = std::stod(message_en(*f).substr(message_en(*f).find("over ") + 5));
     EXPECT_NEAR(area,
                 0.001 * 111412.84 * std::cos(30.015 * 3.141592653589793 / 180) * 0.01 * 110860, 300)
-        << f->message_en;
+        << message_en(*f);
     // The shared corners of r1c1 now lie inside r1c2's edges: T-junctions, not crossings.
     EXPECT_EQ(counts["BOUNDARY-EDGE-CROSSING"], 0);
 }
@@ -362,7 +368,7 @@ TEST(Boundaries, ChildrenAgainstTheirParent) {
         if (f.rule != "BOUNDARY-PARENT-UNCOVERED")
             continue;
         EXPECT_EQ(f.key, "330102");
-        EXPECT_NE(f.message_en.find("Hausdorff distance 19"), std::string::npos) << f.message_en;
+        EXPECT_NE(message_en(f).find("Hausdorff distance 19"), std::string::npos) << message_en(f);
     }
 }
 

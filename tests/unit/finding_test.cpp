@@ -35,10 +35,10 @@ TEST(Lang, ComesFromTheLocale) {
     EXPECT_FALSE(parse_lang("fr"));
 }
 
-TEST(Finding, PicksTheMessageOfTheLanguage) {
+TEST(Finding, ArgumentsByName) {
     Finding f;
-    f.message_zh = "坐标颠倒";
-    f.message_en = "swapped";
-    EXPECT_EQ(f.message(Lang::zh), "坐标颠倒");
-    EXPECT_EQ(f.message(Lang::en), "swapped");
+    f.args = {{"a", "1"}, term("what", "coords.these")};
+    EXPECT_EQ(f.arg("a"), "1");
+    EXPECT_EQ(f.arg("what"), "coords.these");
+    EXPECT_EQ(f.arg("none"), "");
 }

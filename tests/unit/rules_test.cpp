@@ -55,18 +55,49 @@ TEST(RuleSet, EveryRuleIsDocumented) {
 TEST(RuleSet, MakeFillsSubjectAndMessages) {
     RuleSet rules = RuleSet::builtin();
     Subject s{"reg.csv", "reg", 12, 11, "3305001Q", "X坐标"};
-    Finding f =
-        rules.make("READ-VALUE-INVALID", s,
-                   {{"value", "abc"}, {"expected_zh", "坐标数值"}, {"expected_en", "number"}});
+    Finding f = rules.make("READ-VALUE-INVALID", s,
+                           {{"value", "abc"}, term("expected", "value.coordinate_number")});
     EXPECT_EQ(f.rule, "READ-VALUE-INVALID");
     EXPECT_EQ(f.severity, Severity::error);
     EXPECT_EQ(f.row, 12);
     EXPECT_EQ(f.key, "3305001Q");
     EXPECT_EQ(f.field, "X坐标");
-    EXPECT_NE(f.message_zh.find("X坐标"), std::string::npos);
-    EXPECT_NE(f.message_zh.find("abc"), std::string::npos);
-    EXPECT_NE(f.message_en.find("not a valid number"), std::string::npos);
+    EXPECT_NE(rules.message(f, Lang::zh).find("X坐标"), std::string::npos);
+    EXPECT_NE(rules.message(f, Lang::zh).find("abc"), std::string::npos);
+    EXPECT_EQ(rules.message(f, Lang::en), "value 'abc' of field 'X坐标' is not a valid number");
+    EXPECT_EQ(rules.message(f, Lang::zh), "字段“X坐标”的值“abc”不是有效的坐标数值");
     EXPECT_THROW(rules.make("NO-SUCH-RULE", s), Error);
+}
+
+TEST(RuleSet, TermsAreRenderedInTheLanguageAndMayHoldArguments) {
+    RuleSet rules = RuleSet::builtin();
+    Finding f = rules.make("CRS-DECLARED-MISMATCH", {"a.csv", "a", 0, -1, "", "x,y"},
+                           {{"a", "1"},
+                            {"b", "2"},
+                            term("found", "crs.found.all_features"),
+                            term("found_one", "crs.found.zone"),
+                            {"found_zone", "39"},
+                            {"features", "12"},
+                            {"declared", "EPSG:4527"}});
+    EXPECT_EQ(rules.message(f, Lang::en),
+              "coordinates (1, 2) look like coordinates of zone 39 (all 12 features), but the "
+              "declared CRS is EPSG:4527");
+    EXPECT_NE(rules.message(f, Lang::zh).find("第 39 带的坐标（全部 12 个要素）"),
+              std::string::npos);
+    EXPECT_EQ(rules.term_text("no.such.term", Lang::en), "no.such.term");
+}
+
+TEST(RuleSet, EveryTermOfAMessageIsInTheTable) {
+    // Each term a check can pass is rendered in both languages: no term id leaks out.
+    RuleSet rules = RuleSet::builtin();
+    for (const char* id :
+         {"value.coordinate", "value.angle", "value.elevation", "coords.all",
+          "axis.surveying_order", "crs.found.projected", "gk.prefixed", "marker.type.triple",
+          "orientation.mixed", "line_side.both", "whitespace.edge", "char.variant",
+          "code.village_committee", "scope.built_up_area"}) {
+        EXPECT_NE(rules.term_text(id, Lang::zh), id) << id;
+        EXPECT_NE(rules.term_text(id, Lang::en), id) << id;
+    }
 }
 
 TEST(RuleSet, OverridesChangeSeverityEnabledAndParameters) {

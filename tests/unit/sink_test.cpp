@@ -14,15 +14,14 @@
 using namespace geoadmin;
 
 namespace {
+const RuleSet kRules = RuleSet::builtin();
 std::vector<Finding> sample() {
     RuleSet rules = RuleSet::builtin();
     Finding a = rules.make("CRS-AXIS-SWAPPED", {"reg.csv", "reg", 2, 1, "3305002Q", "X坐标,Y坐标"},
                            {{"a", "1"},
                             {"b", "2"},
-                            {"what_zh", "坐标"},
-                            {"what_en", "coordinates"},
-                            {"why_zh", "测量习惯"},
-                            {"why_en", "convention"}});
+                            term("what", "coords.these"),
+                            term("why", "axis.surveying_order")});
     a.geometry_wkt = "POINT (119.69 30.65)";
     a.suggested = "2,1";
     Finding b =
@@ -56,7 +55,7 @@ TEST(TextSink, SummaryThenFindings) {
 
 TEST(JsonLinesSink, OneObjectPerLineWithTheRequiredKeys) {
     std::ostringstream out;
-    write(*make_jsonl_sink(out, Lang::zh), sample());
+    write(*make_jsonl_sink(out, Lang::zh, kRules), sample());
     std::istringstream lines(out.str());
     std::string line;
     int n = 0;
@@ -77,7 +76,7 @@ TEST(JsonLinesSink, OneObjectPerLineWithTheRequiredKeys) {
 
 TEST(FileSink, CsvHasBomAndChinese) {
     std::string path = test::temp_dir() + "/f.csv";
-    auto sink = make_file_sink(path, Lang::zh);
+    auto sink = make_file_sink(path, Lang::zh, kRules);
     write(*sink, sample());
     std::string text = test::read_file(path);
     ASSERT_GE(text.size(), 3u);
@@ -88,7 +87,7 @@ TEST(FileSink, CsvHasBomAndChinese) {
 
 TEST(FileSink, GeoPackageHasALayerPerGeometryTypeInCgcs2000) {
     std::string path = test::temp_dir() + "/f.gpkg";
-    auto sink = make_file_sink(path, Lang::en);
+    auto sink = make_file_sink(path, Lang::en, kRules);
     write(*sink, sample());
     GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR));
     ASSERT_TRUE(ds);
@@ -108,17 +107,17 @@ TEST(FileSink, GeoPackageHasALayerPerGeometryTypeInCgcs2000) {
 TEST(FileSink, GeoJsonAndJsonl) {
     std::string dir = test::temp_dir();
     for (const char* name : {"/f.geojson", "/f.jsonl"}) {
-        auto sink = make_file_sink(dir + name, Lang::en);
+        auto sink = make_file_sink(dir + name, Lang::en, kRules);
         write(*sink, sample());
         EXPECT_NE(test::read_file(dir + name).find("3305002Q"), std::string::npos) << name;
     }
 }
 
 TEST(FileSink, UnknownExtensionAndUnwritablePath) {
-    EXPECT_THROW(make_file_sink("out.docx", Lang::en), UsageError);
-    auto sink = make_file_sink("/no-such-dir/f.gpkg", Lang::en);
+    EXPECT_THROW(make_file_sink("out.docx", Lang::en, kRules), UsageError);
+    auto sink = make_file_sink("/no-such-dir/f.gpkg", Lang::en, kRules);
     EXPECT_THROW(write(*sink, sample()), OutputError);
-    EXPECT_THROW(make_file_sink("/no-such-dir/f.jsonl", Lang::en), OutputError);
+    EXPECT_THROW(make_file_sink("/no-such-dir/f.jsonl", Lang::en, kRules), OutputError);
 }
 
 TEST(RuleSink, DisabledRulesAreDroppedAndConfiguredSeveritiesApplied) {

@@ -17,6 +17,12 @@ using geoadmin::test::data_path;
 
 namespace {
 
+// A finding's message in English, as a sink renders it.
+std::string message_en(const Finding& f) {
+    static const RuleSet rules = RuleSet::builtin();
+    return rules.message(f, Lang::en);
+}
+
 struct Scanned {
     std::vector<Record> records;
     std::vector<Finding> findings;
@@ -187,7 +193,7 @@ TEST(VectorSource, RowProblemsNameRowKeyAndField) {
     ASSERT_EQ(invalid.size(), 1u);
     EXPECT_EQ(invalid[0].row, 3);
     EXPECT_EQ(invalid[0].field, "X坐标");
-    EXPECT_NE(invalid[0].message_en.find("33O5123.5"), std::string::npos);
+    EXPECT_NE(message_en(invalid[0]).find("33O5123.5"), std::string::npos);
     auto plain = of_rule(s.findings, "CRS-GK-NO-ZONE-PREFIX");
     ASSERT_EQ(plain.size(), 1u);
     EXPECT_EQ(plain[0].row, 4);
@@ -201,7 +207,7 @@ TEST(VectorSource, LonLatSwappedGeoJson) {
     Scanned s = scan(data_path("io/lonlat_swapped.geojson"));
     auto swapped = of_rule(s.findings, "CRS-AXIS-SWAPPED");
     ASSERT_EQ(swapped.size(), 1u);
-    EXPECT_NE(swapped[0].message_en.find("longitude comes first"), std::string::npos);
+    EXPECT_NE(message_en(swapped[0]).find("longitude comes first"), std::string::npos);
 }
 
 TEST(VectorSource, ProjectedValuesUnderAGeographicDeclaration) {
@@ -362,8 +368,8 @@ std::string awkward_csv(int rows) {
 }
 
 std::string describe(const Finding& f) {
-    return f.rule + "|" + std::to_string(f.row) + "|" + f.key + "|" + f.field + "|" + f.message_en +
-           "|" + f.geometry_wkt.value_or("") + "|" + f.suggested.value_or("");
+    return f.rule + "|" + std::to_string(f.row) + "|" + f.key + "|" + f.field + "|" +
+           message_en(f) + "|" + f.geometry_wkt.value_or("") + "|" + f.suggested.value_or("");
 }
 
 }  // namespace

@@ -44,4 +44,13 @@ Lang lang_from_environment() {
     return Lang::en;
 }
 
+const std::string& Finding::arg(std::string_view name) const {
+    static const std::string none;
+    for (const auto& a : args) {
+        if (a.name == name)
+            return a.value;
+    }
+    return none;
+}
+
 }  // namespace geoadmin

@@ -1,5 +1,6 @@
 #include "geoadmin/core/rules.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -43,24 +44,34 @@ std::string bilingual(const json& rule, const char* key, const char* lang) {
 
 }  // namespace
 
-std::string format_message(std::string_view tmpl, const MessageArgs& args) {
-    std::string out;
-    out.reserve(tmpl.size() + 32);
+namespace {
+
+// Terms may hold placeholders of their own; this deep at most (a term naming itself stops).
+constexpr int kMaxTermDepth = 4;
+
+void format_into(std::string& out, std::string_view tmpl, const MessageArgs& args,
+                 const std::function<std::string(const std::string&)>& term, int depth) {
     std::size_t i = 0;
     while (i < tmpl.size()) {
         if (tmpl[i] == '{') {
             std::size_t close = tmpl.find('}', i + 1);
             if (close != std::string_view::npos) {
                 std::string_view name = tmpl.substr(i + 1, close - i - 1);
-                bool replaced = false;
-                for (const auto& [k, v] : args) {
-                    if (k == name) {
-                        out += v;
-                        replaced = true;
+                const MessageArg* found = nullptr;
+                for (const auto& a : args) {
+                    if (a.name == name) {
+                        found = &a;
                         break;
                     }
                 }
-                if (replaced) {
+                if (found != nullptr) {
+                    if (!found->term)
+                        out += found->value;
+                    else if (depth >= kMaxTermDepth)
+                        out += found->value;
+                    else
+                        format_into(out, term ? term(found->value) : found->value, args, term,
+                                    depth + 1);
                     i = close + 1;
                     continue;
                 }
@@ -68,6 +79,15 @@ std::string format_message(std::string_view tmpl, const MessageArgs& args) {
         }
         out += tmpl[i++];
     }
+}
+
+}  // namespace
+
+std::string format_message(std::string_view tmpl, const MessageArgs& args,
+                           const std::function<std::string(const std::string&)>& term) {
+    std::string out;
+    out.reserve(tmpl.size() + 32);
+    format_into(out, tmpl, args, term, 0);
     return out;
 }
 
@@ -78,6 +98,17 @@ RuleSet RuleSet::builtin() {
 RuleSet RuleSet::from_json(std::string_view text, const std::string& origin) {
     json doc = detail::parse_json(text, origin);
     RuleSet set;
+    if (doc.is_object() && doc.contains("terms")) {
+        if (!doc["terms"].is_object())
+            throw ConfigError(origin, "\"terms\" must be an object");
+        for (const auto& [id, t] : doc["terms"].items()) {
+            std::string zh = bilingual(doc["terms"], id.c_str(), "zh");
+            std::string en = bilingual(doc["terms"], id.c_str(), "en");
+            if (zh.empty() || en.empty())
+                throw ConfigError(origin, "term " + id + " needs zh and en");
+            set.m_terms.emplace(id, std::make_pair(std::move(zh), std::move(en)));
+        }
+    }
     for (const auto& [id, rule] : rules_object(doc, origin).items()) {
         if (!rule.is_object())
             throw ConfigError(origin, id + " must be an object");
@@ -225,7 +256,7 @@ std::vector<std::pair<std::string, std::string>> RuleSet::entries(std::string_vi
     return out;
 }
 
-Finding RuleSet::make(std::string_view id, const Subject& subject, const MessageArgs& args) const {
+Finding RuleSet::make(std::string_view id, const Subject& subject, MessageArgs args) const {
     const RuleInfo& rule = require(id);
     Finding f;
     f.rule = rule.id;
@@ -236,11 +267,38 @@ Finding RuleSet::make(std::string_view id, const Subject& subject, const Message
     f.fid = subject.fid;
     f.key = subject.key;
     f.field = subject.field;
-    MessageArgs all = args;
-    all.emplace_back("field", subject.field);
-    f.message_zh = format_message(rule.message_zh, all);
-    f.message_en = format_message(rule.message_en, all);
+    f.args = std::move(args);
     return f;
+}
+
+std::string RuleSet::message(const Finding& finding, Lang lang) const {
+    const RuleInfo* rule = find(finding.rule);
+    auto term = [&](const std::string& id) { return term_text(id, lang); };
+    if (rule == nullptr) {
+        std::string out;
+        for (const auto& a : finding.args)
+            out += (out.empty() ? "" : ", ") + a.name + "=" + (a.term ? term(a.value) : a.value);
+        return out;
+    }
+    const std::string& tmpl = lang == Lang::zh ? rule->message_zh : rule->message_en;
+    const bool has_field = std::any_of(finding.args.begin(), finding.args.end(),
+                                       [](const MessageArg& a) { return a.name == "field"; });
+    if (!has_field) {
+        MessageArgs all = finding.args;
+        all.emplace_back("field", finding.field);
+        return format_message(tmpl, all, term);
+    }
+    return format_message(tmpl, finding.args, term);
+}
+
+const std::string& RuleSet::term_text(std::string_view id, Lang lang) const {
+    auto it = m_terms.find(id);
+    if (it == m_terms.end()) {
+        static thread_local std::string unknown;
+        unknown = std::string(id);
+        return unknown;
+    }
+    return lang == Lang::zh ? it->second.first : it->second.second;
 }
 
 }  // namespace geoadmin

@@ -76,10 +76,9 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules, 
                 *out = parse_angle(*r.values[i]);
                 if (!*out && !lonlat_is_source) {
                     Subject s{reg.dataset, reg.layer, r.row, r.fid, m.number, reg.field_names[i]};
-                    sink.add(rules.make("READ-VALUE-INVALID", s,
-                                        {{"value", *r.values[i]},
-                                         {"expected_zh", "经纬度（十进制度或度分秒）"},
-                                         {"expected_en", "angle (decimal degrees or DMS)"}}));
+                    sink.add(
+                        rules.make("READ-VALUE-INVALID", s,
+                                   {{"value", *r.values[i]}, term("expected", "value.angle")}));
                 }
             }
             m.elevation = optional_text(r, i_elev);

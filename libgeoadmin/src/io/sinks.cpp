@@ -87,7 +87,7 @@ class TextSink : public FindingSink {
                 m_out << " [" << f.key << "]";
             if (!f.field.empty())
                 m_out << " " << (zh ? "字段 " : "field ") << f.field;
-            m_out << (zh ? "：" : ": ") << f.message(m_lang);
+            m_out << (zh ? "：" : ": ") << m_rules.message(f, m_lang);
             if (f.suggested)
                 m_out << (zh ? "（建议：" : " (suggested: ") << *f.suggested << (zh ? "）" : ")");
             m_out << "\n";
@@ -104,7 +104,7 @@ class TextSink : public FindingSink {
 
 // ---------------------------------------------------------------- JSON Lines
 
-nlohmann::json to_json(const Finding& f, Lang lang) {
+nlohmann::json to_json(const Finding& f, Lang lang, const RuleSet& rules) {
     nlohmann::json j;
     j["rule"] = f.rule;
     j["severity"] = std::string(to_string(f.severity));
@@ -115,9 +115,11 @@ nlohmann::json to_json(const Finding& f, Lang lang) {
         j["fid"] = f.fid;
     j["key"] = f.key;
     j["field"] = f.field;
-    j["message"] = f.message(lang);
-    j["message_zh"] = f.message_zh;
-    j["message_en"] = f.message_en;
+    std::string zh = rules.message(f, Lang::zh);
+    std::string en = rules.message(f, Lang::en);
+    j["message"] = lang == Lang::zh ? zh : en;
+    j["message_zh"] = std::move(zh);
+    j["message_en"] = std::move(en);
     if (f.suggested)
         j["suggested"] = *f.suggested;
     if (f.geometry_wkt)
@@ -127,9 +129,10 @@ nlohmann::json to_json(const Finding& f, Lang lang) {
 
 class JsonLinesSink : public FindingSink {
   public:
-    JsonLinesSink(std::ostream& out, Lang lang) : m_out(out), m_lang(lang) {}
+    JsonLinesSink(std::ostream& out, Lang lang, const RuleSet& rules)
+        : m_out(out), m_lang(lang), m_rules(rules) {}
     void add(Finding finding) override {
-        m_out << to_json(finding, m_lang)
+        m_out << to_json(finding, m_lang, m_rules)
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
     }
@@ -138,12 +141,13 @@ class JsonLinesSink : public FindingSink {
   private:
     std::ostream& m_out;
     Lang m_lang;
+    const RuleSet& m_rules;
 };
 
 class JsonLinesFileSink : public FindingSink {
   public:
-    JsonLinesFileSink(const std::string& path, Lang lang)
-        : m_path(path), m_file(path, std::ios::binary), m_sink(m_file, lang) {
+    JsonLinesFileSink(const std::string& path, Lang lang, const RuleSet& rules)
+        : m_path(path), m_file(path, std::ios::binary), m_sink(m_file, lang, rules) {
         if (!m_file)
             throw OutputError(path, "cannot create the file");
     }
@@ -165,8 +169,8 @@ class JsonLinesFileSink : public FindingSink {
 
 class OgrSink : public FindingSink {
   public:
-    OgrSink(const std::string& path, const std::string& driver, Lang lang)
-        : m_path(path), m_driver(driver), m_lang(lang) {
+    OgrSink(const std::string& path, const std::string& driver, Lang lang, const RuleSet& rules)
+        : m_path(path), m_driver(driver), m_lang(lang), m_rules(rules) {
         m_srs.importFromEPSG(4490);
         m_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     }
@@ -294,9 +298,11 @@ class OgrSink : public FindingSink {
             feature->SetField("source_fid", static_cast<GIntBig>(f.fid));
         feature->SetField("key", f.key.c_str());
         feature->SetField("field", f.field.c_str());
-        feature->SetField("message", f.message(m_lang).c_str());
-        feature->SetField("message_zh", f.message_zh.c_str());
-        feature->SetField("message_en", f.message_en.c_str());
+        const std::string zh = m_rules.message(f, Lang::zh);
+        const std::string en = m_rules.message(f, Lang::en);
+        feature->SetField("message", (m_lang == Lang::zh ? zh : en).c_str());
+        feature->SetField("message_zh", zh.c_str());
+        feature->SetField("message_en", en.c_str());
         if (f.suggested)
             feature->SetField("suggested", f.suggested->c_str());
         if (owned && layer->GetGeomType() != wkbNone)
@@ -308,6 +314,7 @@ class OgrSink : public FindingSink {
     std::string m_path;
     std::string m_driver;
     Lang m_lang;
+    const RuleSet& m_rules;
     OGRSpatialReference m_srs;
     GDALDatasetUniquePtr m_ds;
     std::map<std::string, OGRLayer*> m_layers;
@@ -327,24 +334,25 @@ std::unique_ptr<FindingSink> make_text_sink(std::ostream& out, Lang lang, const 
     return std::make_unique<TextSink>(out, lang, rules);
 }
 
-std::unique_ptr<FindingSink> make_jsonl_sink(std::ostream& out, Lang lang) {
-    return std::make_unique<JsonLinesSink>(out, lang);
+std::unique_ptr<FindingSink> make_jsonl_sink(std::ostream& out, Lang lang, const RuleSet& rules) {
+    return std::make_unique<JsonLinesSink>(out, lang, rules);
 }
 
 std::vector<std::string> file_sink_extensions() {
     return {".jsonl", ".csv", ".gpkg", ".geojson"};
 }
 
-std::unique_ptr<FindingSink> make_file_sink(const std::string& path, Lang lang) {
+std::unique_ptr<FindingSink> make_file_sink(const std::string& path, Lang lang,
+                                            const RuleSet& rules) {
     const std::string ext = lower_ext(path);
     if (ext == ".jsonl")
-        return std::make_unique<JsonLinesFileSink>(path, lang);
+        return std::make_unique<JsonLinesFileSink>(path, lang, rules);
     if (ext == ".csv")
-        return std::make_unique<OgrSink>(path, "CSV", lang);
+        return std::make_unique<OgrSink>(path, "CSV", lang, rules);
     if (ext == ".gpkg")
-        return std::make_unique<OgrSink>(path, "GPKG", lang);
+        return std::make_unique<OgrSink>(path, "GPKG", lang, rules);
     if (ext == ".geojson" || ext == ".json")
-        return std::make_unique<OgrSink>(path, "GeoJSON", lang);
+        return std::make_unique<OgrSink>(path, "GeoJSON", lang, rules);
     throw UsageError("-o " + path + ": unknown output format '" + ext +
                      "'; use .jsonl, .csv, .gpkg or .geojson");
 }

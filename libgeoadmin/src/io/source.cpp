@@ -1075,10 +1075,9 @@ struct RowScanner {
                     is_point = wkbFlatten(g->getGeometryType()) == wkbPoint;
                     have = true;
                 } else {
-                    findings.push_back(rules.make("READ-VALUE-INVALID", subject(geometry_field),
-                                                  {{"value", "NaN/Inf"},
-                                                   {"expected_zh", "坐标"},
-                                                   {"expected_en", "coordinate"}}));
+                    findings.push_back(
+                        rules.make("READ-VALUE-INVALID", subject(geometry_field),
+                                   {{"value", "NaN/Inf"}, term("expected", "value.coordinate")}));
                 }
             }
         } else if (ix >= 0 && iy >= 0) {
@@ -1094,12 +1093,11 @@ struct RowScanner {
             for (auto [value, parsed, column] :
                  {std::tuple{&va, &a, field_a}, std::tuple{&vb, &b, field_b}}) {
                 if (*value && !*parsed) {
-                    findings.push_back(rules.make(
-                        "READ-VALUE-INVALID", subject(*column),
-                        {{"value", **value},
-                         {"expected_zh", from_lonlat ? "经纬度（十进制度或度分秒）" : "坐标数值"},
-                         {"expected_en",
-                          from_lonlat ? "angle (decimal degrees or DMS)" : "number"}}));
+                    findings.push_back(
+                        rules.make("READ-VALUE-INVALID", subject(*column),
+                                   {{"value", **value},
+                                    term("expected", from_lonlat ? "value.angle"
+                                                                 : "value.coordinate_number")}));
                 }
             }
             if (a && b) {
@@ -1127,10 +1125,8 @@ struct RowScanner {
             bool located = false;
             bool swap_axes = false;
             auto place_args = [&] {
-                return MessageArgs{{"a", shown_a()},
-                                   {"b", shown_b()},
-                                   {"what_zh", "坐标"},
-                                   {"what_en", "coordinates"}};
+                return MessageArgs{
+                    {"a", shown_a()}, {"b", shown_b()}, term("what", "coords.these")};
             };
             // Coordinate findings wait until the layer is read (see the folding below).
             auto defer = [&](const std::string& rule, const Subject& subj, const MessageArgs& args,
@@ -1144,16 +1140,9 @@ struct RowScanner {
 
             if (cls.swapped && !projected_other) {
                 MessageArgs args = place_args();
-                if (cls.form == CoordForm::geographic) {
-                    args.emplace_back("why_zh", "经度应在前，纬度在后");
-                    args.emplace_back("why_en", "longitude comes first, latitude second");
-                } else {
-                    args.emplace_back("why_zh",
-                                      "按测量习惯 X 为纵坐标（北），Y 为横坐标（东）并带带号");
-                    args.emplace_back("why_en",
-                                      "surveying convention: X is the northing, Y the easting with "
-                                      "the zone prefix");
-                }
+                args.push_back(term("why", cls.form == CoordForm::geographic
+                                               ? "axis.lonlat_order"
+                                               : "axis.surveying_order"));
                 defer("CRS-AXIS-SWAPPED", place(), args, shown_b() + "," + shown_a());
                 swap_axes = true;
                 std::swap(minx, miny);
@@ -1192,7 +1181,7 @@ struct RowScanner {
                     Subject easting = place();
                     easting.field = *field_b;
                     defer("CRS-GK-NO-ZONE-PREFIX", easting,
-                          {{"easting", fmt(ux)}, {"what_zh", "坐标"}, {"what_en", "coordinates"}});
+                          {{"easting", fmt(ux)}, term("what", "coords.these")});
                 }
             }
             if (value_zone) {
@@ -1203,33 +1192,30 @@ struct RowScanner {
 
             if (fixed_crs) {
                 // Does the value fit the CRS it is declared (or assumed) in?
-                std::string found_zh, found_en;
+                std::string found;  // a term: what the values look like
+                std::string found_zone;
                 if (projected_other) {
                     // Not a Gauss–Krüger CRS: judge after transforming.
                 } else if (fixed_crs->is_geographic() && cls.form != CoordForm::geographic &&
                            cls.form != CoordForm::unknown) {
-                    found_zh = "投影坐标（米）";
-                    found_en = "projected coordinates (metres)";
+                    found = "crs.found.projected";
                 } else if (fixed_zone && cls.form == CoordForm::geographic) {
-                    found_zh = "经纬度";
-                    found_en = "longitude/latitude";
+                    found = "crs.found.lonlat";
                 } else if (fixed_zone && cls.form == CoordForm::gk_prefixed && !fixed_prefixed) {
-                    found_zh = "带带号的高斯-克吕格坐标";
-                    found_en = "Gauss-Kruger coordinates with a zone prefix";
+                    found = "crs.found.gk_prefixed";
                 } else if (fixed_zone && cls.form == CoordForm::gk_plain && fixed_prefixed) {
-                    found_zh = "不带带号的高斯-克吕格坐标";
-                    found_en = "Gauss-Kruger coordinates without a zone prefix";
+                    found = "crs.found.gk_plain";
                 } else if (fixed_zone && value_zone && fixed_prefixed &&
                            (value_zone->zone != fixed_zone->zone)) {
-                    found_zh = "第 " + std::to_string(value_zone->zone) + " 带的坐标";
-                    found_en = "coordinates of zone " + std::to_string(value_zone->zone);
+                    found = "crs.found.zone";
+                    found_zone = std::to_string(value_zone->zone);
                 }
-                if (!found_en.empty()) {
+                if (!found.empty()) {
                     defer("CRS-DECLARED-MISMATCH", place(),
                           {{"a", shown_a()},
                            {"b", shown_b()},
-                           {"found_zh", found_zh},
-                           {"found_en", found_en},
+                           term("found", found),
+                           {"found_zone", found_zone},
                            {"declared", fixed_crs->name()}});
                     transform = inferred_transform();  // trust the values over the label
                 } else {
@@ -1305,22 +1291,18 @@ struct RowScanner {
         for (auto& [id, p] : tally.pending) {
             const std::int64_t n = static_cast<std::int64_t>(p.findings.size());
             if (n > 1 && n >= tally.features - tally.unreadable) {
+                // One finding for the layer: "all N features", the first one's values shown.
                 MessageArgs args = p.first_args;
-                for (auto& [k, v] : args) {
-                    if (k == "what_zh")
-                        v = "全部 " + std::to_string(n) + " 个要素的坐标（例如第 1 个）";
-                    if (k == "what_en")
-                        v = "coordinates of all " + std::to_string(n) +
-                            " features (the first shown)";
-                }
-                if (id == "CRS-DECLARED-MISMATCH") {
-                    for (auto& [k, v] : args) {
-                        if (k == "found_zh")
-                            v += "（全部 " + std::to_string(n) + " 个要素）";
-                        if (k == "found_en")
-                            v += " (all " + std::to_string(n) + " features)";
+                for (auto& arg : args) {
+                    if (arg.name == "what")
+                        arg = term("what", "coords.all");
+                    if (arg.name == "found" && id == "CRS-DECLARED-MISMATCH") {
+                        arg.name = "found_one";
+                        args.push_back(term("found", "crs.found.all_features"));
+                        break;
                     }
                 }
+                args.emplace_back("features", std::to_string(n));
                 Subject s{dataset, layer_name, 0, -1, "", p.findings.front().field};
                 Finding f = rules.make(id, s, args);
                 f.suggested = p.findings.front().suggested;
@@ -1337,15 +1319,12 @@ struct RowScanner {
             summary.zones.push_back(z);
             std::ostringstream cm;
             cm << z.central_meridian();
-            findings.push_back(
-                rules.make("CRS-GK-ZONE", layer_subject,
-                           {{"width", std::to_string(z.width)},
-                            {"zone", std::to_string(z.zone)},
-                            {"cm", cm.str()},
-                            {"prefix_zh", prefixed ? "Y 坐标带带号" : "Y 坐标不带带号"},
-                            {"prefix_en", prefixed ? "the easting carries the zone prefix"
-                                                   : "the easting has no zone prefix"},
-                            {"count", std::to_string(n)}}));
+            findings.push_back(rules.make("CRS-GK-ZONE", layer_subject,
+                                          {{"width", std::to_string(z.width)},
+                                           {"zone", std::to_string(z.zone)},
+                                           {"cm", cm.str()},
+                                           term("prefix", prefixed ? "gk.prefixed" : "gk.plain"),
+                                           {"count", std::to_string(n)}}));
         }
         // What the values say the CRS is.
         if (tally.geographic > 0 && tally.zone_counts.empty() && tally.plain == 0) {

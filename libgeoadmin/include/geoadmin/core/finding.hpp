@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace geoadmin {
 
@@ -20,7 +22,27 @@ enum class Lang { zh, en };
 Lang lang_from_environment();
 std::optional<Lang> parse_lang(std::string_view text);
 
-/// One problem found in the data: which rule, how bad, where, and what to do.
+/// A named value of a finding's message: text from the data, or (`term`) the id of a
+/// phrase of the "terms" table in data-schemas/rules.json, which the sink renders in the
+/// reader's language. Checks never write words of a language themselves.
+struct MessageArg {
+    MessageArg() = default;
+    MessageArg(std::string arg_name, std::string arg_value, bool is_term = false)
+        : name(std::move(arg_name)), value(std::move(arg_value)), term(is_term) {}
+    std::string name;
+    std::string value;
+    bool term = false;
+};
+using MessageArgs = std::vector<MessageArg>;
+
+/// An argument whose value is the phrase `id` of the terms table.
+inline MessageArg term(std::string name, std::string id) {
+    return {std::move(name), std::move(id), true};
+}
+
+/// One problem found in the data: which rule, how bad, where, and what to do. Its message
+/// is data too: the rule's template (data-schemas/rules.json) filled with `args`, rendered
+/// by RuleSet::message() in the language a sink writes.
 struct Finding {
     std::string rule;  ///< stable rule id, e.g. "CRS-AXIS-SWAPPED"
     Severity severity = Severity::error;
@@ -30,14 +52,12 @@ struct Finding {
     std::int64_t fid = -1;  ///< the source's own feature id where it has one, else -1
     std::string key;        ///< the record's own identifier (code, marker number, ...)
     std::string field;      ///< canonical field name, or the source column when unmapped
-    std::string message_zh;
-    std::string message_en;
+    MessageArgs args;       ///< the values of the rule's message template
     std::optional<std::string> geometry_wkt;  ///< in CGCS2000 longitude/latitude (EPSG:4490)
     std::optional<std::string> suggested;     ///< suggested value for the field, if any
 
-    const std::string& message(Lang lang) const {
-        return lang == Lang::zh ? message_zh : message_en;
-    }
+    /// The value of argument `name` as given (a term's id for a term); "" when absent.
+    const std::string& arg(std::string_view name) const;
 };
 
 }  // namespace geoadmin

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -20,9 +21,6 @@ struct Subject {
     std::string key;
     std::string field;
 };
-
-/// Values substituted into a rule's message template: "{name}" -> value.
-using MessageArgs = std::vector<std::pair<std::string, std::string>>;
 
 /// A rule as the registry knows it: stable id, default severity, bilingual title and
 /// message template, parameters with defaults (kept as JSON text), and its docs anchor.
@@ -65,16 +63,27 @@ class RuleSet {
     std::vector<std::pair<std::string, std::string>> entries(std::string_view id,
                                                              std::string_view param) const;
 
-    /// A finding of rule `id` about `subject`, its messages filled from `args`.
+    /// A finding of rule `id` about `subject` with its message arguments.
     /// Throws Error for an unknown id (a programming error, not a data problem).
-    Finding make(std::string_view id, const Subject& subject, const MessageArgs& args = {}) const;
+    Finding make(std::string_view id, const Subject& subject, MessageArgs args = {}) const;
+
+    /// The message of `finding` in `lang`: its rule's template with the arguments filled in,
+    /// terms in that language. A finding of an unknown rule gives its arguments as text.
+    std::string message(const Finding& finding, Lang lang) const;
+    /// The phrase `id` of the terms table in `lang`; the id itself when unknown.
+    const std::string& term_text(std::string_view id, Lang lang) const;
 
   private:
     const RuleInfo& require(std::string_view id) const;
     std::vector<RuleInfo> m_rules;
+    /// Phrases messages are built from: id -> (zh, en).
+    std::map<std::string, std::pair<std::string, std::string>, std::less<>> m_terms;
 };
 
-/// Replaces "{name}" in `tmpl` by the matching value of `args`; unknown names stay as they are.
-std::string format_message(std::string_view tmpl, const MessageArgs& args);
+/// Replaces "{name}" in `tmpl` by the matching value of `args`; unknown names stay as they
+/// are. A term argument's phrase comes from `term` (id -> text; by default the id itself)
+/// and is itself filled from `args`.
+std::string format_message(std::string_view tmpl, const MessageArgs& args,
+                           const std::function<std::string(const std::string&)>& term = {});
 
 }  // namespace geoadmin

@@ -16,12 +16,14 @@ class RuleSet;
 
 /// Human-readable summary (counts per rule and severity) followed by the findings.
 std::unique_ptr<FindingSink> make_text_sink(std::ostream& out, Lang lang, const RuleSet& rules);
-/// JSON Lines, one finding per line.
-std::unique_ptr<FindingSink> make_jsonl_sink(std::ostream& out, Lang lang);
+/// JSON Lines, one finding per line. Messages are rendered from `rules` (which must
+/// outlive the sink), in `lang` and in every language as message_zh, message_en.
+std::unique_ptr<FindingSink> make_jsonl_sink(std::ostream& out, Lang lang, const RuleSet& rules);
 /// A file sink chosen by the extension of `path`: .jsonl, .csv (UTF-8 with BOM), .gpkg
 /// (one layer per geometry type, EPSG:4490), .geojson. Throws UsageError for any other
 /// extension and OutputError when the file cannot be created.
-std::unique_ptr<FindingSink> make_file_sink(const std::string& path, Lang lang);
+std::unique_ptr<FindingSink> make_file_sink(const std::string& path, Lang lang,
+                                            const RuleSet& rules);
 
 /// Extensions make_file_sink accepts, for help texts.
 std::vector<std::string> file_sink_extensions();

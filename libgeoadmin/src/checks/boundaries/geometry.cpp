@@ -245,16 +245,11 @@ std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rule
             Finding f = rules.make(
                 "BOUNDARY-GEOM-ORIENTATION", s,
                 {{"code", label(u)},
-                 {"found_zh", r.hole_same_as_shell         ? "内环与外环同向"
-                              : r.mixed                    ? "各部分方向不一"
-                              : r.exterior_orientation > 0 ? "外环逆时针"
-                                                           : "外环顺时针"},
-                 {"found_en", r.hole_same_as_shell         ? "a hole runs the same way as its shell"
-                              : r.mixed                    ? "its parts run different ways"
-                              : r.exterior_orientation > 0 ? "exterior counter-clockwise"
-                                                           : "exterior clockwise"},
-                 {"layer_zh", majority > 0 ? "逆时针" : "顺时针"},
-                 {"layer_en", majority > 0 ? "counter-clockwise" : "clockwise"}});
+                 term("found", r.hole_same_as_shell         ? "orientation.hole_same_as_shell"
+                               : r.mixed                    ? "orientation.mixed"
+                               : r.exterior_orientation > 0 ? "orientation.exterior_ccw"
+                                                            : "orientation.exterior_cw"),
+                 term("layer_way", majority > 0 ? "orientation.ccw" : "orientation.cw")});
             findings.push_back(std::move(f));
         }
     }

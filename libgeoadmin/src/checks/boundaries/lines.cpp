@@ -115,29 +115,22 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
         const std::string left = code_of(best->first.first), right = code_of(best->first.second);
         if (left == line.left_code && right == line.right_code)
             continue;
-        std::string zh, en;
+        MessageArgs args{
+            {"line", line.line_code}, {"left", line.left_code}, {"right", line.right_code}};
+        auto unit = [](const char* name, const std::string& code) {
+            return code.empty() ? term(name, "line_side.outside") : MessageArg(name, code);
+        };
         if (left == line.right_code && right == line.left_code) {
-            zh = "左右单位颠倒";
-            en = "left and right are swapped";
+            args.push_back(term("found", "line_side.swapped"));
         } else {
-            if (left != line.left_code) {
-                zh += "左侧应为“" + (left.empty() ? std::string("（界外）") : left) + "”";
-                en += "the left unit should be '" +
-                      (left.empty() ? std::string("(outside)") : left) + "'";
-            }
-            if (right != line.right_code) {
-                zh += std::string(zh.empty() ? "" : "，") + "右侧应为“" +
-                      (right.empty() ? std::string("（界外）") : right) + "”";
-                en += std::string(en.empty() ? "" : ", ") + "the right unit should be '" +
-                      (right.empty() ? std::string("(outside)") : right) + "'";
-            }
+            const bool l = left != line.left_code, r = right != line.right_code;
+            args.push_back(term("found", l && r ? "line_side.both"
+                                         : l    ? "line_side.left"
+                                                : "line_side.right"));
+            args.push_back(unit("should_left", left));
+            args.push_back(unit("should_right", right));
         }
-        Finding f = rules.make("BOUNDARY-LINE-SIDE", s,
-                               {{"line", line.line_code},
-                                {"left", line.left_code},
-                                {"right", line.right_code},
-                                {"found_zh", zh},
-                                {"found_en", en}});
+        Finding f = rules.make("BOUNDARY-LINE-SIDE", s, std::move(args));
         if (!line.parts.empty() && !line.parts.front().empty())
             f.geometry_wkt = point_wkt(line.parts.front()[line.parts.front().size() / 2]);
         findings.push_back(std::move(f));

@@ -19,8 +19,7 @@ namespace geoadmin {
 
 using detail::fmt;
 using detail::seq3;
-using detail::type_name_en;
-using detail::type_name_zh;
+using detail::type_term;
 
 // ---------------------------------------------------------------- metric line geometry
 
@@ -244,18 +243,11 @@ std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer*
         if (!m.type_text.empty()) {
             auto declared = parse_marker_type(m.type_text);
             MarkerType by_letter = marker_type_of_letter(num.letter);
-            if (!declared) {
+            if (!declared || *declared != by_letter) {
                 emit("MARKER-TYPE-MISMATCH", m, "type",
                      {{"type", m.type_text},
                       {"letter", std::string(1, num.letter)},
-                      {"expected_zh", type_name_zh(by_letter)},
-                      {"expected_en", type_name_en(by_letter)}});
-            } else if (*declared != by_letter) {
-                emit("MARKER-TYPE-MISMATCH", m, "type",
-                     {{"type", m.type_text},
-                      {"letter", std::string(1, num.letter)},
-                      {"expected_zh", type_name_zh(by_letter)},
-                      {"expected_en", type_name_en(by_letter)}});
+                      term("expected", type_term(by_letter))});
             }
         }
     }
@@ -339,10 +331,7 @@ std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer*
             if (!missing.empty()) {
                 const Marker& m = reg.markers[order[g.from]];
                 emit("MARKER-SET-INCOMPLETE", m, "marker_no",
-                     {{"number", m.number},
-                      {"missing", missing},
-                      {"type_zh", type_name_zh(t)},
-                      {"type_en", type_name_en(t)}});
+                     {{"number", m.number}, {"missing", missing}, term("type_name", type_term(t))});
             }
         }
         // Numbering starts at 001 and has no gaps.
@@ -411,9 +400,7 @@ std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer*
             elevation[i] = parse_number(*m.elevation);
             if (!elevation[i]) {
                 emit("READ-VALUE-INVALID", m, "elevation",
-                     {{"value", *m.elevation},
-                      {"expected_zh", "高程数值"},
-                      {"expected_en", "elevation (metres)"}});
+                     {{"value", *m.elevation}, term("expected", "value.elevation")});
             } else if (*elevation[i] < min_elev || *elevation[i] > max_elev) {
                 emit("MARKER-ELEVATION-IMPLAUSIBLE", m, "elevation",
                      {{"elevation", *m.elevation},

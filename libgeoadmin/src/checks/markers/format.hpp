@@ -1,4 +1,4 @@
-// Internal: how the marker check writes numbers and types in messages.
+// Internal: how the marker check writes numbers and names types in messages.
 #pragma once
 
 #include <cstdio>
@@ -9,31 +9,19 @@
 
 namespace geoadmin::detail {
 
-inline const char* type_name_zh(MarkerType t) {
+// The term (data-schemas/rules.json "terms") naming a marker type in messages.
+inline const char* type_term(MarkerType t) {
     switch (t) {
         case MarkerType::single:
-            return "单立";
+            return "marker.type.single";
         case MarkerType::pair:
-            return "同号双立";
+            return "marker.type.pair";
         case MarkerType::triple:
-            return "同号三立";
+            return "marker.type.triple";
         case MarkerType::unknown:
             break;
     }
-    return "未知";
-}
-inline const char* type_name_en(MarkerType t) {
-    switch (t) {
-        case MarkerType::single:
-            return "single";
-        case MarkerType::pair:
-            return "pair";
-        case MarkerType::triple:
-            return "triple";
-        case MarkerType::unknown:
-            break;
-    }
-    return "unknown";
+    return "marker.type.unknown";
 }
 
 inline std::string fmt(double v, int digits = 2) {

@@ -310,9 +310,9 @@ struct NameChecker::Impl {
         for (size_t i = 1; i + 1 < u.size(); ++i)
             inner = inner || is_space(u[i]) || u[i] == U'\u3000';
         if (edge || inner) {
-            if (Finding* f = emit(out, "NAME-CHAR-WHITESPACE", subject(r, f_name, key),
-                                  {{"where", edge ? "首尾" : "中间"},
-                                   {"where_en", edge ? "at an end" : "inside"}})) {
+            if (Finding* f =
+                    emit(out, "NAME-CHAR-WHITESPACE", subject(r, f_name, key),
+                         {term("where", edge ? "whitespace.edge" : "whitespace.inside")})) {
                 std::u32string fixed;
                 for (char32_t c : u) {
                     if (!is_space(c) && c != U'\u3000')
@@ -386,12 +386,12 @@ struct NameChecker::Impl {
             HanziInfo info = hanzi_info(c);
             if (!info.standard_form)
                 continue;
-            if (Finding* f = emit(out, "NAME-CHAR-TRADITIONAL", subject(r, f_name, key),
-                                  {{"char", u32_to_utf8(c)},
-                                   {"standard", u32_to_utf8(info.standard_form)},
-                                   {"form", info.traditional ? "繁体字" : "异体字"},
-                                   {"form_en", info.traditional ? "traditional form" : "variant"},
-                                   {"suggested", u32_to_utf8(standardized)}}))
+            if (Finding* f =
+                    emit(out, "NAME-CHAR-TRADITIONAL", subject(r, f_name, key),
+                         {{"char", u32_to_utf8(c)},
+                          {"standard", u32_to_utf8(info.standard_form)},
+                          term("form", info.traditional ? "char.traditional" : "char.variant"),
+                          {"suggested", u32_to_utf8(standardized)}}))
                 f->suggested = u32_to_utf8(standardized);
         }
         if (!latin.empty())
@@ -507,36 +507,27 @@ struct NameChecker::Impl {
             return {};
         }
         codes.push_back({code_number(code), r.row, static_cast<std::uint32_t>(layer_no), 0});
-        auto range = [&](const char* part, const char* part_en, const std::string& v,
-                         const char* problem, const char* problem_en) {
+        // `part` and `problem` are terms of data-schemas/rules.json.
+        auto range = [&](const char* part, const std::string& v, const char* problem) {
             emit(out, "NAME-CODE-RANGE", subject(r, f_code, key),
                  {{"code", std::string(t)},
-                  {"part", part},
-                  {"part_en", part_en},
+                  term("part", part),
                   {"value", v},
-                  {"problem", problem},
-                  {"problem_en", problem_en}});
+                  term("problem", problem)});
         };
         if (!valid_province(std::stoi(code.substr(0, 2)))) {
-            range("省级代码", "province part", code.substr(0, 2), "不是现有的省级代码",
-                  "is not a province code");
+            range("code.part.province", code.substr(0, 2), "code.province_unknown");
         }
         if (code.size() == 9) {
             int t3 = std::stoi(code.substr(6, 3));
             if (t3 < 1 || t3 > 599) {
-                range("乡级代码", "township part", code.substr(6, 3),
-                      "不在 001–599 之内（001–099 街道，100–199 镇，200–399 乡，400–599 其他）",
-                      "is outside 001-599 (001-099 sub-district, 100-199 town, 200-399 "
-                      "township, 400-599 other)");
+                range("code.part.township", code.substr(6, 3), "code.township_range");
             } else if (ends_with(u, U"街道") && t3 > 99) {
-                range("乡级代码", "township part", code.substr(6, 3), "不在街道的 001–099 之内",
-                      "is outside 001-099 though the name is a sub-district (街道)");
+                range("code.part.township", code.substr(6, 3), "code.township_subdistrict");
             } else if (ends_with(u, U"镇") && (t3 < 100 || t3 > 199)) {
-                range("乡级代码", "township part", code.substr(6, 3), "不在镇的 100–199 之内",
-                      "is outside 100-199 though the name is a town (镇)");
+                range("code.part.township", code.substr(6, 3), "code.township_town");
             } else if (ends_with(u, U"乡") && (t3 < 200 || t3 > 399)) {
-                range("乡级代码", "township part", code.substr(6, 3), "不在乡的 200–399 之内",
-                      "is outside 200-399 though the name is a township (乡)");
+                range("code.part.township", code.substr(6, 3), "code.township_township");
             }
         } else if (code.size() == 12) {
             int v3 = std::stoi(code.substr(9, 3));
@@ -545,16 +536,11 @@ struct NameChecker::Impl {
             bool village =
                 ends_with(u, U"村") || ends_with(u, U"村委会") || ends_with(u, U"村民委员会");
             if (v3 > 399) {
-                range("村级代码", "village part", code.substr(9, 3),
-                      "不在 001–399 之内（001–199 居委会，200–399 村委会）",
-                      "is outside 001-399 (001-199 residents' committee, 200-399 village "
-                      "committee)");
+                range("code.part.village", code.substr(9, 3), "code.village_range");
             } else if (residents && v3 > 199) {
-                range("村级代码", "village part", code.substr(9, 3), "不在居委会的 001–199 之内",
-                      "is outside 001-199 though the name is a residents' committee");
+                range("code.part.village", code.substr(9, 3), "code.village_residents");
             } else if (village && v3 < 200) {
-                range("村级代码", "village part", code.substr(9, 3), "不在村委会的 200–399 之内",
-                      "is outside 200-399 though the name is a village committee");
+                range("code.part.village", code.substr(9, 3), "code.village_committee");
             }
         }
         std::string parent = division_parent(code);
@@ -812,25 +798,21 @@ struct NameChecker::Impl {
     }
 
     MessageArgs scope_args(const Parts& p) const {
-        std::string zh, en;
+        const char* scope = "scope.built_up_area";
         switch (p.scope_kind) {
             case NameScope::country:
-                zh = "全国";
-                en = "the whole country";
+                scope = "scope.country";
                 break;
             case NameScope::province:
-                zh = "同一省级行政区（" + std::string(p.scope) + "）";
-                en = "province " + std::string(p.scope);
+                scope = "scope.province";
                 break;
             case NameScope::county:
-                zh = "同一县级行政区（" + std::string(p.scope) + "）";
-                en = "county " + std::string(p.scope);
+                scope = "scope.county";
                 break;
             default:
-                zh = "同一城镇建成区（按县级行政区 " + std::string(p.scope) + "）";
-                en = "the built-up area (taken as county " + std::string(p.scope) + ")";
+                break;
         }
-        return {{"scope", zh}, {"scope_en", en}};
+        return {term("scope", scope), {"scope_code", std::string(p.scope)}};
     }
 
     Subject entry_subject(const ScopeEntry& e, const Parts& p, const char* field) const {
