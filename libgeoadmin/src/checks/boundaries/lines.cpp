@@ -123,10 +123,11 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
         if (left == line.right_code && right == line.left_code) {
             args.push_back(term("found", "line_side.swapped"));
         } else {
-            const bool l = left != line.left_code, r = right != line.right_code;
-            args.push_back(term("found", l && r ? "line_side.both"
-                                         : l    ? "line_side.left"
-                                                : "line_side.right"));
+            const bool wrong_left = left != line.left_code;
+            const bool wrong_right = right != line.right_code;
+            args.push_back(term("found", wrong_left && wrong_right ? "line_side.both"
+                                         : wrong_left              ? "line_side.left"
+                                                                   : "line_side.right"));
             args.push_back(unit("should_left", left));
             args.push_back(unit("should_right", right));
         }
