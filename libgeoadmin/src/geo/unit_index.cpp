@@ -1,5 +1,7 @@
 #include "geo/unit_index.hpp"
 
+#include "geoadmin/geo/geodesy.hpp"
+
 #include <limits>
 
 namespace geoadmin::detail {
@@ -40,10 +42,14 @@ UnitIndex::Where UnitIndex::locate(const std::string& code, double lon, double l
     if (GEOSPreparedIntersects_r(m_ctx, it->second.prepared, point) == 1) {
         where = Where::inside;
     } else if (metres) {
-        double d = std::numeric_limits<double>::infinity();
-        if (GEOSDistance_r(m_ctx, it->second.geom, point, &d) != 1)
-            d = std::numeric_limits<double>::infinity();
-        *metres = d * 111320.0;
+        // The nearest point of the unit, then the geodesic distance to it.
+        *metres = std::numeric_limits<double>::infinity();
+        GEOSCoordSequence* pair = GEOSPreparedNearestPoints_r(m_ctx, it->second.prepared, point);
+        double x = 0, y = 0;
+        if (pair != nullptr && GEOSCoordSeq_getXY_r(m_ctx, pair, 0, &x, &y) == 1)
+            *metres = geodesic_distance({lon, lat}, {x, y});
+        if (pair != nullptr)
+            GEOSCoordSeq_destroy_r(m_ctx, pair);
     }
     GEOSGeom_destroy_r(m_ctx, point);
     return where;

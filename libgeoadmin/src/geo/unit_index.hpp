@@ -21,7 +21,7 @@ class UnitIndex {
 
     enum class Where { unknown_unit, inside, outside };
     /// Whether the CGCS2000 point lies in the unit `code`; for a point outside,
-    /// `metres` receives its distance to the unit (degrees times 111,320 m, an upper bound).
+    /// `metres` receives its geodesic distance to the nearest point of the unit.
     Where locate(const std::string& code, double lon, double lat, double* metres = nullptr) const;
     bool has(const std::string& code) const { return m_units.count(code) > 0; }
 

@@ -28,6 +28,7 @@
 #include "geoadmin/checks/boundaries.hpp"
 #include "geoadmin/core/rules.hpp"
 #include "geoadmin/geo/crs.hpp"
+#include "geoadmin/geo/geodesy.hpp"
 
 namespace geoadmin::detail {
 
@@ -116,15 +117,6 @@ inline GEOSGeometry* unit_geom(GEOSContextHandle_t h, const CoverageUnit& u) {
 
 // Metres per degree of latitude and of longitude at a latitude (CGCS2000/GRS 80 ellipsoid,
 // series to 1 cm per degree).
-inline double metres_per_degree_lat(double lat) {
-    const double f = lat * M_PI / 180;
-    return 111132.954 - 559.822 * std::cos(2 * f) + 1.175 * std::cos(4 * f);
-}
-inline double metres_per_degree_lon(double lat) {
-    const double f = lat * M_PI / 180;
-    return 111412.84 * std::cos(f) - 93.5 * std::cos(3 * f) + 0.118 * std::cos(5 * f);
-}
-
 // Puts lon/lat geometries into metres around a centre by the local scale of the ellipsoid:
 // an affine map, so straight edges stay straight and slivers stay slivers (a projection
 // would bend long lon/lat edges). Within a Gauss–Krüger zone its lengths differ from the
@@ -164,8 +156,7 @@ class Metric {
 inline double segment_metres(LonLat a, LonLat b, bool planar) {
     if (planar)
         return std::hypot(b.lon - a.lon, b.lat - a.lat);
-    return std::hypot((b.lon - a.lon) * metres_per_degree_lon(a.lat),
-                      (b.lat - a.lat) * metres_per_degree_lat(a.lat));
+    return geodesic_distance(a, b);
 }
 
 // Width of a polygon in metres (`g` already in metres): twice the radius of its largest

@@ -12,6 +12,7 @@
 #include "geoadmin/core/error.hpp"
 #include "geoadmin/core/rules.hpp"
 #include "geoadmin/geo/crs.hpp"
+#include "geoadmin/geo/geodesy.hpp"
 #include "geoadmin/text/values.hpp"
 #include "io/gdal_util.hpp"
 
@@ -128,14 +129,6 @@ Nearest nearest_on_line(const MetricLine& m, XY p) {
     const double cross = dx * (p.y - a.y) - dy * (p.x - a.x);
     best.side = best.distance < 1e-9 ? 0 : (cross > 0 ? -1 : 1);
     return best;
-}
-
-double metres_between(LonLat a, LonLat b) {
-    // Equirectangular approximation: exact enough for the metre-level comparisons here.
-    const double r = 6378137.0, rad = 3.14159265358979323846 / 180.0;
-    const double x = (b.lon - a.lon) * rad * std::cos((a.lat + b.lat) / 2 * rad);
-    const double y = (b.lat - a.lat) * rad;
-    return std::hypot(x, y) * r;
 }
 
 }  // namespace
@@ -364,7 +357,7 @@ std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer*
         const bool given_lonlat =
             m.lon_given && m.lat_given && in_china_lonlat(*m.lon_given, *m.lat_given);
         if (m.x && m.y && given_lonlat && m.has_position) {
-            double d = metres_between(m.position, {*m.lon_given, *m.lat_given});
+            double d = geodesic_distance(m.position, {*m.lon_given, *m.lat_given});
             if (d > coord_tol) {
                 emit("MARKER-COORD-MISMATCH", m, "lon",
                      {{"distance", fmt(d)}, {"tolerance", fmt(coord_tol)}});
@@ -589,7 +582,7 @@ std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer*
                     if (cell_it == junctions.end())
                         continue;
                     for (const LonLat& j : cell_it->second)
-                        best = std::min(best, metres_between(m.position, j));
+                        best = std::min(best, geodesic_distance(m.position, j));
                 }
             }
             if (best > junction_max) {
@@ -618,7 +611,7 @@ std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer*
                                   {{"number", mb.number}, {"other", ma.number}}))
                 f->geometry_wkt = pair_wkt;
         }
-        double d = metres_between(ma.position, mb.position);
+        double d = geodesic_distance(ma.position, mb.position);
         if (d > pair_max) {
             if (Finding* f = emit("MARKER-PAIR-APART", mb, "",
                                   {{"number", mb.number},
