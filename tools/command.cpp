@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "geoadmin/core/error.hpp"
+#include "geoadmin/core/version.hpp"
 #include "geoadmin/io/sinks.hpp"
 
 namespace geoadmin::cli {
@@ -201,7 +202,7 @@ int Report::finish() {
 // ---------------------------------------------------------------- run_cli
 
 std::string version_string() {
-    return "geoadmin 0.1.0";
+    return std::string("geoadmin ") + kVersion;
 }
 
 namespace {

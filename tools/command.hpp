@@ -26,7 +26,7 @@ namespace geoadmin::cli {
 
 namespace po = boost::program_options;
 
-/// Exit codes of the program (ARCHITECTURE.md).
+/// Exit codes of the program (docs/cli.md).
 enum ExitCode : int {
     kExitOk = 0,
     kExitFindings = 1,

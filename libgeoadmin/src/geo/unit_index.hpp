@@ -2,11 +2,10 @@
 // marker and place-name checks.
 #pragma once
 
-#include <geos_c.h>
-
 #include <string>
 #include <unordered_map>
 
+#include "geo/geos.hpp"
 #include "geoadmin/model/units.hpp"
 
 namespace geoadmin::detail {
@@ -15,7 +14,6 @@ class UnitIndex {
   public:
     /// Prepares every unit of `layer`; a code given twice keeps its first polygon.
     explicit UnitIndex(const UnitLayer& layer);
-    ~UnitIndex();
     UnitIndex(const UnitIndex&) = delete;
     UnitIndex& operator=(const UnitIndex&) = delete;
 
@@ -27,10 +25,10 @@ class UnitIndex {
 
   private:
     struct Prepared {
-        GEOSGeometry* geom = nullptr;
-        const GEOSPreparedGeometry* prepared = nullptr;
+        GeomPtr geom;
+        PreparedPtr prepared;
     };
-    GEOSContextHandle_t m_ctx;
+    Geos m_geos;  // first: destroyed last
     std::unordered_map<std::string, Prepared> m_units;
 };
 

@@ -2,8 +2,6 @@
 // shared-edge index, the unit tree.
 #pragma once
 
-#define GEOS_USE_ONLY_R_API
-#include <geos_c.h>
 #include <ogrsf_frmts.h>
 
 #include <algorithm>
@@ -25,6 +23,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "geo/geos.hpp"
 #include "geoadmin/checks/boundaries.hpp"
 #include "geoadmin/core/rules.hpp"
 #include "geoadmin/geo/crs.hpp"
@@ -35,26 +34,6 @@ namespace geoadmin::detail {
 using Clock = std::chrono::steady_clock;
 inline double seconds_since(Clock::time_point t0) {
     return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-struct Geos {
-    GEOSContextHandle_t h;
-    Geos() : h(GEOS_init_r()) {}
-    ~Geos() { GEOS_finish_r(h); }
-    Geos(const Geos&) = delete;
-    Geos& operator=(const Geos&) = delete;
-};
-
-struct GeomDeleter {
-    GEOSContextHandle_t h = nullptr;
-    void operator()(GEOSGeometry* g) const {
-        if (g != nullptr)
-            GEOSGeom_destroy_r(h, g);
-    }
-};
-using GeomPtr = std::unique_ptr<GEOSGeometry, GeomDeleter>;
-inline GeomPtr own(GEOSContextHandle_t h, GEOSGeometry* g) {
-    return GeomPtr(g, GeomDeleter{h});
 }
 
 inline std::string fixed(double v, int digits) {

@@ -1,5 +1,3 @@
-#define GEOS_USE_ONLY_R_API
-#include <geos_c.h>
 
 #include <algorithm>
 #include <chrono>
