@@ -450,3 +450,20 @@ TEST(VectorSource, ParallelScanOfPartsMatchesTheSequentialScan) {
     EXPECT_FALSE(of_rule(findings, "READ-ENCODING-INVALID").empty());
     EXPECT_FALSE(of_rule(findings, "READ-VALUE-INVALID").empty());
 }
+
+TEST(VectorSource, ALayerOutlivesItsSource) {
+    // A layer holds its source's dataset: reading it after the VectorSource is gone works
+    // (it used to hold a raw pointer that dangled).
+    RuleSet rules = RuleSet::builtin();
+    std::optional<Layer> layer;
+    {
+        VectorSource source = VectorSource::open(data_path("io/places_utf8.csv"), {}, rules);
+        layer = source.layers().at(0);
+    }
+    std::vector<Finding> findings;
+    AppendSink sink(findings);
+    std::size_t rows = 0;
+    layer->scan(
+        rules, {}, [&](const Record&) { ++rows; }, sink);
+    EXPECT_GT(rows, 0u);
+}

@@ -182,7 +182,7 @@ GDALDatasetUniquePtr open_dataset(const std::string& path, const std::vector<std
 
 }  // namespace
 
-VectorSource::VectorSource() : m_impl(std::make_unique<detail::SourceImpl>()) {}
+VectorSource::VectorSource() : m_impl(std::make_shared<detail::SourceImpl>()) {}
 VectorSource::~VectorSource() = default;
 VectorSource::VectorSource(VectorSource&&) noexcept = default;
 VectorSource& VectorSource::operator=(VectorSource&&) noexcept = default;
@@ -432,7 +432,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             continue;
         }
         Layer layer;
-        layer.m_source = &impl;
+        layer.m_source = source.m_impl;
         layer.m_index = i;
         layer.m_name = name;
         layer.m_assume_crs = options.assume_crs;

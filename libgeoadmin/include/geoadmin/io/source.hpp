@@ -128,7 +128,9 @@ class Layer {
   private:
     friend class VectorSource;
     friend struct detail::RowScanner;
-    detail::SourceImpl* m_source = nullptr;
+    /// The source's GDAL dataset and reading state, shared: a layer stays readable after
+    /// its VectorSource is gone.
+    std::shared_ptr<detail::SourceImpl> m_source;
     int m_index = 0;
     std::string m_name;
     std::int64_t m_feature_count = -1;
@@ -165,7 +167,7 @@ class VectorSource {
 
   private:
     VectorSource();
-    std::unique_ptr<detail::SourceImpl> m_impl;
+    std::shared_ptr<detail::SourceImpl> m_impl;
     std::vector<Layer> m_layers;
 };
 
