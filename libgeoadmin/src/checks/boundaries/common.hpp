@@ -650,4 +650,49 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
                         const Matching& m, const PointSet& coverage_nodes, const LineLayer& lines,
                         const RuleSet& rules, bool planar, std::vector<Finding>& findings);
 
+inline Subject unit_subject(const CoverageLayer& layer, const CoverageUnit& u) {
+    return Subject{layer.dataset, layer.layer, u.row, u.fid, u.code, "geometry"};
+}
+
+/// One run of the coverage check: its inputs and settings, and what each step finds and
+/// hands on to the next. The steps below run in the order they are declared.
+struct CoverageRun {
+    CoverageRun(CoverageLayer& units, const RuleSet& rule_set, const BoundaryCheckOptions& opts);
+
+    CoverageLayer& layer;
+    const RuleSet& rules;
+    const BoundaryCheckOptions& options;
+    unsigned threads = 1;
+    double gap_width = 0;  // metres; 0 = off
+    double gap_area = 0;   // square metres; 0 = off
+    double tol_m = 0;      // snap tolerance, metres
+    double tol_deg = 0;    // the same in the units' coordinates
+    bool planar = false;   // checked in the projected CRS the data came in
+    LineLayer planar_lines;
+    const LineLayer* lines = nullptr;  // in the units' coordinates
+
+    Geos geos;
+    Metric metric;
+    std::vector<Finding> findings;
+    std::vector<Junction> junctions;
+    std::vector<char> usable;         // per unit: geometry fit for the coverage steps
+    std::vector<char> parent_usable;  // per parent
+    Matching m;                       // the shared-edge index
+    std::set<std::uint64_t> duplicate_pairs;
+    std::vector<std::pair<GeomPtr, double>> reported_gaps;  // narrow and small gaps, deg²
+    std::vector<NodeRec> nodes;  // vertices where the unit across changes
+    std::size_t segments = 0;
+    std::size_t unmatched_segments = 0;
+    std::size_t parents_by_overlay = 0;
+};
+
+void check_geometry(CoverageRun& run);
+void check_codes(CoverageRun& run);
+void match_shared_edges(CoverageRun& run);
+void check_edges(CoverageRun& run);
+void check_faces(CoverageRun& run);
+void find_junctions(CoverageRun& run);
+void check_lines(CoverageRun& run);
+void check_parents(CoverageRun& run);
+
 }  // namespace geoadmin::detail

@@ -256,4 +256,18 @@ std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rule
     return usable;
 }
 
+// Geometry of every unit (and parent): validity, rings, orientation.
+void check_geometry(CoverageRun& run) {
+    auto& layer = run.layer;
+    auto& rules = run.rules;
+    auto& options = run.options;
+    auto& findings = run.findings;
+    const auto threads = run.threads;
+    const auto planar = run.planar;
+    run.usable = check_layer_geometry(layer, rules, threads, planar, findings);
+    if (options.parents)
+        run.parent_usable =
+            check_layer_geometry(*options.parents, rules, threads, planar, findings);
+}
+
 }  // namespace geoadmin::detail

@@ -255,4 +255,54 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
     }
 }
 
+// Junctions: vertices where the unit across the boundary changes.
+void find_junctions(CoverageRun& run) {
+    auto& layer = run.layer;
+    auto& usable = run.usable;
+    auto& m = run.m;
+    auto& nodes = run.nodes;
+    for_each_ring(layer, usable, m,
+                  [&](std::size_t u, const CoverageUnit& unit,
+                      const std::vector<std::int32_t>& across, std::uint32_t r0, std::uint32_t r1) {
+                      const std::uint32_t nseg = r1 - r0 - 1;
+                      for (std::uint32_t k = 0; k < nseg; ++k) {
+                          const std::int32_t prev = across[r0 + (k + nseg - 1) % nseg];
+                          const std::int32_t next = across[r0 + k];
+                          if (prev != next)
+                              nodes.push_back({unit.coords[r0 + k],
+                                               {static_cast<std::int32_t>(u), prev, next}});
+                      }
+                  });
+    std::sort(nodes.begin(), nodes.end(),
+              [](const NodeRec& a, const NodeRec& b) { return less_pt(a.at, b.at); });
+    for (std::size_t i = 0; i < nodes.size();) {
+        std::size_t j = i;
+        std::set<std::string> codes;
+        while (j < nodes.size() && same(nodes[j].at, nodes[i].at)) {
+            for (auto id : nodes[j].units)
+                if (id >= 0)
+                    codes.insert(label(layer.units[static_cast<std::size_t>(id)]));
+            ++j;
+        }
+        if (codes.size() >= 3)
+            run.junctions.push_back({nodes[i].at, {codes.begin(), codes.end()}});
+        i = j;
+    }
+}
+
+// The boundary-line network.
+void check_lines(CoverageRun& run) {
+    auto& layer = run.layer;
+    auto& rules = run.rules;
+    auto& findings = run.findings;
+    const auto planar = run.planar;
+    const LineLayer* lines = run.lines;
+    auto& usable = run.usable;
+    auto& m = run.m;
+    auto& nodes = run.nodes;
+    if (lines) {
+        check_line_network(layer, usable, m, nodes_of(nodes), *lines, rules, planar, findings);
+    }
+}
+
 }  // namespace geoadmin::detail

@@ -141,4 +141,73 @@ Matching match_segments(const CoverageLayer& layer, const std::vector<char>& usa
     return m;
 }
 
+// Codes used by more than one feature.
+void check_codes(CoverageRun& run) {
+    auto& layer = run.layer;
+    auto& rules = run.rules;
+    auto& findings = run.findings;
+    if (rules.enabled("BOUNDARY-CODE-DUPLICATE")) {
+        std::unordered_map<std::string, std::vector<std::size_t>> by_code;
+        for (std::size_t i = 0; i < layer.units.size(); ++i)
+            if (!layer.units[i].code.empty())
+                by_code[layer.units[i].code].push_back(i);
+        for (const auto& [code, list] : by_code) {
+            if (list.size() < 2)
+                continue;
+            std::string rows;
+            for (auto i : list)
+                rows += (rows.empty() ? "" : ", ") + std::to_string(layer.units[i].row);
+            const auto& u = layer.units[list[1]];
+            findings.push_back(rules.make(
+                "BOUNDARY-CODE-DUPLICATE", unit_subject(layer, u),
+                {{"code", code}, {"count", std::to_string(list.size())}, {"rows", rows}}));
+        }
+    }
+}
+
+// The shared-edge index, and units that duplicate another.
+void match_shared_edges(CoverageRun& run) {
+    auto& layer = run.layer;
+    auto& rules = run.rules;
+    auto& findings = run.findings;
+    const auto threads = run.threads;
+    auto& usable = run.usable;
+    auto& m = run.m;
+    GEOSContextHandle_t h = run.geos.h;
+    auto& duplicate_pairs = run.duplicate_pairs;
+    m = match_segments(layer, usable, threads);
+    run.segments = m.total;
+
+    // Duplicate units: every segment shared on the same side with one other unit.
+    {
+        std::sort(m.same_side.begin(), m.same_side.end());
+        for (std::size_t i = 0; i < m.same_side.size();) {
+            std::size_t j = i;
+            while (j < m.same_side.size() && m.same_side[j] == m.same_side[i])
+                ++j;
+            const auto a = static_cast<std::size_t>(m.same_side[i] >> 32);
+            const auto b = static_cast<std::size_t>(m.same_side[i] & 0xffffffffu);
+            if (j - i == m.segments[a] && j - i == m.segments[b]) {
+                duplicate_pairs.insert(m.same_side[i]);
+                if (rules.enabled("BOUNDARY-DUPLICATE")) {
+                    const auto& ua = layer.units[a];
+                    const auto& ub = layer.units[b];
+                    Subject s = unit_subject(layer, ub);
+                    s.key = pair_key(label(ua), label(ub));
+                    Finding f = rules.make("BOUNDARY-DUPLICATE", s,
+                                           {{"a", label(ua)},
+                                            {"b", label(ub)},
+                                            {"row_a", std::to_string(ua.row)},
+                                            {"row_b", std::to_string(ub.row)}});
+                    GeomPtr g = own(h, unit_geom(h, ub));
+                    if (g)
+                        f.geometry_wkt = wkt_of(h, g.get());
+                    findings.push_back(std::move(f));
+                }
+            }
+            i = j;
+        }
+    }
+}
+
 }  // namespace geoadmin::detail
