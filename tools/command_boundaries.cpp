@@ -58,9 +58,9 @@ void CommandBoundariesCheck::declare(po::options_description& options,
 void CommandBoundariesCheck::setup(const po::variables_map& vm) {
     if (m_units.empty())
         throw UsageError("boundaries check needs UNITS (a polygon layer)");
-    if (vm.count("gap-width") && !(m_gap_width >= 0))
+    if ((vm.count("gap-width") != 0U) && !(m_gap_width >= 0))
         throw UsageError("--gap-width must be a width in metres, 0 or more");
-    if (vm.count("gap-area") && !(m_gap_area >= 0))
+    if ((vm.count("gap-area") != 0U) && !(m_gap_area >= 0))
         throw UsageError("--gap-area must be an area in square metres, 0 or more");
     if (!(m_snap >= 0))
         throw UsageError("--snap-tolerance must be a distance in metres, 0 or more");

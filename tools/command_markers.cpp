@@ -60,7 +60,7 @@ void CommandMarkersCheck::setup(const po::variables_map& vm) {
     if (!m_units.empty() && m_lines.empty()) {
         throw UsageError("--units needs --lines: markers are checked against their line's units");
     }
-    if (vm.count("tolerance") && !(m_tolerance >= 0)) {
+    if ((vm.count("tolerance") != 0U) && !(m_tolerance >= 0)) {
         throw UsageError("--tolerance must be a distance in metres, 0 or more");
     }
     if (!m_normalized.empty()) {

@@ -76,7 +76,7 @@ void CommandNamesRomanize::declare(po::options_description& options,
     positional.add("name", -1);
 }
 
-void CommandNamesRomanize::setup(const po::variables_map&) {
+void CommandNamesRomanize::setup(const po::variables_map& /*vm*/) {
     if (m_style != "standard" && m_style != "sign")
         throw UsageError("--style must be standard or sign, not '" + m_style + "'");
     if (m_format != "text" && m_format != "json")
@@ -193,7 +193,7 @@ int CommandNamesRomanize::run(Context& ctx) {
         }
     }
     ctx.out.flush();
-    if (incomplete) {
+    if (incomplete != 0) {
         ctx.err << "geoadmin: " << incomplete
                 << " name(s) with characters that have no reading (left as written)\n";
         return kExitFindings;
@@ -246,7 +246,7 @@ void CommandNamesCheck::declare(po::options_description& options,
     m_report.declare(options, "error");
 }
 
-void CommandNamesCheck::setup(const po::variables_map&) {
+void CommandNamesCheck::setup(const po::variables_map& /*vm*/) {
     if (m_inputs.empty())
         throw UsageError("names check needs at least one INPUT");
     if (m_threads < 0)
@@ -307,8 +307,9 @@ int CommandNamesCheck::run(Context& ctx) {
             };
             // A large delimited text is read and checked in parts on every thread.
             std::vector<Layer::PartCallback> shards;
+            shards.reserve(checker.threads());
             for (int i = 0; i < checker.threads(); ++i) {
-                shards.push_back([&checker, i](const Record& r, std::vector<Finding>& out) {
+                shards.emplace_back([&checker, i](const Record& r, std::vector<Finding>& out) {
                     checker.check(i, r, out);
                 });
             }

@@ -289,17 +289,17 @@ std::string Crs::authority_code() const {
 }
 
 bool Crs::is_geographic() const {
-    return m_impl && m_impl->srs.IsGeographic();
+    return m_impl && (m_impl->srs.IsGeographic() != 0);
 }
 bool Crs::is_projected() const {
-    return m_impl && m_impl->srs.IsProjected();
+    return m_impl && (m_impl->srs.IsProjected() != 0);
 }
 bool Crs::is_gcj02() const {
     return m_impl && m_impl->gcj02;
 }
 
 std::optional<GkZone> Crs::gk_zone() const {
-    if (!m_impl || !m_impl->srs.IsProjected())
+    if (!m_impl || (m_impl->srs.IsProjected() == 0))
         return std::nullopt;
     const OGRSpatialReference& s = m_impl->srs;
     const char* method = s.GetAttrValue("PROJECTION");
@@ -431,8 +431,8 @@ bool ToCgcs2000::transform_bounds(double& minx, double& miny, double& maxx, doub
     }
     detail::GdalCapture capture;
     double out[4];
-    if (!m_impl->ct->TransformBounds(minx, miny, maxx, maxy, &out[0], &out[1], &out[2], &out[3],
-                                     21)) {
+    if (m_impl->ct->TransformBounds(minx, miny, maxx, maxy, &out[0], &out[1], &out[2], &out[3],
+                                    21) == 0) {
         return false;
     }
     minx = out[0], miny = out[1], maxx = out[2], maxy = out[3];

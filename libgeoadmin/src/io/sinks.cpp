@@ -9,6 +9,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
+#include <utility>
 
 #include "geoadmin/core/error.hpp"
 #include "geoadmin/core/rules.hpp"
@@ -71,7 +72,7 @@ class TextSink : public FindingSink {
         for (const auto& f : findings)
             ++per_rule[{-static_cast<int>(f.severity), f.rule}];
         for (const auto& [k, n] : per_rule) {
-            Severity s = static_cast<Severity>(-k.first);
+            auto s = static_cast<Severity>(-k.first);
             const RuleInfo* info = m_rules.find(k.second);
             std::string title = info == nullptr ? "" : (zh ? info->title_zh : info->title_en);
             // Chinese labels are two characters, four columns wide: pad by columns, not bytes.
@@ -169,8 +170,8 @@ class JsonLinesFileSink : public FindingSink {
 
 class OgrSink : public FindingSink {
   public:
-    OgrSink(const std::string& path, const std::string& driver, Lang lang, const RuleSet& rules)
-        : m_path(path), m_driver(driver), m_lang(lang), m_rules(rules) {
+    OgrSink(std::string path, std::string driver, Lang lang, const RuleSet& rules)
+        : m_path(std::move(path)), m_driver(std::move(driver)), m_lang(lang), m_rules(rules) {
         m_srs.importFromEPSG(4490);
         m_srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     }

@@ -168,6 +168,7 @@ class WideRowScanner {
 GDALDatasetUniquePtr open_dataset(const std::string& path, const std::vector<std::string>& options,
                                   detail::GdalCapture& capture, const std::string& user_path) {
     std::vector<const char*> oo;
+    oo.reserve(options.size());
     for (const auto& o : options)
         oo.push_back(o.c_str());
     oo.push_back(nullptr);
@@ -237,7 +238,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         std::ifstream in(path, std::ios::binary);
         if (!in)
             throw InputError(path, "cannot read the file");
-        constexpr std::size_t kChunk = 8u << 20;
+        constexpr std::size_t kChunk = 8U << 20;
         auto read_chunk = [&](std::string& into) {
             std::size_t old = into.size();
             into.resize(old + kChunk);
@@ -247,7 +248,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         };
         std::string prefix;
         std::size_t non_ascii = 0;
-        while (non_ascii < 65536 && prefix.size() < (64u << 20) && read_chunk(prefix)) {
+        while (non_ascii < 65536 && prefix.size() < (64U << 20) && read_chunk(prefix)) {
             non_ascii =
                 static_cast<std::size_t>(std::count_if(prefix.begin(), prefix.end(), [](char c) {
                     return static_cast<unsigned char>(c) >= 0x80;
@@ -262,7 +263,8 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             bool whole_lines = at_end;
             std::size_t seen = 0, cut = 0;
             while (cut < sample.size() && seen < 65536)
-                seen += static_cast<unsigned char>(sample[cut++]) >= 0x80;
+                seen +=
+                    static_cast<unsigned long>(static_cast<unsigned char>(sample[cut++]) >= 0x80);
             if (seen >= 65536) {
                 const std::size_t nl = sample.find('\n', cut);
                 if (nl != std::string_view::npos) {
@@ -307,7 +309,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
                 delim = '\t';
         }
         // Parts of about a megabyte: a scan on two threads keeps both busy to the end.
-        constexpr std::uint64_t kPartBytes = 1u << 20;
+        constexpr std::uint64_t kPartBytes = 1U << 20;
         std::optional<WideRowScanner> wide_rows;
         if (upper != "UTF-8" && upper != "UTF8") {
             while (read_chunk(prefix)) {
@@ -324,7 +326,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             auto* copy = static_cast<GByte*>(VSIMalloc(utf8->size() + 1));
             if (copy == nullptr)
                 throw Error("out of memory transcoding " + path);
-            std::memcpy(copy, utf8->data(), utf8->size());
+            strcpy((char*)copy, utf8->data());
             VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), copy, utf8->size(), TRUE);
             if (f == nullptr)
                 throw Error("cannot create an in-memory copy of " + path);
@@ -396,7 +398,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
                                 sample += '\n';
                             }
                         }
-                        if (++n >= 5000 || sample.size() > (1u << 20))
+                        if (++n >= 5000 || sample.size() > (1U << 20))
                             break;
                     }
                     layer->ResetReading();
@@ -438,7 +440,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         layer.m_assume_crs = options.assume_crs;
         // Only when the driver knows it: a CSV would be parsed once more just to count.
         layer.m_feature_count =
-            ogr->TestCapability(OLCFastFeatureCount) ? ogr->GetFeatureCount(TRUE) : -1;
+            ogr->TestCapability(OLCFastFeatureCount) != 0 ? ogr->GetFeatureCount(TRUE) : -1;
         layer.m_geometry_type = OGRGeometryTypeToName(ogr->GetGeomType());
         OGRFeatureDefn* defn = ogr->GetLayerDefn();
         std::vector<std::string> headers;
@@ -447,7 +449,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             // A header in the wrong encoding stays readable in messages (U+FFFD for bad bytes).
             layer.m_fields.push_back({make_valid_utf8(fd->GetNameRef()),
                                       OGRFieldDefn::GetFieldTypeName(fd->GetType()), ""});
-            headers.push_back(fd->GetNameRef());
+            headers.emplace_back(fd->GetNameRef());
         }
         for (std::size_t a = 0; a < headers.size(); ++a) {
             for (std::size_t b = 0; b < a; ++b) {
@@ -536,6 +538,7 @@ void Layer::read_only(const std::vector<std::string>& canonical) {
     }
     OGRLayer* ogr = m_source->dataset->GetLayer(m_index);
     std::vector<const char*> names;
+    names.reserve(ignored.size());
     for (const auto& n : ignored)
         names.push_back(n.c_str());
     names.push_back(nullptr);
@@ -626,7 +629,7 @@ std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool
                 polygon = -1;
                 break;
             default:
-                if (OGR_GT_IsSubClassOf(geom.getGeometryType(), wkbGeometryCollection)) {
+                if (OGR_GT_IsSubClassOf(geom.getGeometryType(), wkbGeometryCollection) != 0) {
                     for (const auto* sub : *geom.toGeometryCollection())
                         walk(*sub);
                 }
@@ -870,7 +873,7 @@ std::string wkb_in_cgcs2000(const OGRGeometry& g, bool swap_axes, const ToCgcs20
             ok = ok && transform.transform(x, y);
             p.setX(x);
             p.setY(y);
-        } else if (OGR_GT_IsCurve(type) && dynamic_cast<OGRSimpleCurve*>(&geom) != nullptr) {
+        } else if ((OGR_GT_IsCurve(type) != 0) && dynamic_cast<OGRSimpleCurve*>(&geom) != nullptr) {
             auto& c = *geom.toSimpleCurve();
             const int n = c.getNumPoints();
             xs.resize(static_cast<std::size_t>(n));
@@ -883,7 +886,7 @@ std::string wkb_in_cgcs2000(const OGRGeometry& g, bool swap_axes, const ToCgcs20
         } else if (type == wkbPolygon) {
             for (auto* ring : *geom.toPolygon())
                 walk(*ring);
-        } else if (OGR_GT_IsSubClassOf(type, wkbGeometryCollection)) {
+        } else if (OGR_GT_IsSubClassOf(type, wkbGeometryCollection) != 0) {
             for (auto* sub : *geom.toGeometryCollection())
                 walk(*sub);
         }
@@ -1061,12 +1064,12 @@ struct RowScanner {
         const std::string* field_b = &geometry_field;
         if (from_geometry) {
             const OGRGeometry* g = geometry;
-            record.geometry_empty = g == nullptr || g->IsEmpty();
+            record.geometry_empty = g == nullptr || (g->IsEmpty() != 0);
             if (g != nullptr) {
-                record.has_z = g->Is3D();
+                record.has_z = (g->Is3D() != 0);
                 record.geometry_type = OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
             }
-            if (g != nullptr && !g->IsEmpty()) {
+            if (g != nullptr && (g->IsEmpty() == 0)) {
                 OGREnvelope env;
                 g->getEnvelope(&env);
                 if (std::isfinite(env.MinX) && std::isfinite(env.MaxX) && std::isfinite(env.MinY) &&
@@ -1289,7 +1292,7 @@ struct RowScanner {
         summary.extent = tally.extent;
         // ---- fold layer-wide problems into one finding each
         for (auto& [id, p] : tally.pending) {
-            const std::int64_t n = static_cast<std::int64_t>(p.findings.size());
+            const auto n = static_cast<std::int64_t>(p.findings.size());
             if (n > 1 && n >= tally.features - tally.unreadable) {
                 // One finding for the layer: "all N features", the first one's values shown.
                 MessageArgs args = p.first_args;

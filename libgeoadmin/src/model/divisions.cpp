@@ -95,7 +95,7 @@ void DivisionTable::add(std::string_view code, std::string_view name) {
 namespace {
 // The slot of a key in a table of 2^bits slots: the high bits of a multiplicative hash.
 std::size_t key_slot(std::uint64_t key, int bits) {
-    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ull) >> (64 - bits));
+    return static_cast<std::size_t>((key * 0x9E3779B97F4A7C15ULL) >> (64 - bits));
 }
 }  // namespace
 

@@ -159,7 +159,7 @@ size_t CategoryTable::generic_length(std::u32string_view name, const Category* c
         const std::uint32_t mask = lengths == m_generic_lengths.end() ? 0 : lengths->second;
         for (size_t len = std::min(m_max_generic, name.empty() ? 0 : name.size() - 1);
              mask != 0 && len > 0; --len) {
-            if (len >= 32 || !(mask & (std::uint32_t{1} << len)))
+            if (len >= 32 || ((mask & (std::uint32_t{1} << len)) == 0U))
                 continue;  // no generic of this length ends with the name's last character
             key.assign(name.substr(name.size() - len));
             auto it = m_generic_owner.find(key);

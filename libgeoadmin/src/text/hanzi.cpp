@@ -38,7 +38,7 @@ HanziInfo hanzi_info(char32_t cp) {
     const HanziEntry* it;
     if (cp >= kDirectFirst && cp <= kDirectLast) {
         std::uint32_t slot = direct_index()[cp - kDirectFirst];
-        it = slot ? begin + slot - 1 : end;
+        it = slot != 0U ? begin + slot - 1 : end;
     } else {
         it = std::lower_bound(begin, end, cp,
                               [](const HanziEntry& e, char32_t c) { return e.cp < c; });
@@ -48,10 +48,10 @@ HanziInfo hanzi_info(char32_t cp) {
     if (it == end || it->cp != cp)
         return info;
     info.known = true;
-    info.standard = it->flags & 1;
+    info.standard = ((it->flags & 1) != 0);
     info.tgh_number = it->tgh;
-    info.traditional = it->flags & 2;
-    info.variant = it->flags & 4;
+    info.traditional = ((it->flags & 2) != 0);
+    info.variant = ((it->flags & 4) != 0);
     info.standard_form = it->target;
     info.readings = std::string_view(detail::kHanziReadings + it->readings);
     return info;
@@ -105,9 +105,9 @@ void utf8_to_u32(std::string_view text, std::u32string& out) {
 std::string u32_to_utf8(char32_t cp) {
     char buffer[4];
     int32_t i = 0;
-    UBool error = false;
+    UBool error = 0;
     U8_APPEND(reinterpret_cast<uint8_t*>(buffer), i, 4, static_cast<UChar32>(cp), error);
-    if (error)
+    if (error != 0)
         return "\xEF\xBF\xBD";
     return std::string(buffer, static_cast<size_t>(i));
 }

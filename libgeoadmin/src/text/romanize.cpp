@@ -213,7 +213,7 @@ void Romanizer::build_dense() {
         if (m_dense_chars[c - kDenseFirst] != 0)
             continue;
         HanziInfo info = hanzi_info(c);
-        if (!info.standard && info.standard_form) {
+        if (!info.standard && (info.standard_form != 0U)) {
             if (auto st = m_chars.find(info.standard_form); st != m_chars.end()) {
                 m_char_list.push_back(st->second);
                 m_dense_chars[c - kDenseFirst] = static_cast<std::uint16_t>(m_char_list.size());

@@ -13,7 +13,7 @@ namespace geoadmin {
 
 bool is_valid_utf8(std::string_view bytes) {
     const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
-    int32_t length = static_cast<int32_t>(bytes.size());
+    auto length = static_cast<int32_t>(bytes.size());
     int32_t i = 0;
     // ASCII runs, the common case, eight bytes at a time.
     while (i + 8 <= length) {
@@ -36,7 +36,7 @@ std::string make_valid_utf8(std::string_view bytes) {
     std::string out;
     out.reserve(bytes.size());
     const auto* s = reinterpret_cast<const uint8_t*>(bytes.data());
-    int32_t length = static_cast<int32_t>(bytes.size());
+    auto length = static_cast<int32_t>(bytes.size());
     int32_t i = 0;
     while (i < length) {
         int32_t start = i;
@@ -53,7 +53,7 @@ std::string make_valid_utf8(std::string_view bytes) {
 
 std::size_t display_width(std::string_view text) {
     const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    int32_t length = static_cast<int32_t>(text.size());
+    auto length = static_cast<int32_t>(text.size());
     int32_t i = 0;
     std::size_t width = 0;
     while (i < length) {
@@ -87,10 +87,10 @@ using ConverterPtr = std::unique_ptr<UConverter, ConverterCloser>;
 ConverterPtr open_strict(const std::string& encoding) {
     UErrorCode status = U_ZERO_ERROR;
     ConverterPtr conv(ucnv_open(encoding.c_str(), &status));
-    if (U_FAILURE(status))
+    if (U_FAILURE(status) != 0)
         return nullptr;
     ucnv_setToUCallBack(conv.get(), UCNV_TO_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
-    if (U_FAILURE(status))
+    if (U_FAILURE(status) != 0)
         return nullptr;
     return conv;
 }
@@ -106,16 +106,15 @@ std::optional<std::string> to_utf8(std::string_view bytes, const std::string& en
         return std::nullopt;
     UErrorCode status = U_ZERO_ERROR;
     ConverterPtr to(ucnv_open("UTF-8", &status));
-    if (U_FAILURE(status))
+    if (U_FAILURE(status) != 0)
         return std::nullopt;
     // Worst case: every byte becomes a 3-byte UTF-8 sequence (plus slack for the pivot).
     std::string out(bytes.size() * 3 + 16, '\0');
     char* target = out.data();
     const char* source = bytes.data();
     ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &source,
-                   bytes.data() + bytes.size(), nullptr, nullptr, nullptr, nullptr, true, true,
-                   &status);
-    if (U_FAILURE(status))
+                   bytes.data() + bytes.size(), nullptr, nullptr, nullptr, nullptr, 1, 1, &status);
+    if (U_FAILURE(status) != 0)
         return std::nullopt;
     out.resize(static_cast<std::size_t>(target - out.data()));
     return out;
@@ -124,19 +123,18 @@ std::optional<std::string> to_utf8(std::string_view bytes, const std::string& en
 std::optional<std::string> from_utf8(std::string_view text, const std::string& encoding) {
     UErrorCode status = U_ZERO_ERROR;
     ConverterPtr to(ucnv_open(encoding.c_str(), &status));
-    if (U_FAILURE(status))
+    if (U_FAILURE(status) != 0)
         return std::nullopt;
     ucnv_setFromUCallBack(to.get(), UCNV_FROM_U_CALLBACK_STOP, nullptr, nullptr, nullptr, &status);
     ConverterPtr from = open_strict("UTF-8");
-    if (!from || U_FAILURE(status))
+    if (!from || (U_FAILURE(status) != 0))
         return std::nullopt;
     std::string out(text.size() * 2 + 16, '\0');
     char* target = out.data();
     const char* source = text.data();
     ucnv_convertEx(to.get(), from.get(), &target, out.data() + out.size(), &source,
-                   text.data() + text.size(), nullptr, nullptr, nullptr, nullptr, true, true,
-                   &status);
-    if (U_FAILURE(status))
+                   text.data() + text.size(), nullptr, nullptr, nullptr, nullptr, 1, 1, &status);
+    if (U_FAILURE(status) != 0)
         return std::nullopt;
     out.resize(static_cast<std::size_t>(target - out.data()));
     return out;
@@ -152,7 +150,7 @@ std::string detect_encoding(std::string_view sample) {
             // Accept only when the decoded text holds CJK ideographs: random Latin-1
             // bytes also decode as GB18030, CJK text rarely does by chance.
             const auto* p = reinterpret_cast<const uint8_t*>(text->data());
-            int32_t n = static_cast<int32_t>(text->size());
+            auto n = static_cast<int32_t>(text->size());
             int32_t i = 0;
             int cjk = 0;
             while (i < n) {
@@ -173,14 +171,14 @@ std::string normalize_header(std::string_view header) {
     const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCCasefoldInstance(status);
     icu::UnicodeString in = icu::UnicodeString::fromUTF8(
         icu::StringPiece(header.data(), static_cast<int32_t>(header.size())));
-    icu::UnicodeString folded = U_SUCCESS(status) ? nfkc->normalize(in, status) : in;
-    if (U_FAILURE(status))
+    icu::UnicodeString folded = U_SUCCESS(status) != 0 ? nfkc->normalize(in, status) : in;
+    if (U_FAILURE(status) != 0)
         folded = in;
     // Drop a trailing unit in brackets: "x坐标(m)" -> "x坐标" (full-width brackets are
     // already half-width after NFKC).
     folded.trim();
-    if (folded.length() > 2 && (folded.endsWith(")") || folded.endsWith("]"))) {
-        int32_t open = folded.lastIndexOf(folded.endsWith(")") ? u'(' : u'[');
+    if (folded.length() > 2 && ((folded.endsWith(")") != 0) || (folded.endsWith("]") != 0))) {
+        int32_t open = folded.lastIndexOf(folded.endsWith(")") != 0 ? u'(' : u'[');
         if (open > 0)
             folded.truncate(open);
     }

@@ -18,16 +18,16 @@ std::string fold_width(std::string_view text) {
     const icu::Normalizer2* nfkc = icu::Normalizer2::getNFKCInstance(status);
     icu::UnicodeString in = icu::UnicodeString::fromUTF8(
         icu::StringPiece(text.data(), static_cast<int32_t>(text.size())));
-    icu::UnicodeString out = U_SUCCESS(status) ? nfkc->normalize(in, status) : in;
+    icu::UnicodeString out = U_SUCCESS(status) != 0 ? nfkc->normalize(in, status) : in;
     std::string s;
-    (U_SUCCESS(status) ? out : in).toUTF8String(s);
+    (U_SUCCESS(status) != 0 ? out : in).toUTF8String(s);
     return s;
 }
 
 std::string_view trim(std::string_view s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front())))
+    while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.front())) != 0))
         s.remove_prefix(1);
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())))
+    while (!s.empty() && (std::isspace(static_cast<unsigned char>(s.back())) != 0))
         s.remove_suffix(1);
     return s;
 }
@@ -103,9 +103,9 @@ std::optional<double> parse_angle(std::string_view text) {
         parts.push_back(*v);
         return true;
     };
-    for (std::size_t i = 0; i < t.size(); ++i) {
-        unsigned char c = static_cast<unsigned char>(t[i]);
-        if (std::isdigit(c) || c == '.' || (c == '-' && number.empty() && parts.empty())) {
+    for (char i : t) {
+        auto c = static_cast<unsigned char>(i);
+        if ((std::isdigit(c) != 0) || c == '.' || (c == '-' && number.empty() && parts.empty())) {
             number += static_cast<char>(c);
         } else if (c == ' ' || c == 'd' || c == 'D' || c == 'm' || c == 'M' || c == 's' ||
                    c == '\'' || c == '"' || c == ':') {

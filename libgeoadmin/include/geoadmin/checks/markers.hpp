@@ -34,7 +34,7 @@ class MarkerNumbering {
     /// Throws UsageError when `scheme` is neither a known name nor a valid pattern.
     MarkerNumbering(const RuleSet& rules, const std::string& scheme);
     ~MarkerNumbering();
-    MarkerNumbering(MarkerNumbering&&) noexcept;
+    MarkerNumbering(MarkerNumbering&& /*unused*/) noexcept;
     std::optional<MarkerNumber> parse(std::string_view number) const;
     const std::string& description() const { return m_description; }
 

@@ -38,7 +38,7 @@ struct NameCheckStats {
 /// parent may come later in the input are settled by finish().
 class NameChecker {
   public:
-    NameChecker(const RuleSet& rules, const Romanizer& romanizer, NameCheckOptions options);
+    NameChecker(const RuleSet& rules, const Romanizer& romanizer, const NameCheckOptions& options);
     ~NameChecker();
     NameChecker(const NameChecker&) = delete;
     NameChecker& operator=(const NameChecker&) = delete;

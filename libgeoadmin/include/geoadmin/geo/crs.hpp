@@ -58,8 +58,8 @@ class Crs {
   public:
     Crs();
     ~Crs();
-    Crs(const Crs&);
-    Crs& operator=(const Crs&);
+    Crs(const Crs& /*unused*/);
+    Crs& operator=(const Crs& /*unused*/);
 
     /// Anything `ogr2ogr -a_srs` takes (EPSG:4527, a PROJ string, WKT, a .prj file), plus
     /// "GCJ02" (GCJ-02 web-map coordinates). `towgs84` (dx,dy,dz m, rx,ry,rz arc-seconds,
@@ -96,8 +96,8 @@ class ToCgcs2000 {
   public:
     explicit ToCgcs2000(const Crs& source);
     ~ToCgcs2000();
-    ToCgcs2000(ToCgcs2000&&) noexcept;
-    ToCgcs2000& operator=(ToCgcs2000&&) noexcept;
+    ToCgcs2000(ToCgcs2000&& /*unused*/) noexcept;
+    ToCgcs2000& operator=(ToCgcs2000&& /*unused*/) noexcept;
 
     /// In place; x/y in GIS order in, longitude/latitude out. False when PROJ fails. Point
     /// by point, PROJ's messages are not captured here: the batch and the library's loops
@@ -117,8 +117,8 @@ class FromCgcs2000 {
   public:
     explicit FromCgcs2000(const Crs& target);
     ~FromCgcs2000();
-    FromCgcs2000(FromCgcs2000&&) noexcept;
-    FromCgcs2000& operator=(FromCgcs2000&&) noexcept;
+    FromCgcs2000(FromCgcs2000&& /*unused*/) noexcept;
+    FromCgcs2000& operator=(FromCgcs2000&& /*unused*/) noexcept;
     bool transform(double& lon_x, double& lat_y) const;
     bool transform_many(std::size_t n, double* x, double* y) const;
 

@@ -151,8 +151,8 @@ class VectorSource {
     static VectorSource open(const std::string& path, const OpenOptions& options,
                              const RuleSet& rules);
     ~VectorSource();
-    VectorSource(VectorSource&&) noexcept;
-    VectorSource& operator=(VectorSource&&) noexcept;
+    VectorSource(VectorSource&& /*unused*/) noexcept;
+    VectorSource& operator=(VectorSource&& /*unused*/) noexcept;
 
     const std::string& path() const;
     std::string driver() const;

@@ -45,9 +45,9 @@ class DivisionTable {
 std::string normalize_division_code(std::string_view code);
 /// A normalized code as one number (the digits times 16 plus the length, so 110101 and
 /// 110101000 stay apart): the key of division-code lookups and groupings.
-std::uint64_t division_code_key(std::string_view normalized_code);
+std::uint64_t division_code_key(std::string_view digits);
 /// The code of the parent division ("" for a province): 12 -> 9 -> 6 digits, county ->
 /// prefecture (xxxx00) -> province (xx0000).
-std::string division_parent(std::string_view normalized_code);
+std::string division_parent(std::string_view c);
 
 }  // namespace geoadmin

@@ -44,9 +44,9 @@ class Romanizer {
     /// "xian" for 先): the key for homophones. Non-Han characters are kept as they are.
     std::string sound_key(std::string_view name) const;
     /// The same, of a name already decoded.
-    std::string sound_key(std::u32string_view name) const;
+    std::string sound_key(std::u32string_view u) const;
     /// The same into `key` (its storage reused).
-    void sound_key(std::u32string_view name, std::string& key) const;
+    void sound_key(std::u32string_view u, std::string& key) const;
     /// Toneless pinyin of one character in place names ("chang" for 长), empty if unknown.
     std::string reading(char32_t cp) const;
 

@@ -60,7 +60,7 @@ CoverageRun::CoverageRun(CoverageLayer& units, const RuleSet& rule_set,
     : layer(units),
       rules(rule_set),
       options(opts),
-      threads(opts.threads > 0 ? opts.threads : std::max(1u, std::thread::hardware_concurrency())),
+      threads(opts.threads > 0 ? opts.threads : std::max(1U, std::thread::hardware_concurrency())),
       gap_width(opts.gap_width >= 0 ? opts.gap_width
                                     : rule_set.number("BOUNDARY-GAP-NARROW", "width")),
       gap_area(opts.gap_area >= 0 ? opts.gap_area : rule_set.number("BOUNDARY-GAP-SMALL", "area")),

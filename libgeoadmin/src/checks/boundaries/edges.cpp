@@ -6,7 +6,7 @@ namespace geoadmin::detail {
 // unmatched stretches.
 void check_edges(CoverageRun& run) {
     auto& layer = run.layer;
-    auto& rules = run.rules;
+    const auto& rules = run.rules;
     auto& findings = run.findings;
     const auto tol_deg = run.tol_deg;
     const auto planar = run.planar;
@@ -33,8 +33,8 @@ void check_edges(CoverageRun& run) {
     });
     for (auto& [key, pf] : matcher.pairs()) {
         const auto& ua = layer.units[key >> 32];
-        const auto& ub = layer.units[key & 0xffffffffu];
-        if (duplicate_pairs.count(key))
+        const auto& ub = layer.units[key & 0xffffffffU];
+        if (duplicate_pairs.count(key) != 0U)
             continue;
         Subject s = unit_subject(layer, ua);
         s.key = pair_key(label(ua), label(ub));
@@ -66,8 +66,8 @@ void check_edges(CoverageRun& run) {
             for (std::size_t k = 0; k < pf.pieces.size(); ++k) {
                 const auto& [a, b] = pf.pieces[k];
                 char buf[160];
-                std::snprintf(buf, sizeof buf, "%s(%.9f %.9f, %.9f %.9f)", k ? ", " : "", a.lon,
-                              a.lat, b.lon, b.lat);
+                std::snprintf(buf, sizeof buf, "%s(%.9f %.9f, %.9f %.9f)", k != 0U ? ", " : "",
+                              a.lon, a.lat, b.lon, b.lat);
                 wkt += buf;
                 length += segment_metres(a, b, planar);
             }

@@ -5,7 +5,7 @@ namespace geoadmin::detail {
 // Gaps and overlaps: the faces of the unshared linework.
 void check_faces(CoverageRun& run) {
     auto& layer = run.layer;
-    auto& rules = run.rules;
+    const auto& rules = run.rules;
     auto& findings = run.findings;
     const auto gap_width = run.gap_width;
     const auto gap_area = run.gap_area;
@@ -111,11 +111,11 @@ void check_faces(CoverageRun& run) {
                     }
                     for (auto& [pair, geom] : overlaps) {
                         if (pair.size() == 2 &&
-                            duplicate_pairs.count(
-                                std::uint64_t{
-                                    static_cast<std::uint32_t>(std::min(pair[0], pair[1]))}
-                                    << 32 |
-                                static_cast<std::uint32_t>(std::max(pair[0], pair[1]))))
+                            (duplicate_pairs.count(
+                                 std::uint64_t{
+                                     static_cast<std::uint32_t>(std::min(pair[0], pair[1]))}
+                                     << 32 |
+                                 static_cast<std::uint32_t>(std::max(pair[0], pair[1]))) != 0U))
                             continue;
                         double ov_area = area, ov_width = width;
                         if (overlaps.size() > 1 || pieces.size() > 2) {

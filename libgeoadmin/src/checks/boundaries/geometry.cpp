@@ -182,8 +182,8 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
             if (is_shell) {
                 have_shell = true;
                 shell_sign = sign;
-                shells_ccw += sign > 0;
-                shells_cw += sign < 0;
+                shells_ccw += static_cast<int>(sign > 0);
+                shells_cw += static_cast<int>(sign < 0);
                 new_polygon_start.push_back(static_cast<std::uint32_t>(new_ring_start.size()));
             } else if (sign != 0 && sign == shell_sign) {
                 res.hole_same_as_shell = true;
@@ -228,8 +228,8 @@ std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rule
     std::vector<char> usable(layer.units.size(), 0);
     int ccw = 0, cw = 0;
     for (const auto& r : results) {
-        ccw += r.exterior_orientation > 0;
-        cw += r.exterior_orientation < 0;
+        ccw += static_cast<int>(r.exterior_orientation > 0);
+        cw += static_cast<int>(r.exterior_orientation < 0);
     }
     const int majority = cw > ccw ? -1 : 1;
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -259,8 +259,8 @@ std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rule
 // Geometry of every unit (and parent): validity, rings, orientation.
 void check_geometry(CoverageRun& run) {
     auto& layer = run.layer;
-    auto& rules = run.rules;
-    auto& options = run.options;
+    const auto& rules = run.rules;
+    const auto& options = run.options;
     auto& findings = run.findings;
     const auto threads = run.threads;
     const auto planar = run.planar;

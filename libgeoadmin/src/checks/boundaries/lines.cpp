@@ -41,7 +41,7 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
     // Which line segments lie on a unit boundary, and who is on each side.
     std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> owner;  // per key
     for (std::size_t u = 0; u < layer.units.size(); ++u) {
-        if (!usable[u])
+        if (usable[u] == 0)
             continue;
         const auto& unit = layer.units[u];
         for (std::size_t r = 0; r < unit.rings(); ++r)
@@ -76,7 +76,7 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             ++t.segments;
             auto it = owner.find(key);
             if (it == owner.end()) {
-                t.off.push_back({line_pt(ls, 0), line_pt(ls, 1)});
+                t.off.emplace_back(line_pt(ls, 0), line_pt(ls, 1));
                 continue;
             }
             std::pair<std::int64_t, std::int64_t> sides = it->second;
@@ -140,7 +140,7 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
     if (rules.enabled("BOUNDARY-LINE-MISSING")) {
         for (const auto& [pair, pieces] : uncovered) {
             const auto& ua = layer.units[pair >> 32];
-            const auto& ub = layer.units[pair & 0xffffffffu];
+            const auto& ub = layer.units[pair & 0xffffffffU];
             double metres = 0;
             std::string wkt = multiline_wkt(pieces, planar, &metres);
             Subject s{layer.dataset, layer.layer, ua.row, ua.fid, pair_key(label(ua), label(ub)),
@@ -197,14 +197,15 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
                 continue;
             for (const LonLat end : {part.front(), part.back()}) {
                 // On the layer's outline a line may end where no other line goes on.
-                const bool dangle =
-                    ends[end] == 1 && !vertices.count(end) && !coverage_nodes.count(end);
+                const bool dangle = ends[end] == 1 && (vertices.count(end) == 0U) &&
+                                    (coverage_nodes.count(end) == 0U);
                 if (dangle && rules.enabled("BOUNDARY-LINE-DANGLE")) {
                     Finding f = rules.make("BOUNDARY-LINE-DANGLE", s, {{"line", line.line_code}});
                     f.geometry_wkt = point_wkt(end);
                     findings.push_back(std::move(f));
                 }
-                if (!coverage_nodes.count(end) && rules.enabled("BOUNDARY-LINE-END-NOT-NODE")) {
+                if ((coverage_nodes.count(end) == 0U) &&
+                    rules.enabled("BOUNDARY-LINE-END-NOT-NODE")) {
                     Finding f =
                         rules.make("BOUNDARY-LINE-END-NOT-NODE", s, {{"line", line.line_code}});
                     f.geometry_wkt = point_wkt(end);
@@ -293,7 +294,7 @@ void find_junctions(CoverageRun& run) {
 // The boundary-line network.
 void check_lines(CoverageRun& run) {
     auto& layer = run.layer;
-    auto& rules = run.rules;
+    const auto& rules = run.rules;
     auto& findings = run.findings;
     const auto planar = run.planar;
     const LineLayer* lines = run.lines;

@@ -9,7 +9,7 @@ Matching match_segments(const CoverageLayer& layer, const std::vector<char>& usa
     m.across.resize(n_units);
     m.segments.assign(n_units, 0);
     for (std::size_t u = 0; u < n_units; ++u) {
-        if (!usable[u])
+        if (usable[u] == 0)
             continue;
         const auto& unit = layer.units[u];
         m.across[u].assign(unit.coords.size(), kOutside);
@@ -40,7 +40,7 @@ Matching match_segments(const CoverageLayer& layer, const std::vector<char>& usa
                 for (std::uint32_t i = unit.ring_start[r]; i + 1 < unit.ring_start[r + 1]; ++i) {
                     bool rev = false;
                     const std::uint64_t key = seg_key(unit.coords[i], unit.coords[i + 1], rev);
-                    fn(key, static_cast<std::uint32_t>(u), (i << 1) | (rev ? 1u : 0u));
+                    fn(key, static_cast<std::uint32_t>(u), (i << 1) | (rev ? 1U : 0U));
                 }
             }
         }
@@ -86,7 +86,7 @@ Matching match_segments(const CoverageLayer& layer, const std::vector<char>& usa
         const auto& c = layer.units[s.unit].coords;
         a = c[s.vdir >> 1];
         b = c[(s.vdir >> 1) + 1];
-        if (s.vdir & 1)
+        if ((s.vdir & 1) != 0U)
             std::swap(a, b);  // canonical order
     };
     parallel_for(B, threads, 256, [&](std::size_t b, unsigned t) {
@@ -97,7 +97,7 @@ Matching match_segments(const CoverageLayer& layer, const std::vector<char>& usa
             Seg* end = run + 1;
             while (end < last && end->key == run->key)
                 ++end;
-            const std::size_t k = static_cast<std::size_t>(end - run);
+            const auto k = static_cast<std::size_t>(end - run);
             if (k >= 2) {
                 for (std::size_t i = 0; i < k; ++i) {
                     LonLat a, bb;
@@ -144,7 +144,7 @@ Matching match_segments(const CoverageLayer& layer, const std::vector<char>& usa
 // Codes used by more than one feature.
 void check_codes(CoverageRun& run) {
     auto& layer = run.layer;
-    auto& rules = run.rules;
+    const auto& rules = run.rules;
     auto& findings = run.findings;
     if (rules.enabled("BOUNDARY-CODE-DUPLICATE")) {
         std::unordered_map<std::string, std::vector<std::size_t>> by_code;
@@ -168,7 +168,7 @@ void check_codes(CoverageRun& run) {
 // The shared-edge index, and units that duplicate another.
 void match_shared_edges(CoverageRun& run) {
     auto& layer = run.layer;
-    auto& rules = run.rules;
+    const auto& rules = run.rules;
     auto& findings = run.findings;
     const auto threads = run.threads;
     auto& usable = run.usable;
@@ -186,7 +186,7 @@ void match_shared_edges(CoverageRun& run) {
             while (j < m.same_side.size() && m.same_side[j] == m.same_side[i])
                 ++j;
             const auto a = static_cast<std::size_t>(m.same_side[i] >> 32);
-            const auto b = static_cast<std::size_t>(m.same_side[i] & 0xffffffffu);
+            const auto b = static_cast<std::size_t>(m.same_side[i] & 0xffffffffU);
             if (j - i == m.segments[a] && j - i == m.segments[b]) {
                 duplicate_pairs.insert(m.same_side[i]);
                 if (rules.enabled("BOUNDARY-DUPLICATE")) {

@@ -5,8 +5,8 @@ namespace geoadmin::detail {
 // Children against their parents.
 void check_parents(CoverageRun& run) {
     auto& layer = run.layer;
-    auto& rules = run.rules;
-    auto& options = run.options;
+    const auto& rules = run.rules;
+    const auto& options = run.options;
     auto& findings = run.findings;
     auto& reported_gaps = run.reported_gaps;
     const auto threads = run.threads;
@@ -47,7 +47,7 @@ void check_parents(CoverageRun& run) {
                     p = static_cast<std::int64_t>(it->second);
             }
             if (p < 0 && named.empty() && all_digits(u.code)) {
-                for (std::size_t len : {9u, 6u, 4u, 2u}) {
+                for (std::size_t len : {9U, 6U, 4U, 2U}) {
                     if (len >= u.code.size())
                         continue;
                     if (auto it = by_prefix.find(u.code.substr(0, len)); it != by_prefix.end()) {
@@ -56,7 +56,7 @@ void check_parents(CoverageRun& run) {
                     }
                 }
             }
-            if (p < 0 && named.empty() && usable[i]) {
+            if (p < 0 && named.empty() && (usable[i] != 0)) {
                 GeomPtr g = own(h, unit_geom(h, u));
                 GeomPtr inner = own(h, g ? GEOSPointOnSurface_r(h, g.get()) : nullptr);
                 if (inner) {
@@ -93,7 +93,7 @@ void check_parents(CoverageRun& run) {
         std::vector<std::vector<DirSeg>> outline(parents.units.size());
         std::vector<std::vector<std::size_t>> children(parents.units.size());
         for (std::size_t i = 0; i < layer.units.size(); ++i) {
-            if (parent_of[i] < 0 || !usable[i])
+            if (parent_of[i] < 0 || (usable[i] == 0))
                 continue;
             const auto p = static_cast<std::size_t>(parent_of[i]);
             children[p].push_back(i);
@@ -118,7 +118,7 @@ void check_parents(CoverageRun& run) {
             GEOSContextHandle_t hp = contexts[t]->h;
             Metric metric_p(hp, planar);
             auto& found = parent_findings[p];
-            if (!parent_usable[p])
+            if (parent_usable[p] == 0)
                 return;
             const auto& pu = parents.units[p];
             std::vector<DirSeg> mine;

@@ -169,8 +169,8 @@ std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer*
         computed->assign(n, {});
 
     // ---- register completeness: whole columns first
-    const bool has_xy = reg.columns.count("x") && reg.columns.count("y");
-    const bool has_lonlat = reg.columns.count("lon") && reg.columns.count("lat");
+    const bool has_xy = (reg.columns.count("x") != 0U) && (reg.columns.count("y") != 0U);
+    const bool has_lonlat = (reg.columns.count("lon") != 0U) && (reg.columns.count("lat") != 0U);
     std::vector<std::string> required = {"marker_no", "line_code", "type"};
     for (const auto& c : rules.list("MARKER-FIELD-MISSING", "required")) {
         if (std::find(required.begin(), required.end(), c) == required.end())
@@ -178,7 +178,7 @@ std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer*
     }
     std::vector<std::string> present_required;
     for (const auto& c : required) {
-        if (reg.columns.count(c)) {
+        if (reg.columns.count(c) != 0U) {
             present_required.push_back(c);
         } else if (rules.enabled("MARKER-COLUMN-MISSING")) {
             Subject s = base;
@@ -418,8 +418,9 @@ std::vector<Finding> marker_findings(const MarkerRegister& reg, const LineLayer*
                      {{"ref", r.name}, {"value", r.distance.value_or("")}});
             }
         }
-        if (named < 3 && (reg.columns.count("ref1_name") || reg.columns.count("ref2_name") ||
-                          reg.columns.count("ref3_name"))) {
+        if (named < 3 &&
+            ((reg.columns.count("ref1_name") != 0U) || (reg.columns.count("ref2_name") != 0U) ||
+             (reg.columns.count("ref3_name") != 0U))) {
             emit("MARKER-REF-INCOMPLETE", m, "ref" + std::to_string(named + 1) + "_name",
                  {{"count", std::to_string(named)}});
         }

@@ -117,11 +117,11 @@ bool is_space(char32_t c) {
 // A 64-bit hash of text, seeded: the standard library's (eight bytes at a step) mixed with
 // the seed by the MurmurHash3 finalizer.
 std::uint64_t hash_text(std::string_view s, std::uint64_t seed = 0) {
-    std::uint64_t h = std::hash<std::string_view>{}(s) ^ (seed * 0x9E3779B97F4A7C15ull);
+    std::uint64_t h = std::hash<std::string_view>{}(s) ^ (seed * 0x9E3779B97F4A7C15ULL);
     h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdull;
+    h *= 0xff51afd7ed558ccdULL;
     h ^= h >> 33;
-    h *= 0xc4ceb9fe1a85ec53ull;
+    h *= 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 33;
     return h;
 }
@@ -224,7 +224,7 @@ struct NameChecker::Impl {
     };
     std::vector<Pending> pending;
 
-    Impl(const RuleSet& r, const Romanizer& ro, NameCheckOptions o)
+    Impl(const RuleSet& r, const Romanizer& ro, const NameCheckOptions& o)
         : rules(r),
           romanizer(ro),
           categories(ro.categories()),
@@ -350,7 +350,7 @@ struct NameChecker::Impl {
                 if (std::find(reported.begin(), reported.end(), c) != reported.end())
                     continue;
                 reported.push_back(c);
-                if (info.standard_form) {
+                if (info.standard_form != 0U) {
                     if (standardized.empty())
                         standardized = u;
                     for (char32_t& s : standardized) {
@@ -379,7 +379,7 @@ struct NameChecker::Impl {
         }
         for (char32_t c : reported) {
             HanziInfo info = hanzi_info(c);
-            if (!info.standard_form)
+            if (info.standard_form == 0U)
                 continue;
             if (Finding* f =
                     emit(out, "NAME-CHAR-TRADITIONAL", subject(r, f_name, key),
@@ -400,7 +400,7 @@ struct NameChecker::Impl {
         (void)name;
     }
 
-    std::string generics_list(const Category& c) const {
+    static std::string generics_list(const Category& c) {
         std::string s;
         for (size_t i = 0; i < c.generics.size() && i < 8; ++i)
             s += (s.empty() ? "" : "/") + u32_to_utf8(c.generics[i]);
@@ -413,7 +413,7 @@ struct NameChecker::Impl {
                        std::string_view key, std::vector<Finding>& out) const {
         // A name that is a generic and nothing else.
         for (const auto& c : categories.all()) {
-            if (u.size() > 6 || !every_generic.count(u))
+            if (u.size() > 6 || (every_generic.count(u) == 0U))
                 break;  // not any category's generic
             if (cat && &c != cat)
                 continue;
@@ -590,7 +590,7 @@ struct NameChecker::Impl {
             if (idx == f_name)
                 continue;  // an empty name is NAME-EMPTY
             const std::string* v = value(r, idx);
-            if (!v || trim_ascii(*v).empty())
+            if ((v == nullptr) || trim_ascii(*v).empty())
                 emit(out, "NAME-FIELD-MISSING", subject(r, idx, key), {});
         }
         const std::string* name_v = value(r, f_name);
@@ -602,7 +602,7 @@ struct NameChecker::Impl {
         const Category* cat = options.category;
         if (!cat && f_category >= 0) {
             const std::string* c = value(r, f_category);
-            if (c && !trim_ascii(*c).empty()) {
+            if ((c != nullptr) && !trim_ascii(*c).empty()) {
                 cat = categories.find(trim_ascii(*c));
                 if (!cat)
                     emit(out, "NAME-CATEGORY-UNKNOWN", subject(r, f_category, key),
@@ -633,18 +633,18 @@ struct NameChecker::Impl {
         // Division codes (6, 9, 12 digits) for divisions; other features carry place-name
         // codes of their own, checked for uniqueness only.
         std::string code;
-        bool division_record = !cat || guessed || cat->division;
-        if (code_v && !trim_ascii(*code_v).empty()) {
+        bool division_record = (cat == nullptr) || guessed || cat->division;
+        if ((code_v != nullptr) && !trim_ascii(*code_v).empty()) {
             if (division_record) {
                 code = check_code(r, *code_v, u, key, out);
             } else {
                 std::string_view t = trim_ascii(*code_v);
-                codes.push_back({hash_text(t) | 1ull << 63, r.row,
+                codes.push_back({hash_text(t) | 1ULL << 63, r.row,
                                  static_cast<std::uint32_t>(layer_no),
                                  static_cast<std::uint32_t>(code_arena.size())});
                 code_arena.append(t);
                 code_arena += '\n';
-                if (code_arena.size() > 0xF0000000u)
+                if (code_arena.size() > 0xF0000000U)
                     throw Error("names check: more codes than this build can hold (4 GB)");
             }
         }
@@ -667,7 +667,7 @@ struct NameChecker::Impl {
                                                   {{"admin_code", admin_raw}}),
                                        admin, layer_no, r.row});
                 }
-                bool division = (cat && cat->division) || code.size() >= 9;
+                bool division = ((cat != nullptr) && cat->division) || code.size() >= 9;
                 if (division && !code.empty() && code != admin) {
                     std::string prefix = admin;
                     if (prefix.size() == 6 && prefix.compare(2, 4, "0000") == 0)
@@ -695,7 +695,7 @@ struct NameChecker::Impl {
         }
         // Romanization against the standard spelling.
         const std::string* roman_v = value(r, f_roman);
-        if (roman_v && !trim_ascii(*roman_v).empty() && !name_empty) {
+        if ((roman_v != nullptr) && !trim_ascii(*roman_v).empty() && !name_empty) {
             RomanizeOptions ro;
             ro.category = guessed ? nullptr : cat;
             Romanization expected = romanizer.romanize(name, ro);
@@ -746,8 +746,8 @@ struct NameChecker::Impl {
         const std::string& trimmed = replaced ? (fixed = u32_to_utf8(u)) : name;
         thread_local std::string sound;  // reused: only its hash is kept
         romanizer.sound_key(std::u32string_view(u), sound);
-        ScopeEntry e;
-        e.name_hash = hash_text(trimmed, base ^ 0x9e3779b97f4a7c15ull);
+        ScopeEntry e{};
+        e.name_hash = hash_text(trimmed, base ^ 0x9e3779b97f4a7c15ULL);
         e.sound_hash = hash_text(sound, base);
         e.row = r.row;
         e.layer = layer_no;
@@ -760,7 +760,7 @@ struct NameChecker::Impl {
         arena += '\t';
         arena += trimmed;
         arena += '\n';
-        if (arena.size() > 0xF0000000u)
+        if (arena.size() > 0xF0000000U)
             throw Error("names check: more scope data than this build can hold (4 GB)");
         scope_entries.push_back(e);
         ++stats.in_scope;
@@ -792,7 +792,7 @@ struct NameChecker::Impl {
         return p;
     }
 
-    MessageArgs scope_args(const Parts& p) const {
+    static MessageArgs scope_args(const Parts& p) {
         const char* scope = "scope.built_up_area";
         switch (p.scope_kind) {
             case NameScope::country:
@@ -842,8 +842,8 @@ struct NameChecker::Impl {
     void merge(Impl& other) {
         stats.records += other.stats.records;
         stats.in_scope += other.stats.in_scope;
-        if (arena.size() + other.arena.size() > 0xF0000000u ||
-            code_arena.size() + other.code_arena.size() > 0xF0000000u)
+        if (arena.size() + other.arena.size() > 0xF0000000U ||
+            code_arena.size() + other.code_arena.size() > 0xF0000000U)
             throw Error("names check: more codes and names than this build can hold (4 GB)");
         take_over(codes, code_arena, other.codes, other.code_arena, [](CodeEntry& e, auto base) {
             if (e.value >> 63)
@@ -906,7 +906,7 @@ struct NameChecker::Impl {
             if (cur.value != prev.value)
                 continue;
             std::string text;
-            if (cur.value >> 63) {
+            if ((cur.value >> 63) != 0U) {
                 size_t end = code_arena.find('\n', cur.text);
                 text = code_arena.substr(cur.text, end - cur.text);
                 std::string prev_text =
@@ -1006,7 +1006,7 @@ struct NameChecker::Impl {
 };
 
 NameChecker::NameChecker(const RuleSet& rules, const Romanizer& romanizer,
-                         NameCheckOptions options) {
+                         const NameCheckOptions& options) {
     int n = options.threads > 0 ? options.threads
                                 : static_cast<int>(std::thread::hardware_concurrency());
     if (options.units || n < 1)
