@@ -1,6 +1,7 @@
 #include <regex>
 #include <string>
 
+#include "checks/markers/run.hpp"
 #include "geoadmin/checks/markers.hpp"
 #include "geoadmin/core/error.hpp"
 #include "geoadmin/core/rules.hpp"
@@ -75,5 +76,99 @@ std::optional<MarkerNumber> MarkerNumbering::parse(std::string_view number) cons
     }
     return MarkerNumber{m[1].str(), std::stoi(seq), letter[0]};
 }
+
+namespace detail {
+
+// Whole columns the register lacks (MARKER-COLUMN-MISSING).
+void check_columns(MarkerRun& run) {
+    auto& reg = run.reg;
+    auto& rules = run.rules;
+    auto& base = run.base;
+    auto& present_required = run.present_required;
+    auto& out = run.out;
+    const bool has_xy = (reg.columns.count("x") != 0U) && (reg.columns.count("y") != 0U);
+    const bool has_lonlat = (reg.columns.count("lon") != 0U) && (reg.columns.count("lat") != 0U);
+    std::vector<std::string> required = {"marker_no", "line_code", "type"};
+    for (const auto& c : rules.list("MARKER-FIELD-MISSING", "required")) {
+        if (std::find(required.begin(), required.end(), c) == required.end())
+            required.push_back(c);
+    }
+    for (const auto& c : required) {
+        if (reg.columns.count(c) != 0U) {
+            present_required.push_back(c);
+        } else if (rules.enabled("MARKER-COLUMN-MISSING")) {
+            Subject s = base;
+            s.field = c;
+            out.push_back(rules.make("MARKER-COLUMN-MISSING", s, {{"column", c}}));
+        }
+    }
+    if (!has_xy && !has_lonlat) {
+        Subject s = base;
+        s.field = "x,y";
+        out.push_back(rules.make("MARKER-COLUMN-MISSING", s,
+                                 {{"column", "x/y (X坐标/Y坐标) or lon/lat (经度/纬度)"}}));
+    }
+}
+
+// Required values, numbers: duplicates, syntax, line code and type against the number.
+void check_numbers(MarkerRun& run) {
+    auto& reg = run.reg;
+    auto& numbering = run.numbering;
+    const auto n = run.n;
+    auto& present_required = run.present_required;
+    auto& parsed = run.parsed;
+    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
+                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
+    parsed.assign(n, std::nullopt);
+    std::unordered_map<std::string, std::size_t> first_of;
+    first_of.reserve(n);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Marker& m = reg.markers[i];
+        for (const auto& c : present_required) {
+            bool empty = false;
+            if (c == "marker_no")
+                empty = m.number.empty();
+            else if (c == "line_code")
+                empty = m.line_code.empty();
+            else if (c == "type")
+                empty = m.type_text.empty();
+            else if (c == "elevation")
+                empty = !m.elevation;
+            if (empty)
+                emit("MARKER-FIELD-MISSING", m, c, {{"column", reg.column(c)}});
+        }
+        if (m.number.empty())
+            continue;
+        auto [it, inserted] = first_of.emplace(m.number, i);
+        if (!inserted) {
+            emit(
+                "MARKER-NUMBER-DUPLICATE", m, "marker_no",
+                {{"number", m.number}, {"first_row", std::to_string(reg.markers[it->second].row)}});
+        }
+        parsed[i] = numbering.parse(m.number);
+        if (!parsed[i]) {
+            emit("MARKER-NUMBER-SYNTAX", m, "marker_no",
+                 {{"number", m.number}, {"scheme", numbering.description()}});
+            continue;
+        }
+        const MarkerNumber& num = *parsed[i];
+        if (!m.line_code.empty() && num.line_code != m.line_code) {
+            emit("MARKER-LINE-CODE-MISMATCH", m, "line_code",
+                 {{"number", m.number}, {"in_number", num.line_code}, {"line_code", m.line_code}});
+        }
+        if (!m.type_text.empty()) {
+            auto declared = parse_marker_type(m.type_text);
+            MarkerType by_letter = marker_type_of_letter(num.letter);
+            if (!declared || *declared != by_letter) {
+                emit("MARKER-TYPE-MISMATCH", m, "type",
+                     {{"type", m.type_text},
+                      {"letter", std::string(1, num.letter)},
+                      term("expected", type_term(by_letter))});
+            }
+        }
+    }
+}
+
+}  // namespace detail
 
 }  // namespace geoadmin

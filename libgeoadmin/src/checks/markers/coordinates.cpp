@@ -1,0 +1,103 @@
+#include "checks/markers/run.hpp"
+
+#include <cmath>
+
+#include "geoadmin/geo/geodesy.hpp"
+#include "geoadmin/text/values.hpp"
+
+namespace geoadmin::detail {
+
+// Coordinates: projected against geographic, zone prefix against longitude.
+void check_coordinates(MarkerRun& run) {
+    auto& reg = run.reg;
+    auto& rules = run.rules;
+    const auto n = run.n;
+    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
+                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
+    const double coord_tol = rules.number("MARKER-COORD-MISMATCH", "tolerance");
+    for (std::size_t i = 0; i < n; ++i) {
+        const Marker& m = reg.markers[i];
+        const bool given_lonlat =
+            m.lon_given && m.lat_given && in_china_lonlat(*m.lon_given, *m.lat_given);
+        if (m.x && m.y && given_lonlat && m.has_position) {
+            double d = geodesic_distance(m.position, {*m.lon_given, *m.lat_given});
+            if (d > coord_tol) {
+                emit("MARKER-COORD-MISMATCH", m, "lon",
+                     {{"distance", fmt(d)}, {"tolerance", fmt(coord_tol)}});
+            }
+        }
+        if (m.y && given_lonlat) {
+            // Either of X/Y may hold the easting when swapped; the reader reports the swap.
+            for (double e : {*m.y, m.x.value_or(0)}) {
+                if (auto z = gk_zone_from_prefixed_easting(e)) {
+                    double off = std::fabs(*m.lon_given - z->central_meridian());
+                    if (off > z->width / 2.0 + 0.1) {
+                        emit(
+                            "MARKER-ZONE-MISMATCH", m, "y",
+                            {{"zone", std::to_string(z->zone)},
+                             {"width", std::to_string(z->width)},
+                             {"lon", fmt(*m.lon_given, 6)},
+                             {"expected",
+                              std::to_string(gk_zone_for_longitude(*m.lon_given, z->width).zone)}});
+                    }
+                    break;
+                }
+            }
+        }
+    }
+}
+
+// Elevation and reference objects.
+void check_elevations_and_references(MarkerRun& run) {
+    auto& reg = run.reg;
+    auto& rules = run.rules;
+    const auto n = run.n;
+    auto& elevation = run.elevation;
+    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
+                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
+    const double min_elev = rules.number("MARKER-ELEVATION-IMPLAUSIBLE", "min");
+    const double max_elev = rules.number("MARKER-ELEVATION-IMPLAUSIBLE", "max");
+    elevation.assign(n, std::nullopt);
+    for (std::size_t i = 0; i < n; ++i) {
+        const Marker& m = reg.markers[i];
+        if (m.elevation) {
+            elevation[i] = parse_number(*m.elevation);
+            if (!elevation[i]) {
+                emit("READ-VALUE-INVALID", m, "elevation",
+                     {{"value", *m.elevation}, term("expected", "value.elevation")});
+            } else if (*elevation[i] < min_elev || *elevation[i] > max_elev) {
+                emit("MARKER-ELEVATION-IMPLAUSIBLE", m, "elevation",
+                     {{"elevation", *m.elevation},
+                      {"min", fmt(min_elev, 0)},
+                      {"max", fmt(max_elev, 0)}});
+                elevation[i].reset();
+            }
+        }
+        int named = 0;
+        for (int k = 0; k < 3; ++k) {
+            const ReferenceObject& r = m.refs[k];
+            const std::string p = "ref" + std::to_string(k + 1) + "_";
+            if (r.name.empty())
+                continue;
+            ++named;
+            auto az = r.azimuth ? parse_angle(*r.azimuth) : std::nullopt;
+            if (!az || *az < 0.0 || *az >= 360.0) {
+                emit("MARKER-REF-AZIMUTH-INVALID", m, p + "azimuth",
+                     {{"ref", r.name}, {"value", r.azimuth.value_or("")}});
+            }
+            auto dist = r.distance ? parse_number(*r.distance) : std::nullopt;
+            if (!dist || *dist <= 0.0) {
+                emit("MARKER-REF-DISTANCE-INVALID", m, p + "distance",
+                     {{"ref", r.name}, {"value", r.distance.value_or("")}});
+            }
+        }
+        if (named < 3 &&
+            ((reg.columns.count("ref1_name") != 0U) || (reg.columns.count("ref2_name") != 0U) ||
+             (reg.columns.count("ref3_name") != 0U))) {
+            emit("MARKER-REF-INCOMPLETE", m, "ref" + std::to_string(named + 1) + "_name",
+                 {{"count", std::to_string(named)}});
+        }
+    }
+}
+
+}  // namespace geoadmin::detail
