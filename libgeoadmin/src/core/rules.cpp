@@ -65,9 +65,7 @@ void format_into(std::string& out, std::string_view tmpl, const MessageArgs& arg
                     }
                 }
                 if (found != nullptr) {
-                    if (!found->term)
-                        out += found->value;
-                    else if (depth >= kMaxTermDepth)
+                    if (!found->term || depth >= kMaxTermDepth)
                         out += found->value;
                     else
                         format_into(out, term ? term(found->value) : found->value, args, term,

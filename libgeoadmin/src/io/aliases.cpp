@@ -12,7 +12,7 @@
 namespace geoadmin {
 
 namespace {
-const std::pair<RecordKind, std::string_view> kKindNames[] = {
+constexpr std::pair<RecordKind, std::string_view> kKindNames[] = {
     {RecordKind::place_name, "place_name"},
     {RecordKind::marker, "marker"},
     {RecordKind::unit, "unit"},

@@ -109,7 +109,7 @@ std::string u32_to_utf8(char32_t cp) {
     U8_APPEND(reinterpret_cast<uint8_t*>(buffer), i, 4, static_cast<UChar32>(cp), error);
     if (error != 0)
         return "\xEF\xBF\xBD";
-    return std::string(buffer, static_cast<size_t>(i));
+    return {buffer, static_cast<size_t>(i)};
 }
 
 std::string u32_to_utf8(std::u32string_view text) {

@@ -37,11 +37,7 @@ bool split_tone(const std::string& ascii, std::string& text, int& tone) {
     }
     if (text.empty())
         return false;
-    for (char c : text) {
-        if (c < 'a' || c > 'z')
-            return false;
-    }
-    return true;
+    return std::all_of(text.begin(), text.end(), [](char c) { return c >= 'a' && c <= 'z'; });
 }
 
 const char* marked_vowel(char vowel, int tone) {
@@ -568,7 +564,8 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
                 u16.replace(0, 1, head);
                 std::string word;
                 u16.toUTF8String(word);
-                out.replace(start, std::string::npos, word);
+                out.resize(start);
+                out += word;
             }
         }
         if (out.size() == start)

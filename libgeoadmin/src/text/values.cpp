@@ -108,11 +108,8 @@ std::optional<double> parse_angle(std::string_view text) {
         if ((std::isdigit(c) != 0) || c == '.' || (c == '-' && number.empty() && parts.empty())) {
             number += static_cast<char>(c);
         } else if (c == ' ' || c == 'd' || c == 'D' || c == 'm' || c == 'M' || c == 's' ||
-                   c == '\'' || c == '"' || c == ':') {
-            if (!flush())
-                return std::nullopt;
-        } else if (c >= 0x80) {
-            // Multi-byte marks: ° ′ ″ ’ ” 度 分 秒 — any non-ASCII character separates.
+                   c == '\'' || c == '"' || c == ':' || c >= 0x80) {
+            // Multi-byte marks (° ′ ″ ’ ” 度 分 秒) too: any non-ASCII character separates.
             if (!flush())
                 return std::nullopt;
         } else {

@@ -43,9 +43,10 @@ class WordMatcher {
         std::u32string w = utf8_to_u32(word);
         if (w.empty())
             return;
-        if (w[0] < 0x10000)
-            m_first_bmp[w[0] >> 6] |= std::uint64_t{1} << (w[0] & 63);
-        m_by_first[w[0]].push_back({std::move(w), list});
+        const char32_t first = w[0];
+        if (first < 0x10000)
+            m_first_bmp[first >> 6] |= std::uint64_t{1} << (first & 63);
+        m_by_first[first].push_back({std::move(w), list});
     }
     bool empty() const { return m_by_first.empty(); }
     /// For each list, the first of its words found in `name` (nullptr when none).
@@ -127,13 +128,10 @@ inline std::uint64_t hash_text(std::string_view s, std::uint64_t seed = 0) {
 inline bool is_historical(std::string_view status) {
     static constexpr std::string_view kWords[] = {
         "历史", "废止", "撤销", "不在用", "已更名", "historical", "abolished", "former", "retired"};
-    if (status.empty())
-        return false;
-    for (std::string_view w : kWords) {
-        if (status.find(w) != std::string_view::npos)
-            return true;
-    }
-    return false;
+    return !status.empty() &&
+           std::any_of(std::begin(kWords), std::end(kWords), [&](std::string_view w) {
+               return status.find(w) != std::string_view::npos;
+           });
 }
 
 inline bool valid_province(int p) {

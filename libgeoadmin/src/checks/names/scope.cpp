@@ -93,7 +93,7 @@ void NameChecker::Impl::finish(std::vector<Finding>& out) {
             keyed.push_back({e.*hash, input_order(e.layer, e.row), static_cast<std::uint32_t>(i)});
         }
         sort_by_high_bits(
-            keyed, [](const Keyed& k) { return k.hash; }, std::less<Keyed>());
+            keyed, [](const Keyed& k) { return k.hash; }, std::less<>());
         return keyed;
     };
     auto by_sound = std::async(std::launch::async, sorted_scope, rules.enabled("NAME-HOMOPHONE"),

@@ -1,0 +1,600 @@
+// Internal: the work of a scan on each row (encoding, GDAL messages, coordinates, CRS
+// inference) and what it leaves for the end of the layer.
+#pragma once
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "geoadmin/core/rules.hpp"
+#include "geoadmin/io/source.hpp"
+#include "geoadmin/text/text.hpp"
+#include "geoadmin/text/values.hpp"
+#include "io/gdal_util.hpp"
+#include "io/source_impl.hpp"
+
+namespace geoadmin::detail {
+
+inline std::string fmt(double v) {
+    std::ostringstream out;
+    out.precision(std::fabs(v) < 1000.0 ? 8 : 12);
+    out << v;
+    return out.str();
+}
+
+inline std::string gk_crs_label(const GkZone& z, bool prefixed) {
+    int code = cgcs2000_gk_epsg(z, prefixed);
+    std::string label =
+        "CGCS2000 / " + std::string(z.width == 3 ? "3-degree " : "") + "Gauss-Kruger " +
+        (prefixed ? "zone " + std::to_string(z.zone)
+                  : "CM " + std::to_string(static_cast<int>(z.central_meridian())) + "E");
+    if (code != 0)
+        label += " (EPSG:" + std::to_string(code) + ")";
+    return label;
+}
+
+// Every linestring and ring of `g` as CGCS2000 lon/lat vertex sequences.
+// `part_polygon` receives, per part, the polygon it is a ring of (-1 for points and lines).
+inline std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool swap_axes,
+                                                             const ToCgcs2000& transform,
+                                                             std::vector<int>& part_polygon) {
+    std::vector<std::vector<LonLat>> parts;
+    part_polygon.clear();
+    int polygon = -1;
+    int polygons = 0;
+    std::vector<double> xs, ys;
+    auto add_curve = [&](const OGRSimpleCurve& curve) {
+        const int n = curve.getNumPoints();
+        xs.resize(static_cast<std::size_t>(n));
+        ys.resize(static_cast<std::size_t>(n));
+        curve.getPoints(xs.data(), sizeof(double), ys.data(), sizeof(double));
+        if (swap_axes)
+            xs.swap(ys);
+        if (!transform.transform_many(xs.size(), xs.data(), ys.data()))
+            return;
+        std::vector<LonLat> part(xs.size());
+        for (std::size_t i = 0; i < xs.size(); ++i)
+            part[i] = {xs[i], ys[i]};
+        parts.push_back(std::move(part));
+        part_polygon.push_back(polygon);
+    };
+    std::function<void(const OGRGeometry&)> walk = [&](const OGRGeometry& geom) {
+        switch (wkbFlatten(geom.getGeometryType())) {
+            case wkbPoint: {
+                const auto& p = *geom.toPoint();
+                double x = swap_axes ? p.getY() : p.getX();
+                double y = swap_axes ? p.getX() : p.getY();
+                if (transform.transform(x, y)) {
+                    parts.push_back({{x, y}});
+                    part_polygon.push_back(-1);
+                }
+                break;
+            }
+            case wkbLineString:
+            case wkbLinearRing:
+                add_curve(*geom.toSimpleCurve());
+                break;
+            case wkbPolygon:
+                polygon = polygons++;
+                for (const auto* ring : *geom.toPolygon())
+                    add_curve(*ring);
+                polygon = -1;
+                break;
+            default:
+                if (OGR_GT_IsSubClassOf(geom.getGeometryType(), wkbGeometryCollection) != 0) {
+                    for (const auto* sub : *geom.toGeometryCollection())
+                        walk(*sub);
+                }
+        }
+    };
+    walk(g);
+    return parts;
+}
+
+// Where the rows of a scan come from.
+
+inline std::string wkb_in_cgcs2000(const OGRGeometry& g, bool swap_axes,
+                                   const ToCgcs2000& transform) {
+    std::unique_ptr<OGRGeometry> copy(g.clone());
+    bool ok = true;
+    std::vector<double> xs, ys;
+    std::function<void(OGRGeometry&)> walk = [&](OGRGeometry& geom) {
+        const auto type = wkbFlatten(geom.getGeometryType());
+        if (type == wkbPoint) {
+            auto& p = *geom.toPoint();
+            double x = swap_axes ? p.getY() : p.getX();
+            double y = swap_axes ? p.getX() : p.getY();
+            ok = ok && transform.transform(x, y);
+            p.setX(x);
+            p.setY(y);
+        } else if ((OGR_GT_IsCurve(type) != 0) && dynamic_cast<OGRSimpleCurve*>(&geom) != nullptr) {
+            auto& c = *geom.toSimpleCurve();
+            const int n = c.getNumPoints();
+            xs.resize(static_cast<std::size_t>(n));
+            ys.resize(static_cast<std::size_t>(n));
+            c.getPoints(xs.data(), sizeof(double), ys.data(), sizeof(double));
+            if (swap_axes)
+                xs.swap(ys);
+            ok = ok && transform.transform_many(xs.size(), xs.data(), ys.data());
+            c.setPoints(n, xs.data(), ys.data());
+        } else if (type == wkbPolygon) {
+            for (auto* ring : *geom.toPolygon())
+                walk(*ring);
+        } else if (OGR_GT_IsSubClassOf(type, wkbGeometryCollection) != 0) {
+            for (auto* sub : *geom.toGeometryCollection())
+                walk(*sub);
+        }
+    };
+    walk(*copy);
+    if (!ok)
+        return {};
+    copy->flattenTo2D();
+    std::string out(static_cast<std::size_t>(copy->WkbSize()), '\0');
+    copy->exportToWkb(wkbNDR, reinterpret_cast<unsigned char*>(out.data()), wkbVariantIso);
+    return out;
+}
+
+// Collects the per-feature coordinate findings of one rule so that a problem shared by
+// every feature becomes one layer-level finding instead of thousands.
+struct PendingRule {
+    std::vector<Finding> findings;
+    MessageArgs first_args;
+};
+
+// Features per Gauss–Krüger zone, keyed (width, zone, prefixed).
+using ZoneKey = std::tuple<int, int, bool>;
+
+// What the rows of one part of a layer left for the end of the scan; the parts are folded
+// in input order.
+struct ScanTally {
+    std::map<std::string, PendingRule> pending;
+    std::map<ZoneKey, std::int64_t> zone_counts;
+    std::int64_t geographic = 0, plain = 0;
+    std::int64_t features = 0, unreadable = 0, located = 0;
+    Bounds extent;
+
+    void merge(ScanTally&& other) {
+        for (auto& [id, p] : other.pending) {
+            PendingRule& mine = pending[id];
+            if (mine.findings.empty())
+                mine.first_args = std::move(p.first_args);
+            for (auto& f : p.findings)
+                mine.findings.push_back(std::move(f));
+        }
+        for (const auto& [key, n] : other.zone_counts)
+            zone_counts[key] += n;
+        geographic += other.geographic;
+        plain += other.plain;
+        features += other.features;
+        unreadable += other.unreadable;
+        located += other.located;
+        extent.expand(other.extent);
+    }
+};
+
+// The work of a scan on each row: values checked for their encoding, GDAL's messages,
+// coordinates parsed, classified and taken into CGCS2000. One per thread: the coordinate
+// transforms it keeps are not shared between threads.
+struct RowScanner {
+    const RuleSet& rules;
+    const ScanOptions& options;
+    std::string dataset, layer_name, encoding, coordinate_source;
+    std::vector<std::string> field_names;
+    bool from_geometry, from_xy, from_lonlat;
+    int ix, iy, key_index;
+    std::string geometry_field;
+    // The CRS coordinates are taken in: --assume-crs, else the declared one, else
+    // inferred per feature from the form of its values.
+    std::optional<Crs> fixed_crs;
+    std::optional<ToCgcs2000> fixed_transform;
+    std::optional<GkZone> fixed_zone;
+    bool fixed_prefixed = false;
+    std::map<int, ToCgcs2000> zone_transforms;  // key: width*100+zone
+    std::optional<ToCgcs2000> cgcs2000_identity;
+    // The values come from text known to be valid UTF-8 as a whole (a part of a delimited
+    // text checked at once): they need no check one by one.
+    bool text_valid = false;
+
+    RowScanner(const Layer& layer, const RuleSet& r, const ScanOptions& o)
+        : rules(r),
+          options(o),
+          dataset(layer.m_source->path),
+          layer_name(layer.m_name),
+          encoding(layer.m_source->encoding),
+          coordinate_source(layer.m_coordinate_source),
+          from_geometry(coordinate_source == "geometry"),
+          from_xy(coordinate_source == "columns x/y"),
+          from_lonlat(coordinate_source == "columns lon/lat"),
+          ix(from_xy       ? layer.field_index("x")
+             : from_lonlat ? layer.field_index("lon")
+                           : -1),
+          iy(from_xy       ? layer.field_index("y")
+             : from_lonlat ? layer.field_index("lat")
+                           : -1),
+          key_index(layer.key_field_index()),
+          geometry_field(from_geometry ? "geometry" : "") {
+        for (const auto& f : layer.m_fields)
+            field_names.push_back(f.name);
+        if (layer.m_assume_crs && !layer.m_assume_crs->empty()) {
+            fixed_crs = *layer.m_assume_crs;
+        } else if (!layer.m_declared_crs.empty()) {
+            fixed_crs = layer.m_declared_crs;
+        }
+        if (fixed_crs) {
+            fixed_transform.emplace(*fixed_crs);
+            fixed_zone = fixed_crs->gk_zone();
+            fixed_prefixed = fixed_crs->gk_prefixed();
+        }
+    }
+
+    // A damaged feature: reported; the source stepped over it.
+    void unreadable(std::int64_t row, const std::string& reason, ScanTally& tally,
+                    std::vector<Finding>& findings) const {
+        ++tally.unreadable;
+        Subject s{dataset, layer_name, row, -1, "", ""};
+        findings.push_back(rules.make("READ-FEATURE-UNREADABLE", s, {{"reason", reason}}));
+    }
+
+    // What GDAL said when the rows ended (the row is 0: the layer).
+    void end(const std::vector<GdalCapture::Message>& messages,
+             std::vector<Finding>& findings) const {
+        if (!messages.empty())
+            add_gdal_findings(messages, rules, {dataset, layer_name, 0, -1, "", ""}, findings);
+    }
+
+    // One row: `record` holds its row, fid and values; its position is filled in here.
+    void row(Record& record, std::vector<GdalCapture::Message>& messages,
+             const OGRGeometry* geometry, ScanTally& tally, std::vector<Finding>& findings) {
+        ++tally.features;
+        record.has_position = false;
+        record.bounds = Bounds{};
+        record.parts.clear();
+        record.part_polygon.clear();
+        record.wkb.clear();
+        record.has_z = false;
+        record.geometry_empty = false;
+        record.geometry_type.clear();
+        // Subjects are made only for findings: this runs for every row.
+        auto subject = [&](const std::string& field, bool with_key = true) {
+            Subject s{dataset, layer_name, record.row, record.fid, "", field};
+            if (with_key && key_index >= 0 && record.values[key_index])
+                s.key = *record.values[key_index];
+            return s;
+        };
+        for (std::size_t i = 0; i < field_names.size() && !text_valid; ++i) {
+            if (record.values[i] && !is_valid_utf8(*record.values[i])) {
+                // Without the key: its bytes may be the invalid ones.
+                const Subject sv = subject(field_names[i], false);
+                findings.push_back(
+                    rules.make("READ-ENCODING-INVALID", sv, {{"encoding", encoding}}));
+            }
+        }
+        if (!messages.empty()) {
+            // An error while reading a feature (a truncated .shp record, say) means part of
+            // it is lost: that is an unreadable feature, not a mere warning.
+            std::vector<detail::GdalCapture::Message> warnings;
+            for (auto& m : messages) {
+                if (m.level >= CE_Failure) {
+                    findings.push_back(rules.make("READ-FEATURE-UNREADABLE",
+                                                  subject(from_geometry ? geometry_field : ""),
+                                                  {{"reason", m.text}}));
+                } else {
+                    warnings.push_back(std::move(m));
+                }
+            }
+            add_gdal_findings(warnings, rules, subject(""), findings);
+        }
+
+        // ---- raw coordinates (GIS order: x = easting/longitude)
+        bool have = false;
+        bool is_point = true;
+        double minx = 0, miny = 0, maxx = 0, maxy = 0;
+        // Source columns for messages.
+        const std::string* field_a = &geometry_field;
+        const std::string* field_b = &geometry_field;
+        if (from_geometry) {
+            const OGRGeometry* g = geometry;
+            record.geometry_empty = g == nullptr || (g->IsEmpty() != 0);
+            if (g != nullptr) {
+                record.has_z = (g->Is3D() != 0);
+                record.geometry_type = OGRGeometryTypeToName(wkbFlatten(g->getGeometryType()));
+            }
+            if (g != nullptr && (g->IsEmpty() == 0)) {
+                OGREnvelope env;
+                g->getEnvelope(&env);
+                if (std::isfinite(env.MinX) && std::isfinite(env.MaxX) && std::isfinite(env.MinY) &&
+                    std::isfinite(env.MaxY)) {
+                    minx = env.MinX, miny = env.MinY, maxx = env.MaxX, maxy = env.MaxY;
+                    is_point = wkbFlatten(g->getGeometryType()) == wkbPoint;
+                    have = true;
+                } else {
+                    findings.push_back(
+                        rules.make("READ-VALUE-INVALID", subject(geometry_field),
+                                   {{"value", "NaN/Inf"}, term("expected", "value.coordinate")}));
+                }
+            }
+        } else if (ix >= 0 && iy >= 0) {
+            const auto& va = record.values[ix];
+            const auto& vb = record.values[iy];
+            field_a = &field_names[ix];
+            field_b = &field_names[iy];
+            std::optional<double> a, b;
+            if (va)
+                a = from_lonlat ? parse_angle(*va) : parse_number(*va);
+            if (vb)
+                b = from_lonlat ? parse_angle(*vb) : parse_number(*vb);
+            for (auto [value, parsed, column] :
+                 {std::tuple{&va, &a, field_a}, std::tuple{&vb, &b, field_b}}) {
+                if (*value && !*parsed) {
+                    findings.push_back(
+                        rules.make("READ-VALUE-INVALID", subject(*column),
+                                   {{"value", **value},
+                                    term("expected", from_lonlat ? "value.angle"
+                                                                 : "value.coordinate_number")}));
+                }
+            }
+            if (a && b) {
+                // Surveying convention: X is the northing, Y the easting.
+                double x = from_xy ? *b : *a;
+                double y = from_xy ? *a : *b;
+                minx = maxx = x;
+                miny = maxy = y;
+                have = true;
+            }
+        }
+
+        if (have) {
+            const double cx = (minx + maxx) / 2.0;
+            const double cy = (miny + maxy) / 2.0;
+            CoordClass cls = classify_coordinate(cx, cy);
+            // Values a user would read in the file: for x/y columns, X (north) first.
+            // Formatted only when a finding needs them: this runs for every row.
+            auto shown_a = [&] { return fmt(from_xy ? cy : cx); };
+            auto shown_b = [&] { return fmt(from_xy ? cx : cy); };
+            auto place = [&] {
+                return subject(from_geometry ? geometry_field : *field_a + "," + *field_b);
+            };
+            const bool projected_other = fixed_crs && fixed_crs->is_projected() && !fixed_zone;
+            bool located = false;
+            bool swap_axes = false;
+            auto place_args = [&] {
+                return MessageArgs{
+                    {"a", shown_a()}, {"b", shown_b()}, term("what", "coords.these")};
+            };
+            // Coordinate findings wait until the layer is read (see the folding below).
+            auto defer = [&](const std::string& rule, const Subject& subj, const MessageArgs& args,
+                             std::optional<std::string> suggested = std::nullopt) {
+                auto& p = tally.pending[rule];
+                if (p.findings.empty())
+                    p.first_args = args;
+                p.findings.push_back(rules.make(rule, subj, args));
+                p.findings.back().suggested = std::move(suggested);
+            };
+
+            if (cls.swapped && !projected_other) {
+                MessageArgs args = place_args();
+                args.push_back(term("why", cls.form == CoordForm::geographic
+                                               ? "axis.lonlat_order"
+                                               : "axis.surveying_order"));
+                defer("CRS-AXIS-SWAPPED", place(), args, shown_b() + "," + shown_a());
+                swap_axes = true;
+                std::swap(minx, miny);
+                std::swap(maxx, maxy);
+            }
+            const double ux = (minx + maxx) / 2.0;  // easting of the un-swapped centre
+
+            // Which transform to use.
+            const ToCgcs2000* transform = nullptr;
+            std::optional<GkZone> value_zone = cls.form == CoordForm::gk_prefixed
+                                                   ? gk_zone_from_prefixed_easting(ux)
+                                                   : std::nullopt;
+            auto inferred_transform = [&]() -> const ToCgcs2000* {
+                if (cls.form == CoordForm::geographic) {
+                    if (!cgcs2000_identity)
+                        cgcs2000_identity.emplace(Crs::cgcs2000());
+                    return &*cgcs2000_identity;
+                }
+                if (value_zone) {
+                    int k = value_zone->width * 100 + value_zone->zone;
+                    auto it = zone_transforms.find(k);
+                    if (it == zone_transforms.end()) {
+                        it = zone_transforms
+                                 .emplace(k, ToCgcs2000(Crs::gauss_kruger(*value_zone, true)))
+                                 .first;
+                    }
+                    return &it->second;
+                }
+                return nullptr;
+            };
+            if (cls.form == CoordForm::geographic)
+                ++tally.geographic;
+            if (cls.form == CoordForm::gk_plain) {
+                ++tally.plain;
+                if (!fixed_crs) {
+                    Subject easting = place();
+                    easting.field = *field_b;
+                    defer("CRS-GK-NO-ZONE-PREFIX", easting,
+                          {{"easting", fmt(ux)}, term("what", "coords.these")});
+                }
+            }
+            if (value_zone) {
+                ++tally.zone_counts[ZoneKey{value_zone->width, value_zone->zone, true}];
+            } else if (fixed_zone && cls.form == CoordForm::gk_plain) {
+                ++tally.zone_counts[ZoneKey{fixed_zone->width, fixed_zone->zone, false}];
+            }
+
+            if (fixed_crs) {
+                // Does the value fit the CRS it is declared (or assumed) in?
+                std::string found;  // a term: what the values look like
+                std::string found_zone;
+                if (projected_other) {
+                    // Not a Gauss–Krüger CRS: judge after transforming.
+                } else if (fixed_crs->is_geographic() && cls.form != CoordForm::geographic &&
+                           cls.form != CoordForm::unknown) {
+                    found = "crs.found.projected";
+                } else if (fixed_zone && cls.form == CoordForm::geographic) {
+                    found = "crs.found.lonlat";
+                } else if (fixed_zone && cls.form == CoordForm::gk_prefixed && !fixed_prefixed) {
+                    found = "crs.found.gk_prefixed";
+                } else if (fixed_zone && cls.form == CoordForm::gk_plain && fixed_prefixed) {
+                    found = "crs.found.gk_plain";
+                } else if (fixed_zone && value_zone && fixed_prefixed &&
+                           (value_zone->zone != fixed_zone->zone)) {
+                    found = "crs.found.zone";
+                    found_zone = std::to_string(value_zone->zone);
+                }
+                if (!found.empty()) {
+                    defer("CRS-DECLARED-MISMATCH", place(),
+                          {{"a", shown_a()},
+                           {"b", shown_b()},
+                           term("found", found),
+                           {"found_zone", found_zone},
+                           {"declared", fixed_crs->name()}});
+                    transform = inferred_transform();  // trust the values over the label
+                } else {
+                    transform = &*fixed_transform;
+                }
+            } else {
+                transform = inferred_transform();
+            }
+
+            const bool impossible = cls.form == CoordForm::unknown && !projected_other;
+            if (impossible) {
+                defer("CRS-OUT-OF-CHINA", place(), place_args());
+                transform = nullptr;
+            }
+
+            if (transform != nullptr) {
+                double x0 = minx, y0 = miny, x1 = maxx, y1 = maxy;
+                bool ok = is_point ? transform->transform(x0, y0)
+                                   : transform->transform_bounds(x0, y0, x1, y1);
+                if (is_point)
+                    x1 = x0, y1 = y0;
+                if (!ok) {
+                    findings.push_back(
+                        rules.make("CRS-TRANSFORM-FAILED", place(),
+                                   {{"a", shown_a()},
+                                    {"b", shown_b()},
+                                    {"crs", fixed_crs ? fixed_crs->name() : std::string("?")}}));
+                } else if (!in_china_lonlat((x0 + x1) / 2, (y0 + y1) / 2)) {
+                    defer("CRS-OUT-OF-CHINA", place(), place_args());
+                } else {
+                    record.bounds.expand(x0, y0);
+                    record.bounds.expand(x1, y1);
+                    if (is_point) {
+                        record.has_position = true;
+                        record.lon = x0;
+                        record.lat = y0;
+                    }
+                    located = true;
+                    if (options.geometry && from_geometry) {
+                        record.parts = vertices_in_cgcs2000(*geometry, swap_axes, *transform,
+                                                            record.part_polygon);
+                    }
+                    if (options.wkb && from_geometry) {
+                        record.wkb = wkb_in_cgcs2000(*geometry, swap_axes, *transform);
+                    }
+                }
+            }
+            if (located) {
+                ++tally.located;
+                tally.extent.expand(record.bounds);
+                // Findings of this feature carry its position.
+                for (auto& [id, p] : tally.pending) {
+                    if (!p.findings.empty() && p.findings.back().row == record.row) {
+                        char wkt[96];
+                        std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)",
+                                      (record.bounds.min_x + record.bounds.max_x) / 2,
+                                      (record.bounds.min_y + record.bounds.max_y) / 2);
+                        p.findings.back().geometry_wkt = wkt;
+                    }
+                }
+            }
+        }
+    }
+
+    // Folds the tally of the whole layer into the summary and the layer-level findings.
+    ScanSummary finish(ScanTally& tally, std::vector<Finding>& findings) const {
+        ScanSummary summary;
+        summary.features = tally.features;
+        summary.unreadable = tally.unreadable;
+        summary.located = tally.located;
+        summary.extent = tally.extent;
+        // ---- fold layer-wide problems into one finding each
+        for (auto& [id, p] : tally.pending) {
+            const auto n = static_cast<std::int64_t>(p.findings.size());
+            if (n > 1 && n >= tally.features - tally.unreadable) {
+                // One finding for the layer: "all N features", the first one's values shown.
+                MessageArgs args = p.first_args;
+                for (auto& arg : args) {
+                    if (arg.name == "what")
+                        arg = term("what", "coords.all");
+                    if (arg.name == "found" && id == "CRS-DECLARED-MISMATCH") {
+                        arg.name = "found_one";
+                        args.push_back(term("found", "crs.found.all_features"));
+                        break;
+                    }
+                }
+                args.emplace_back("features", std::to_string(n));
+                Subject s{dataset, layer_name, 0, -1, "", p.findings.front().field};
+                Finding f = rules.make(id, s, args);
+                f.suggested = p.findings.front().suggested;
+                findings.push_back(std::move(f));
+            } else {
+                for (auto& f : p.findings)
+                    findings.push_back(std::move(f));
+            }
+        }
+        const Subject layer_subject{dataset, layer_name, 0, -1, "", ""};
+        for (const auto& [key, n] : tally.zone_counts) {
+            const GkZone z{std::get<0>(key), std::get<1>(key)};
+            const bool prefixed = std::get<2>(key);
+            summary.zones.push_back(z);
+            std::ostringstream cm;
+            cm << z.central_meridian();
+            findings.push_back(rules.make("CRS-GK-ZONE", layer_subject,
+                                          {{"width", std::to_string(z.width)},
+                                           {"zone", std::to_string(z.zone)},
+                                           {"cm", cm.str()},
+                                           term("prefix", prefixed ? "gk.prefixed" : "gk.plain"),
+                                           {"count", std::to_string(n)}}));
+        }
+        // What the values say the CRS is.
+        if (tally.geographic > 0 && tally.zone_counts.empty() && tally.plain == 0) {
+            summary.inferred_crs = "CGCS2000 longitude/latitude (EPSG:4490)";
+            summary.inferred_crs_code = "EPSG:4490";
+        } else if (!tally.zone_counts.empty()) {
+            std::string all;
+            for (const auto& [key, n] : tally.zone_counts) {
+                const GkZone z{std::get<0>(key), std::get<1>(key)};
+                const bool prefixed = std::get<2>(key);
+                if (!all.empty())
+                    all += "; ";
+                all += gk_crs_label(z, prefixed);
+                if (summary.inferred_crs_code.empty() && cgcs2000_gk_epsg(z, prefixed) != 0) {
+                    summary.inferred_crs_code =
+                        "EPSG:" + std::to_string(cgcs2000_gk_epsg(z, prefixed));
+                }
+            }
+            summary.inferred_crs = all;
+        } else if (tally.plain > 0) {
+            summary.inferred_crs = "Gauss-Kruger without zone prefix (zone unknown)";
+        }
+        if (!fixed_crs && coordinate_source != "none" && tally.features > 0) {
+            std::string inferred = summary.inferred_crs.empty() ? "?" : summary.inferred_crs;
+            findings.push_back(rules.make("CRS-MISSING", layer_subject, {{"inferred", inferred}}));
+        }
+        return summary;
+    }
+};
+
+}  // namespace geoadmin::detail
