@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 // Township (and any other level's) unit polygons as a coverage: geometry validity, gaps
 // and overlaps, edge matching, the children against their parent, the boundary-line
 // network and the junctions where three or more units meet.
@@ -19,7 +21,7 @@ namespace geoadmin {
 
 class RuleSet;
 
-struct BoundaryCheckOptions {
+struct GEOADMIN_API BoundaryCheckOptions {
     /// Gaps narrower than this (metres, twice the radius of the largest inscribed circle)
     /// are reported; 0 switches the check off; negative = the rule's parameter.
     double gap_width = -1;
@@ -42,8 +44,9 @@ struct BoundaryCheckOptions {
 /// exterior rings counter-clockwise and holes clockwise. `observer` hears of the steps
 /// "geometry", "matching", "edges", "faces", "lines" and "parents" and the counts
 /// "segments", "unmatched segments" and "parents by overlay".
-std::vector<Junction> check_boundaries(CoverageLayer& units, const RuleSet& rules,
-                                       const BoundaryCheckOptions& options, FindingSink& sink,
-                                       CheckObserver* observer = nullptr);
+GEOADMIN_API std::vector<Junction> check_boundaries(CoverageLayer& units, const RuleSet& rules,
+                                                    const BoundaryCheckOptions& options,
+                                                    FindingSink& sink,
+                                                    CheckObserver* observer = nullptr);
 
 }  // namespace geoadmin

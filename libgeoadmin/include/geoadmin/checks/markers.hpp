@@ -1,6 +1,8 @@
 // The marker-register check (MARKER-*): numbering, groups, coordinates, position.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -19,7 +21,7 @@ namespace geoadmin {
 
 class RuleSet;
 
-struct MarkerCheckOptions {
+struct GEOADMIN_API MarkerCheckOptions {
     /// A scheme name from the MARKER-NUMBER-SYNTAX rule's `schemes` parameter, or a regular
     /// expression (ECMAScript) whose three groups are line code, sequence and type letter.
     std::string scheme = "provincial";
@@ -29,7 +31,7 @@ struct MarkerCheckOptions {
 };
 
 /// Splits numbers by a numbering scheme.
-class MarkerNumbering {
+class GEOADMIN_API MarkerNumbering {
   public:
     /// Throws UsageError when `scheme` is neither a known name nor a valid pattern.
     MarkerNumbering(const RuleSet& rules, const std::string& scheme);
@@ -48,9 +50,9 @@ class MarkerNumbering {
 /// null: the position, sequence-order and spacing checks then do not run. `computed`, when
 /// given, receives one entry per marker. `observer` hears of the steps "projection" and
 /// "distances" and the count "distances" (markers measured against their line).
-void check_markers(const MarkerRegister& reg, const LineLayer* lines, const RuleSet& rules,
-                   const MarkerCheckOptions& options, FindingSink& sink,
-                   std::vector<MarkerComputed>* computed = nullptr,
-                   CheckObserver* observer = nullptr);
+GEOADMIN_API void check_markers(const MarkerRegister& reg, const LineLayer* lines,
+                                const RuleSet& rules, const MarkerCheckOptions& options,
+                                FindingSink& sink, std::vector<MarkerComputed>* computed = nullptr,
+                                CheckObserver* observer = nullptr);
 
 }  // namespace geoadmin

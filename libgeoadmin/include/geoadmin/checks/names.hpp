@@ -3,6 +3,8 @@
 // the legal scope, romanization.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -21,7 +23,7 @@
 
 namespace geoadmin {
 
-struct NameCheckOptions {
+struct GEOADMIN_API NameCheckOptions {
     std::string profile = "basic";             ///< required fields: basic or census
     const Category* category = nullptr;        ///< every record is of this category (--category)
     const DivisionTable* divisions = nullptr;  ///< default: DivisionTable::builtin()
@@ -29,14 +31,14 @@ struct NameCheckOptions {
     int threads = 0;                           ///< records checked at once; 0 = the machine's cores
 };
 
-struct NameCheckStats {
+struct GEOADMIN_API NameCheckStats {
     std::int64_t records = 0;
     std::int64_t in_scope = 0;  ///< records compared for duplicates and homophones
 };
 
 /// Checks place-name records as they stream in; duplicates, homophones and codes whose
 /// parent may come later in the input are settled by finish().
-class NameChecker {
+class GEOADMIN_API NameChecker {
   public:
     NameChecker(const RuleSet& rules, const Romanizer& romanizer, const NameCheckOptions& options);
     ~NameChecker();

@@ -12,6 +12,8 @@
 // RuleSink at the head of the sink chain does (see core/sink.hpp).
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <string_view>
@@ -20,7 +22,7 @@ namespace geoadmin {
 
 /// Told how long a check's steps took and what it counted (for --timings and the
 /// benchmarks). Every method does nothing unless overridden.
-class CheckObserver {
+class GEOADMIN_API CheckObserver {
   public:
     CheckObserver() = default;
     virtual ~CheckObserver() = default;
@@ -34,7 +36,7 @@ class CheckObserver {
 };
 
 /// Times a step and reports it to an observer (which may be null) when it ends.
-class StepTimer {
+class GEOADMIN_API StepTimer {
   public:
     StepTimer(CheckObserver* observer, std::string_view name)
         : m_observer(observer), m_name(name), m_start(std::chrono::steady_clock::now()) {}

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -8,19 +10,19 @@ namespace geoadmin {
 
 /// Root of every exception libgeoadmin throws. Data problems are findings, not
 /// exceptions: an Error means the job itself cannot go on.
-class Error : public std::runtime_error {
+class GEOADMIN_API Error : public std::runtime_error {
   public:
     explicit Error(const std::string& what) : std::runtime_error(what) {}
 };
 
 /// The command line was wrong (unknown option, missing argument, bad value). Exit code 2.
-class UsageError : public Error {
+class GEOADMIN_API UsageError : public Error {
   public:
     explicit UsageError(const std::string& what) : Error(what) {}
 };
 
 /// An input could not be opened or read at all. Exit code 3. Carries where it happened.
-class InputError : public Error {
+class GEOADMIN_API InputError : public Error {
   public:
     InputError(const std::string& file, const std::string& what)
         : Error(file.empty() ? what : file + ": " + what), m_file(file) {}
@@ -31,7 +33,7 @@ class InputError : public Error {
 };
 
 /// An output could not be written (directory missing, driver refused). Exit code 3.
-class OutputError : public Error {
+class GEOADMIN_API OutputError : public Error {
   public:
     OutputError(const std::string& file, const std::string& what)
         : Error(file.empty() ? what : file + ": " + what), m_file(file) {}
@@ -42,7 +44,7 @@ class OutputError : public Error {
 };
 
 /// A configuration file (rules, aliases) is malformed. Exit code 2 when the user gave it.
-class ConfigError : public Error {
+class GEOADMIN_API ConfigError : public Error {
   public:
     ConfigError(const std::string& file, const std::string& what)
         : Error(file.empty() ? what : file + ": " + what) {}

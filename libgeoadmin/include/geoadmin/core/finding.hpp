@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,20 +14,20 @@ namespace geoadmin {
 enum class Severity { info = 0, warning = 1, error = 2 };
 
 /// "error", "warning" or "info".
-std::string_view to_string(Severity s);
+GEOADMIN_API std::string_view to_string(Severity s);
 /// Parses "error" / "warning" / "info" (also "warn"); nullopt otherwise.
-std::optional<Severity> parse_severity(std::string_view text);
+GEOADMIN_API std::optional<Severity> parse_severity(std::string_view text);
 
 /// Language of messages, reports and help text.
 enum class Lang { zh, en };
 /// zh when the locale variables (LC_ALL, LC_MESSAGES, LANG) start with "zh", else en.
-Lang lang_from_environment();
-std::optional<Lang> parse_lang(std::string_view text);
+GEOADMIN_API Lang lang_from_environment();
+GEOADMIN_API std::optional<Lang> parse_lang(std::string_view text);
 
 /// A named value of a finding's message: text from the data, or (`term`) the id of a
 /// phrase of the "terms" table in data-schemas/rules.json, which the sink renders in the
 /// reader's language. Checks never write words of a language themselves.
-struct MessageArg {
+struct GEOADMIN_API MessageArg {
     MessageArg() = default;
     MessageArg(std::string arg_name, std::string arg_value, bool is_term = false)
         : name(std::move(arg_name)), value(std::move(arg_value)), term(is_term) {}
@@ -43,7 +45,7 @@ inline MessageArg term(std::string name, std::string id) {
 /// One problem found in the data: which rule, how bad, where, and what to do. Its message
 /// is data too: the rule's template (data-schemas/rules.json) filled with `args`, rendered
 /// by RuleSet::message() in the language a sink writes.
-struct Finding {
+struct GEOADMIN_API Finding {
     std::string rule;  ///< stable rule id, e.g. "CRS-AXIS-SWAPPED"
     Severity severity = Severity::error;
     std::string dataset;    ///< file or connection as the user named it

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <functional>
 #include <map>
 #include <memory>
@@ -13,7 +15,7 @@
 namespace geoadmin {
 
 /// Where a finding points: the dataset, layer, row, record key and field.
-struct Subject {
+struct GEOADMIN_API Subject {
     std::string dataset;
     std::string layer;
     std::int64_t row = 0;
@@ -24,7 +26,7 @@ struct Subject {
 
 /// A rule as the registry knows it: stable id, default severity, bilingual title and
 /// message template, parameters with defaults (kept as JSON text), and its docs anchor.
-struct RuleInfo {
+struct GEOADMIN_API RuleInfo {
     std::string id;
     Severity default_severity = Severity::error;
     Severity severity = Severity::error;  ///< after configuration
@@ -39,7 +41,7 @@ struct RuleInfo {
 /// The rule registry plus the user's configuration of it. The built-in registry comes
 /// from data-schemas/rules.json (compiled in); `--rules FILE` overrides severities,
 /// enabled flags and parameters with a file of the same shape.
-class RuleSet {
+class GEOADMIN_API RuleSet {
   public:
     /// The registry compiled in from data-schemas/rules.json.
     static RuleSet builtin();
@@ -83,7 +85,8 @@ class RuleSet {
 /// Replaces "{name}" in `tmpl` by the matching value of `args`; unknown names stay as they
 /// are. A term argument's phrase comes from `term` (id -> text; by default the id itself)
 /// and is itself filled from `args`.
-std::string format_message(std::string_view tmpl, const MessageArgs& args,
-                           const std::function<std::string(const std::string&)>& term = {});
+GEOADMIN_API std::string format_message(
+    std::string_view tmpl, const MessageArgs& args,
+    const std::function<std::string(const std::string&)>& term = {});
 
 }  // namespace geoadmin

@@ -2,6 +2,8 @@
 // a run over millions of records never needs to hold all its findings.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstddef>
 #include <vector>
 
@@ -12,7 +14,7 @@ namespace geoadmin {
 class RuleSet;
 
 /// Counts by severity.
-struct SeverityCounts {
+struct GEOADMIN_API SeverityCounts {
     std::size_t error = 0;
     std::size_t warning = 0;
     std::size_t info = 0;
@@ -20,10 +22,10 @@ struct SeverityCounts {
     /// Whether any finding is at or above `threshold`.
     bool any_at_or_above(Severity threshold) const;
 };
-SeverityCounts count_by_severity(const std::vector<Finding>& findings);
+GEOADMIN_API SeverityCounts count_by_severity(const std::vector<Finding>& findings);
 
 /// Takes findings one at a time, in the order they are made, and finishes with close().
-class FindingSink {
+class GEOADMIN_API FindingSink {
   public:
     FindingSink() = default;
     virtual ~FindingSink() = default;
@@ -39,7 +41,7 @@ class FindingSink {
 };
 
 /// Keeps the findings in memory (tests, and callers that need them all at once).
-class VectorSink final : public FindingSink {
+class GEOADMIN_API VectorSink final : public FindingSink {
   public:
     VectorSink() = default;
     VectorSink(VectorSink&& other) noexcept : m_findings(std::move(other.m_findings)) {}
@@ -57,7 +59,7 @@ class VectorSink final : public FindingSink {
 };
 
 /// Appends findings to a vector the caller owns.
-class AppendSink final : public FindingSink {
+class GEOADMIN_API AppendSink final : public FindingSink {
   public:
     explicit AppendSink(std::vector<Finding>& into) : m_into(into) {}
     void add(Finding finding) override { m_into.push_back(std::move(finding)); }
@@ -67,7 +69,7 @@ class AppendSink final : public FindingSink {
 };
 
 /// Hands every finding to several sinks; close() closes each.
-class TeeSink final : public FindingSink {
+class GEOADMIN_API TeeSink final : public FindingSink {
   public:
     explicit TeeSink(std::vector<FindingSink*> sinks) : m_sinks(std::move(sinks)) {}
     void add(Finding finding) override;
@@ -81,7 +83,7 @@ class TeeSink final : public FindingSink {
 /// are dropped, every finding gets its rule's configured severity, and what passes is
 /// counted before it goes on to `next`. Checks may skip the work of a disabled rule, but
 /// need not: whatever they make of it stops here.
-class RuleSink final : public FindingSink {
+class GEOADMIN_API RuleSink final : public FindingSink {
   public:
     RuleSink(const RuleSet& rules, FindingSink& next) : m_rules(rules), m_next(next) {}
     void add(Finding finding) override;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <array>
 #include <map>
 #include <memory>
@@ -14,7 +16,7 @@ struct TransformImpl;
 }  // namespace detail
 
 /// A Gauss–Krüger zone: 3° zones 25..45 and 6° zones 13..23 cover China.
-struct GkZone {
+struct GEOADMIN_API GkZone {
     int width = 3;  ///< 3 or 6 degrees
     int zone = 0;
     double central_meridian() const { return width == 3 ? zone * 3.0 : zone * 6.0 - 3.0; }
@@ -22,12 +24,12 @@ struct GkZone {
 
 /// The zone whose number prefixes an easting (Y = 39 504 797.49 -> 3° zone 39).
 /// Numbers 13..23 are 6° zones, 24..45 3° zones; anything else is no zone prefix.
-std::optional<GkZone> gk_zone_from_prefixed_easting(double easting);
+GEOADMIN_API std::optional<GkZone> gk_zone_from_prefixed_easting(double easting);
 /// The zone of a longitude.
-GkZone gk_zone_for_longitude(double lon, int width);
+GEOADMIN_API GkZone gk_zone_for_longitude(double lon, int width);
 /// EPSG code of the CGCS2000 Gauss–Krüger CRS for a zone, with or without the zone
 /// prefix in the false easting; 0 when EPSG has none.
-int cgcs2000_gk_epsg(const GkZone& zone, bool prefixed);
+GEOADMIN_API int cgcs2000_gk_epsg(const GkZone& zone, bool prefixed);
 
 /// How a coordinate pair (in GIS order: x = easting/longitude, y = northing/latitude)
 /// looks for China.
@@ -37,24 +39,24 @@ enum class CoordForm {
     gk_plain,     ///< Gauss–Krüger easting without zone prefix (6 integer digits)
     unknown       ///< impossible for China in any of these forms
 };
-struct CoordClass {
+struct GEOADMIN_API CoordClass {
     CoordForm form = CoordForm::unknown;
     bool swapped = false;  ///< the pair makes sense only with x and y exchanged
 };
-CoordClass classify_coordinate(double x, double y);
-const char* to_string(CoordForm form);
+GEOADMIN_API CoordClass classify_coordinate(double x, double y);
+GEOADMIN_API const char* to_string(CoordForm form);
 
 /// True for a longitude/latitude inside China's bounding box (73..136 E, 3..54 N).
-bool in_china_lonlat(double lon, double lat);
+GEOADMIN_API bool in_china_lonlat(double lon, double lat);
 
 /// GCJ-02 ("offset" web-map coordinates) to CGCS2000/WGS 84 longitude/latitude, by
 /// iterating the published forward formula to about 1e-7 degree. Outside China the
 /// coordinates are returned unchanged, as GCJ-02 leaves them.
-void gcj02_to_cgcs2000(double& lon, double& lat);
-void cgcs2000_to_gcj02(double& lon, double& lat);
+GEOADMIN_API void gcj02_to_cgcs2000(double& lon, double& lat);
+GEOADMIN_API void cgcs2000_to_gcj02(double& lon, double& lat);
 
 /// A coordinate reference system (PROJ/GDAL underneath, hidden here).
-class Crs {
+class GEOADMIN_API Crs {
   public:
     Crs();
     ~Crs();
@@ -92,7 +94,7 @@ class Crs {
 };
 
 /// Transforms coordinates of one CRS to CGCS2000 longitude/latitude (EPSG:4490).
-class ToCgcs2000 {
+class GEOADMIN_API ToCgcs2000 {
   public:
     explicit ToCgcs2000(const Crs& source);
     ~ToCgcs2000();
@@ -113,7 +115,7 @@ class ToCgcs2000 {
 };
 
 /// Transforms CGCS2000 longitude/latitude to a Gauss–Krüger zone (metric work).
-class FromCgcs2000 {
+class GEOADMIN_API FromCgcs2000 {
   public:
     explicit FromCgcs2000(const Crs& target);
     ~FromCgcs2000();
@@ -128,7 +130,7 @@ class FromCgcs2000 {
 
 /// CGCS2000 longitude/latitude into 3° Gauss–Krüger zones (false easting with the zone
 /// prefix): one transform per zone, made when first asked for. One per thread.
-class GkProjector {
+class GEOADMIN_API GkProjector {
   public:
     const FromCgcs2000& zone(int zone);
 
@@ -137,6 +139,6 @@ class GkProjector {
 };
 
 /// Parses seven comma-separated numbers for --towgs84. Throws UsageError.
-std::array<double, 7> parse_towgs84(const std::string& text);
+GEOADMIN_API std::array<double, 7> parse_towgs84(const std::string& text);
 
 }  // namespace geoadmin

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <map>
 #include <optional>
 #include <string>
@@ -11,13 +13,13 @@ namespace geoadmin {
 /// The kinds of record geoadmin reads; each has its own canonical fields.
 enum class RecordKind { place_name, marker, unit, line };
 
-std::string_view to_string(RecordKind kind);
-std::optional<RecordKind> parse_record_kind(std::string_view text);
-const std::vector<RecordKind>& all_record_kinds();
+GEOADMIN_API std::string_view to_string(RecordKind kind);
+GEOADMIN_API std::optional<RecordKind> parse_record_kind(std::string_view text);
+GEOADMIN_API const std::vector<RecordKind>& all_record_kinds();
 
 /// Column headers as users write them (标准名称, 界桩编号, NAME, X坐标(m) ...) mapped to
 /// canonical field names per record kind. Loaded from data-schemas/aliases.json.
-class AliasTable {
+class GEOADMIN_API AliasTable {
   public:
     /// The table compiled in from data-schemas/aliases.json.
     static const AliasTable& builtin();

@@ -3,6 +3,8 @@
 // coordinate problems go to `sink` as they are read.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <string>
 #include <vector>
 
@@ -21,18 +23,19 @@ class RuleSet;
 
 /// Reads the first layer of `source` as a marker register. Unreadable rows and values and
 /// coordinate problems go to `sink`.
-MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules, FindingSink& sink,
-                                    const ScanOptions& scan = {}, bool keep_values = false);
+GEOADMIN_API MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
+                                                 FindingSink& sink, const ScanOptions& scan = {},
+                                                 bool keep_values = false);
 
 /// Reads the first layer of `source` as boundary lines (line_code, left_code, right_code).
-LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules, FindingSink& sink,
-                              const ScanOptions& scan = {});
+GEOADMIN_API LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules,
+                                           FindingSink& sink, const ScanOptions& scan = {});
 
 /// Reads the first layer of `source` as units (code, name) with polygon geometry.
-UnitLayer read_units(VectorSource& source, const RuleSet& rules, FindingSink& sink,
-                     const ScanOptions& scan = {});
+GEOADMIN_API UnitLayer read_units(VectorSource& source, const RuleSet& rules, FindingSink& sink,
+                                  const ScanOptions& scan = {});
 
-struct CoverageLayer {
+struct GEOADMIN_API CoverageLayer {
     std::string dataset;
     std::string layer;
     std::vector<CoverageUnit> units;
@@ -49,12 +52,13 @@ struct CoverageLayer {
 /// parent_name; a layer without codes is keyed by the names). Throws InputError when the
 /// layer has no geometry or neither a code nor a name column;
 /// unreadable features and coordinate problems go to `sink`.
-CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules, FindingSink& sink,
-                            const ScanOptions& scan = {});
+GEOADMIN_API CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules,
+                                         FindingSink& sink, const ScanOptions& scan = {});
 
 /// Reads any table GDAL reads with code and name columns (aliases apply) as a division
 /// table. Codes of 2 or 4 digits (provinces, prefectures as some tables write them) are
 /// padded to 6.
-DivisionTable read_division_table(const std::string& path, const RuleSet& rules, FindingSink& sink);
+GEOADMIN_API DivisionTable read_division_table(const std::string& path, const RuleSet& rules,
+                                               FindingSink& sink);
 
 }  // namespace geoadmin

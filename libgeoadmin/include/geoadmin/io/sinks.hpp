@@ -2,6 +2,8 @@
 // (.jsonl, .csv, .gpkg, .geojson).
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <iosfwd>
 #include <memory>
 #include <string>
@@ -15,17 +17,19 @@ namespace geoadmin {
 class RuleSet;
 
 /// Human-readable summary (counts per rule and severity) followed by the findings.
-std::unique_ptr<FindingSink> make_text_sink(std::ostream& out, Lang lang, const RuleSet& rules);
+GEOADMIN_API std::unique_ptr<FindingSink> make_text_sink(std::ostream& out, Lang lang,
+                                                         const RuleSet& rules);
 /// JSON Lines, one finding per line. Messages are rendered from `rules` (which must
 /// outlive the sink), in `lang` and in every language as message_zh, message_en.
-std::unique_ptr<FindingSink> make_jsonl_sink(std::ostream& out, Lang lang, const RuleSet& rules);
+GEOADMIN_API std::unique_ptr<FindingSink> make_jsonl_sink(std::ostream& out, Lang lang,
+                                                          const RuleSet& rules);
 /// A file sink chosen by the extension of `path`: .jsonl, .csv (UTF-8 with BOM), .gpkg
 /// (one layer per geometry type, EPSG:4490), .geojson. Throws UsageError for any other
 /// extension and OutputError when the file cannot be created.
-std::unique_ptr<FindingSink> make_file_sink(const std::string& path, Lang lang,
-                                            const RuleSet& rules);
+GEOADMIN_API std::unique_ptr<FindingSink> make_file_sink(const std::string& path, Lang lang,
+                                                         const RuleSet& rules);
 
 /// Extensions make_file_sink accepts, for help texts.
-std::vector<std::string> file_sink_extensions();
+GEOADMIN_API std::vector<std::string> file_sink_extensions();
 
 }  // namespace geoadmin

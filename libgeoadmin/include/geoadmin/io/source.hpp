@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,21 +26,21 @@ struct RowScanner;
 }  // namespace detail
 
 /// How to open a source.
-struct OpenOptions {
+struct GEOADMIN_API OpenOptions {
     std::string encoding;             ///< force an encoding (GBK, GB18030, UTF-8 ...); "" = detect
     std::optional<Crs> assume_crs;    ///< CRS for sources that declare none (or declare it wrongly)
     std::optional<RecordKind> kind;   ///< record kind; unset = guessed from the headers
     std::vector<std::string> layers;  ///< only these layers; empty = all
 };
 
-struct FieldInfo {
+struct GEOADMIN_API FieldInfo {
     std::string name;       ///< as the source has it (UTF-8)
     std::string type;       ///< OGR field type name
     std::string canonical;  ///< canonical field for the layer's kind, or ""
 };
 
 /// One feature or data row, read and normalised.
-struct Record {
+struct GEOADMIN_API Record {
     std::int64_t row = 0;  ///< 1-based ordinal in the layer
     std::int64_t fid = -1;
     std::vector<std::optional<std::string>> values;  ///< per field, UTF-8, nullopt = NULL
@@ -58,7 +60,7 @@ struct Record {
     std::string wkb;
 };
 
-struct ScanOptions {
+struct GEOADMIN_API ScanOptions {
     /// Fill Record::parts with the geometry's vertices.
     bool geometry = false;
     /// Fill Record::wkb with the normalised geometry.
@@ -68,7 +70,7 @@ struct ScanOptions {
 };
 
 /// What a scan learned about the layer's coordinates.
-struct ScanSummary {
+struct GEOADMIN_API ScanSummary {
     std::int64_t features = 0;
     std::int64_t unreadable = 0;
     std::int64_t located = 0;  ///< features with usable coordinates
@@ -81,7 +83,7 @@ struct ScanSummary {
 class VectorSource;
 
 /// One layer of a source.
-class Layer {
+class GEOADMIN_API Layer {
   public:
     const std::string& name() const { return m_name; }
     /// Features, when the driver knows without reading them all; -1 otherwise (CSV).
@@ -145,7 +147,7 @@ class Layer {
 };
 
 /// A vector source opened through GDAL/OGR: any file or connection GDAL reads.
-class VectorSource {
+class GEOADMIN_API VectorSource {
   public:
     /// Throws InputError (naming `path`) when the source cannot be opened.
     static VectorSource open(const std::string& path, const OpenOptions& options,

@@ -2,6 +2,8 @@
 // (通名), the scope within which names must not repeat.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -15,10 +17,10 @@ namespace geoadmin {
 /// Where names of a category must not repeat or sound alike (《地名管理条例》 2022 Art. 9).
 enum class NameScope { country, province, county, built_up_area, none };
 
-std::string_view to_string(NameScope scope);
+GEOADMIN_API std::string_view to_string(NameScope scope);
 
 /// A place-name category from data-schemas/categories.json.
-struct Category {
+struct GEOADMIN_API Category {
     std::string id;                        ///< canonical id: "township"
     std::string zh;                        ///< Chinese label: 乡级行政区
     std::vector<std::string> aliases;      ///< labels users write in a category column
@@ -31,7 +33,7 @@ struct Category {
 };
 
 /// The category table: lookup by id, Chinese alias or class code, and generic matching.
-class CategoryTable {
+class GEOADMIN_API CategoryTable {
   public:
     static const CategoryTable& builtin();
     static CategoryTable from_json(std::string_view text, const std::string& origin);

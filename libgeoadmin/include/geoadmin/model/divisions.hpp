@@ -1,6 +1,8 @@
 // The statistics division codes (统计用区划代码): code -> name, and the code hierarchy.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -12,7 +14,7 @@ namespace geoadmin {
 
 /// A statistics division code table (code -> name): provinces, prefectures and counties
 /// with 6-digit codes, townships with 9 digits, villages with 12.
-class DivisionTable {
+class GEOADMIN_API DivisionTable {
   public:
     /// The 2023 statistics division codes (NBS, via modood/Administrative-divisions-of-China,
     /// WTFPL), down to townships, compiled in from data-schemas/divisions-2023.csv.
@@ -42,12 +44,12 @@ class DivisionTable {
 /// A division code in its shortest form: digits only; a 12-digit code whose village part
 /// is 000 becomes its 9-digit township code; a 9-digit code with township part 000 becomes
 /// 6 digits. Empty when `code` is not 6, 9 or 12 digits.
-std::string normalize_division_code(std::string_view code);
+GEOADMIN_API std::string normalize_division_code(std::string_view code);
 /// A normalized code as one number (the digits times 16 plus the length, so 110101 and
 /// 110101000 stay apart): the key of division-code lookups and groupings.
-std::uint64_t division_code_key(std::string_view digits);
+GEOADMIN_API std::uint64_t division_code_key(std::string_view digits);
 /// The code of the parent division ("" for a province): 12 -> 9 -> 6 digits, county ->
 /// prefecture (xxxx00) -> province (xx0000).
-std::string division_parent(std::string_view c);
+GEOADMIN_API std::string division_parent(std::string_view c);
 
 }  // namespace geoadmin

@@ -1,6 +1,8 @@
 // Boundary lines (行政区域界线) with the unit on each side.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,7 +12,7 @@
 namespace geoadmin {
 
 /// A boundary line with the unit on each side, vertices in CGCS2000 lon/lat.
-struct BoundaryLine {
+struct GEOADMIN_API BoundaryLine {
     std::int64_t row = 0;
     std::string line_code;
     std::string left_code;
@@ -18,7 +20,7 @@ struct BoundaryLine {
     std::vector<std::vector<LonLat>> parts;
 };
 
-struct LineLayer {
+struct GEOADMIN_API LineLayer {
     std::string dataset;
     std::string layer;
     std::vector<BoundaryLine> lines;

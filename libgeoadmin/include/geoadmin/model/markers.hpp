@@ -1,6 +1,8 @@
 // Boundary markers (界桩) as a register holds them: placement types, numbers, rows.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <array>
 #include <cstdint>
 #include <map>
@@ -17,18 +19,18 @@ namespace geoadmin {
 enum class MarkerType { unknown, single, pair, triple };
 
 /// 单立 / 同号双立 / 同号三立 (also 双立, 三立, single, pair, triple, Q); nullopt otherwise.
-std::optional<MarkerType> parse_marker_type(std::string_view text);
+GEOADMIN_API std::optional<MarkerType> parse_marker_type(std::string_view text);
 /// The type a number's letter stands for: Q single, A/B pair, C/D/E triple.
-MarkerType marker_type_of_letter(char letter);
+GEOADMIN_API MarkerType marker_type_of_letter(char letter);
 
-struct ReferenceObject {
+struct GEOADMIN_API ReferenceObject {
     std::string name;
     std::optional<std::string> azimuth;   ///< as written
     std::optional<std::string> distance;  ///< as written
 };
 
 /// One row of a register, as read.
-struct Marker {
+struct GEOADMIN_API Marker {
     std::int64_t row = 0;
     std::int64_t fid = -1;
     std::string number;
@@ -47,7 +49,7 @@ struct Marker {
 };
 
 /// A register: its markers and which columns it has (canonical -> the column's own name).
-struct MarkerRegister {
+struct GEOADMIN_API MarkerRegister {
     std::string dataset;
     std::string layer;
     std::vector<Marker> markers;
@@ -58,14 +60,14 @@ struct MarkerRegister {
 };
 
 /// A marker number split by a scheme.
-struct MarkerNumber {
+struct GEOADMIN_API MarkerNumber {
     std::string line_code;
     int sequence = 0;
     char letter = 0;
 };
 
 /// What the checks computed for a marker, for --normalized output.
-struct MarkerComputed {
+struct GEOADMIN_API MarkerComputed {
     int zone = 0;        ///< 3-degree Gauss–Krüger zone the metric work used
     double easting = 0;  ///< in that zone, with the zone prefix
     double northing = 0;

@@ -1,6 +1,8 @@
 // Administrative units (乡镇, 县 ...): polygons with their codes, as a check reads them.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -10,21 +12,21 @@
 namespace geoadmin {
 
 /// An administrative unit (township, county ...) with its polygon in CGCS2000 (WKB).
-struct AdminUnit {
+struct GEOADMIN_API AdminUnit {
     std::int64_t row = 0;
     std::string code;
     std::string name;
     std::string wkb;
 };
 
-struct UnitLayer {
+struct GEOADMIN_API UnitLayer {
     std::string dataset;
     std::string layer;
     std::vector<AdminUnit> units;
 };
 
 /// One unit polygon as read: rings in CGCS2000 longitude/latitude, stored flat.
-struct CoverageUnit {
+struct GEOADMIN_API CoverageUnit {
     std::int64_t row = 0;
     std::int64_t fid = -1;
     std::string code;
@@ -46,7 +48,7 @@ struct CoverageUnit {
 };
 
 /// A point where three or more units meet (where a three-unit marker must stand).
-struct Junction {
+struct GEOADMIN_API Junction {
     LonLat at;
     std::vector<std::string> codes;  ///< the units meeting there, sorted
 };

@@ -2,13 +2,15 @@
 // traditional and variant forms, from the Unicode Unihan database compiled in at build time.
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace geoadmin {
 
-struct HanziInfo {
+struct GEOADMIN_API HanziInfo {
     char32_t cp = 0;
     bool known = false;        // Unihan has readings or a mapping for it
     bool standard = false;     // one of the 8,105 characters of 通用规范汉字表
@@ -20,21 +22,21 @@ struct HanziInfo {
 };
 
 // Looks a code point up; `known` is false for a code point Unihan says nothing about.
-HanziInfo hanzi_info(char32_t cp);
+GEOADMIN_API HanziInfo hanzi_info(char32_t cp);
 // hanzi_info(cp).standard, without the rest: for every character of every name.
-bool is_standard_hanzi(char32_t cp);
+GEOADMIN_API bool is_standard_hanzi(char32_t cp);
 
 // True for a CJK unified or compatibility ideograph (any Unicode block).
-bool is_han(char32_t cp);
+GEOADMIN_API bool is_han(char32_t cp);
 
 // The readings of a character as a list ("chang2", "zhang3"); empty when unknown.
-std::vector<std::string> hanzi_readings(char32_t cp);
+GEOADMIN_API std::vector<std::string> hanzi_readings(char32_t cp);
 
 // UTF-8 <-> UTF-32 helpers for names (invalid UTF-8 decodes as U+FFFD).
-std::u32string utf8_to_u32(std::string_view text);
+GEOADMIN_API std::u32string utf8_to_u32(std::string_view text);
 /// The same into `out` (its storage reused).
-void utf8_to_u32(std::string_view text, std::u32string& out);
-std::string u32_to_utf8(std::u32string_view text);
-std::string u32_to_utf8(char32_t cp);
+GEOADMIN_API void utf8_to_u32(std::string_view text, std::u32string& out);
+GEOADMIN_API std::string u32_to_utf8(std::u32string_view text);
+GEOADMIN_API std::string u32_to_utf8(char32_t cp);
 
 }  // namespace geoadmin

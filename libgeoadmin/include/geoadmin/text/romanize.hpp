@@ -2,6 +2,8 @@
 // place names and GB/T 16159-2012).
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -15,13 +17,13 @@
 
 namespace geoadmin {
 
-struct RomanizeOptions {
+struct GEOADMIN_API RomanizeOptions {
     bool tones = false;                  ///< tone marks (Xī'ān)
     bool sign = false;                   ///< capitals for signs (XI'AN SHI), apostrophes kept
     const Category* category = nullptr;  ///< rules of this category; guessed when null
 };
 
-struct Romanization {
+struct GEOADMIN_API Romanization {
     std::string text;
     bool complete = true;  ///< false when a character had no reading (left as is)
 };
@@ -30,7 +32,7 @@ struct Romanization {
 /// readings of data-schemas/readings.json (words, then characters), specific/generic
 /// segmentation by category, one-syllable modifiers joined, villages and settlements as
 /// one word, apostrophes before a/o/e, Arabic numerals kept.
-class Romanizer {
+class GEOADMIN_API Romanizer {
   public:
     static const Romanizer& builtin();
     static Romanizer from_json(std::string_view text, const std::string& origin,

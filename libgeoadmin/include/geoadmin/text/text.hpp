@@ -1,5 +1,7 @@
 #pragma once
 
+#include "geoadmin/core/export.hpp"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -7,35 +9,37 @@
 namespace geoadmin {
 
 /// True when `bytes` is well-formed UTF-8.
-bool is_valid_utf8(std::string_view bytes);
+GEOADMIN_API bool is_valid_utf8(std::string_view bytes);
 
 /// Converts `bytes` in `encoding` (any ICU converter name: GB18030, GBK, CP936, Big5 ...)
 /// to UTF-8. nullopt when a byte sequence is invalid in that encoding.
-std::optional<std::string> to_utf8(std::string_view bytes, const std::string& encoding);
+GEOADMIN_API std::optional<std::string> to_utf8(std::string_view bytes,
+                                                const std::string& encoding);
 
 /// Converts UTF-8 `text` to `encoding` (GBK, GB18030 ...); nullopt when a character has
 /// no representation there.
-std::optional<std::string> from_utf8(std::string_view text, const std::string& encoding);
+GEOADMIN_API std::optional<std::string> from_utf8(std::string_view text,
+                                                  const std::string& encoding);
 
 /// Guesses the encoding of a text sample: "UTF-8" (ASCII included) when it is valid
 /// UTF-8, else "GB18030" when it decodes as GB18030 and holds CJK text, else "".
-std::string detect_encoding(std::string_view sample);
+GEOADMIN_API std::string detect_encoding(std::string_view sample);
 
 /// True when `name` is an encoding ICU knows.
-bool is_known_encoding(const std::string& name);
+GEOADMIN_API bool is_known_encoding(const std::string& name);
 
 /// `bytes` with every invalid UTF-8 sequence replaced by U+FFFD, for messages.
-std::string make_valid_utf8(std::string_view bytes);
+GEOADMIN_API std::string make_valid_utf8(std::string_view bytes);
 
 /// Columns `text` takes in a terminal: East Asian wide and full-width characters count 2.
-std::size_t display_width(std::string_view text);
+GEOADMIN_API std::size_t display_width(std::string_view text);
 
 /// Removes a leading UTF-8 byte-order mark.
-std::string_view strip_bom(std::string_view text);
+GEOADMIN_API std::string_view strip_bom(std::string_view text);
 
 /// Header normalisation used for matching: Unicode NFKC case folding (full-width to
 /// half-width, upper to lower), spaces, '_' and '-' removed, a trailing unit in
 /// brackets dropped ("X坐标（m）" -> "x坐标").
-std::string normalize_header(std::string_view header);
+GEOADMIN_API std::string normalize_header(std::string_view header);
 
 }  // namespace geoadmin

@@ -32,8 +32,8 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
     };
     // Per line: votes for (left unit, right unit); segments on no unit boundary.
     struct Tally {
-        std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> sides;
-        std::vector<std::pair<LonLat, LonLat>> off;
+        std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> sides{};
+        std::vector<std::pair<LonLat, LonLat>> off{};
         std::size_t segments = 0;
     };
     std::vector<Tally> tally(lines.lines.size());

@@ -9,8 +9,8 @@ namespace geoadmin::detail {
 
 // Coordinates: projected against geographic, zone prefix against longitude.
 void check_coordinates(MarkerRun& run) {
-    auto& reg = run.reg;
-    auto& rules = run.rules;
+    const auto& reg = run.reg;
+    const auto& rules = run.rules;
     const auto n = run.n;
     auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
                        MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
@@ -49,8 +49,8 @@ void check_coordinates(MarkerRun& run) {
 
 // Elevation and reference objects.
 void check_elevations_and_references(MarkerRun& run) {
-    auto& reg = run.reg;
-    auto& rules = run.rules;
+    const auto& reg = run.reg;
+    const auto& rules = run.rules;
     const auto n = run.n;
     auto& elevation = run.elevation;
     auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,

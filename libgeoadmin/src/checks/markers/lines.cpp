@@ -91,7 +91,7 @@ Nearest nearest_on_line(const MetricLine& m, XY p) {
 // The lines in their Gauss–Krüger zones, and the junctions where triples must stand.
 void index_lines(MarkerRun& run) {
     const auto* lines = run.lines;
-    auto& rules = run.rules;
+    const auto& rules = run.rules;
     auto& projector = run.projector;
     auto& line_index = run.line_index;
     auto& junctions = run.junctions;
@@ -131,7 +131,7 @@ void index_lines(MarkerRun& run) {
 // Each marker into the zone of its line (one PROJ call per zone), then its nearest
 // point on the line.
 void measure_positions(MarkerRun& run, CheckObserver* observer) {
-    auto& reg = run.reg;
+    const auto& reg = run.reg;
     const auto* lines = run.lines;
     const auto n = run.n;
     auto& projector = run.projector;

@@ -81,9 +81,9 @@ namespace detail {
 
 // Whole columns the register lacks (MARKER-COLUMN-MISSING).
 void check_columns(MarkerRun& run) {
-    auto& reg = run.reg;
-    auto& rules = run.rules;
-    auto& base = run.base;
+    const auto& reg = run.reg;
+    const auto& rules = run.rules;
+    const auto& base = run.base;
     auto& present_required = run.present_required;
     auto& out = run.out;
     const bool has_xy = (reg.columns.count("x") != 0U) && (reg.columns.count("y") != 0U);
@@ -112,8 +112,8 @@ void check_columns(MarkerRun& run) {
 
 // Required values, numbers: duplicates, syntax, line code and type against the number.
 void check_numbers(MarkerRun& run) {
-    auto& reg = run.reg;
-    auto& numbering = run.numbering;
+    const auto& reg = run.reg;
+    const auto& numbering = run.numbering;
     const auto n = run.n;
     auto& present_required = run.present_required;
     auto& parsed = run.parsed;

@@ -11,7 +11,7 @@ namespace geoadmin::detail {
 
 // Distance to the line, chainage and side of every marker; singles on their line.
 void check_positions(MarkerRun& run) {
-    auto& reg = run.reg;
+    const auto& reg = run.reg;
     auto* computed = run.computed;
     const auto n = run.n;
     auto& parsed = run.parsed;
@@ -78,7 +78,7 @@ void check_positions(MarkerRun& run) {
 
 // Pairs: opposite sides, close together.
 void check_pairs(MarkerRun& run) {
-    auto& reg = run.reg;
+    const auto& reg = run.reg;
     auto& parsed = run.parsed;
     auto& order = run.order;
     auto& seq_groups = run.seq_groups;
@@ -120,9 +120,9 @@ void check_pairs(MarkerRun& run) {
 
 // Inside the units the line separates (with --units).
 void check_units(MarkerRun& run) {
-    auto& reg = run.reg;
-    auto& rules = run.rules;
-    auto& options = run.options;
+    const auto& reg = run.reg;
+    const auto& rules = run.rules;
+    const auto& options = run.options;
     const auto n = run.n;
     auto& parsed = run.parsed;
     auto& on = run.on;

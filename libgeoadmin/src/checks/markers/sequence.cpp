@@ -8,7 +8,7 @@ namespace geoadmin::detail {
 // Groups by line (as the number says), then by sequence: one sorted array of marker
 // indices and the ranges of each group, no allocation per group. Sets and sequences.
 void check_groups(MarkerRun& run) {
-    auto& reg = run.reg;
+    const auto& reg = run.reg;
     const auto n = run.n;
     auto& parsed = run.parsed;
     auto& order = run.order;
@@ -111,8 +111,8 @@ void check_groups(MarkerRun& run) {
 
 // Sequence along the line, spacing, and elevation against the neighbours.
 void check_along_lines(MarkerRun& run) {
-    auto& reg = run.reg;
-    auto& rules = run.rules;
+    const auto& reg = run.reg;
+    const auto& rules = run.rules;
     auto& order = run.order;
     auto& seq_groups = run.seq_groups;
     auto& line_groups = run.line_groups;
