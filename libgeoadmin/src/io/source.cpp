@@ -172,6 +172,211 @@ const std::vector<Finding>& VectorSource::open_findings() const {
     return m_impl->open_findings;
 }
 
+namespace {
+
+// A delimited text: transcoded to UTF-8 in memory when it is in another encoding, its
+// rows with extra fields found, the byte offsets of its parts noted, then opened by GDAL.
+void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, const RuleSet& rules,
+                         detail::GdalCapture& capture) {
+    const std::string& path = impl.path;
+    const Subject whole{path, "", 0, -1, "", ""};
+    const std::string ext = lower_extension(path);
+    std::string open_path = path;
+    std::vector<std::string> open_options;
+    // GDAL's CSV reader takes bytes as UTF-8: transcode other encodings first, into
+    // memory, so headers and values reach GDAL as UTF-8. The file is read in chunks: the
+    // encoding is decided on its start (until enough non-ASCII text is seen), and the
+    // whole file is held in memory only when it must be transcoded.
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError(path, "cannot read the file");
+    constexpr std::size_t kChunk = 8U << 20;
+    auto read_chunk = [&](std::string& into) {
+        std::size_t old = into.size();
+        into.resize(old + kChunk);
+        in.read(into.data() + old, static_cast<std::streamsize>(kChunk));
+        into.resize(old + static_cast<std::size_t>(in.gcount()));
+        return in.gcount() > 0;
+    };
+    std::string prefix;
+    std::size_t non_ascii = 0;
+    while (non_ascii < 65536 && prefix.size() < (64U << 20) && read_chunk(prefix)) {
+        non_ascii =
+            static_cast<std::size_t>(std::count_if(prefix.begin(), prefix.end(), [](char c) {
+                return static_cast<unsigned char>(c) >= 0x80;
+            }));
+    }
+    bool at_end = in.peek() == std::char_traits<char>::eof();
+    bool had_bom = strip_bom(prefix).size() != prefix.size();
+    std::string encoding = options.encoding;
+    if (encoding.empty()) {
+        std::string_view sample = prefix;
+        // Enough text to decide on: the lines up to the 65,536th non-ASCII byte.
+        bool whole_lines = at_end;
+        std::size_t seen = 0, cut = 0;
+        while (cut < sample.size() && seen < 65536)
+            seen += static_cast<unsigned long>(static_cast<unsigned char>(sample[cut++]) >= 0x80);
+        if (seen >= 65536) {
+            const std::size_t nl = sample.find('\n', cut);
+            if (nl != std::string_view::npos) {
+                sample = sample.substr(0, nl + 1);
+                whole_lines = true;
+            }
+        }
+        if (!whole_lines) {
+            // Decide on whole lines: a chunk may end inside a character.
+            std::size_t nl = sample.rfind('\n');
+            if (nl != std::string_view::npos)
+                sample = sample.substr(0, nl + 1);
+        }
+        encoding = had_bom ? "UTF-8" : detect_encoding(sample);
+        if (encoding.empty()) {
+            throw InputError(path,
+                             "the text is neither UTF-8 nor GBK/GB18030; give its encoding "
+                             "with --encoding");
+        }
+        impl.encoding_origin = had_bom ? "declared (byte-order mark)" : "detected";
+    } else {
+        impl.encoding_origin = "option";
+    }
+    impl.encoding = encoding;
+    std::string upper = encoding;
+    for (auto& c : upper)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string_view header_text = strip_bom(prefix);
+    header_text = header_text.substr(0, header_text.find('\n'));
+    // The delimiter as GDAL's CSV driver finds it on the header line (for the parallel
+    // scan, which splits records with GDAL's tokenizer too).
+    impl.delimiter = ext == ".tsv" ? '\t' : CSVDetectSeperator(std::string(header_text).c_str());
+    char delim = ext == ".tsv" ? '\t' : ',';
+    if (ext != ".tsv") {
+        auto commas = std::count(header_text.begin(), header_text.end(), ',');
+        auto semis = std::count(header_text.begin(), header_text.end(), ';');
+        auto tabs = std::count(header_text.begin(), header_text.end(), '\t');
+        if (semis > commas && semis >= tabs)
+            delim = ';';
+        else if (tabs > commas && tabs > semis)
+            delim = '\t';
+    }
+    // Parts of about a megabyte: a scan on two threads keeps both busy to the end.
+    constexpr std::uint64_t kPartBytes = 1U << 20;
+    std::optional<WideRowScanner> wide_rows;
+    if (upper != "UTF-8" && upper != "UTF8") {
+        while (read_chunk(prefix)) {
+        }
+        auto utf8 = to_utf8(prefix, encoding);
+        if (!utf8)
+            throw InputError(path, "the text is not valid " + encoding);
+        std::string().swap(prefix);
+        std::string_view text = strip_bom(*utf8);
+        wide_rows.emplace(delim, utf8->size() - text.size(), kPartBytes);
+        wide_rows->feed(text);
+        impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
+                           std::filesystem::path(path).filename().string();
+        auto* copy = static_cast<GByte*>(VSIMalloc(utf8->size() + 1));
+        if (copy == nullptr)
+            throw Error("out of memory transcoding " + path);
+        std::memcpy(copy, utf8->c_str(), utf8->size() + 1);  // with its NUL
+        VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), copy, utf8->size(), TRUE);
+        if (f == nullptr)
+            throw Error("cannot create an in-memory copy of " + path);
+        VSIFCloseL(f);
+        open_path = impl.vsimem_path;
+        if (impl.encoding_origin == "detected") {
+            impl.open_findings.push_back(
+                rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
+        }
+    } else {
+        // Read straight from the file by GDAL; the rest is only scanned for wide rows.
+        std::string_view text = strip_bom(prefix);
+        wide_rows.emplace(delim, prefix.size() - text.size(), kPartBytes);
+        wide_rows->feed(text);
+        std::string chunk;
+        while (true) {
+            chunk.clear();
+            if (!read_chunk(chunk))
+                break;
+            wide_rows->feed(chunk);
+        }
+    }
+    for (const auto& [row, count] : wide_rows->finish(impl.header_fields, impl.parts)) {
+        Subject at = whole;
+        at.row = row;
+        impl.open_findings.push_back(rules.make(
+            "READ-ROW-EXTRA-FIELDS", at,
+            {{"count", std::to_string(count)}, {"header", std::to_string(impl.header_fields)}}));
+    }
+    impl.text_path = open_path;
+    open_options = {"HEADERS=YES", "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=YES"};
+    impl.dataset = open_dataset(open_path, open_options, capture, path);
+}
+
+// A shapefile: its encoding from --encoding, the .cpg, the DBF language id or its content.
+void open_shapefile(detail::SourceImpl& impl, const OpenOptions& options, const RuleSet& rules,
+                    detail::GdalCapture& capture) {
+    const std::string& path = impl.path;
+    const Subject whole{path, "", 0, -1, "", ""};
+    if (!options.encoding.empty()) {
+        impl.dataset = open_dataset(path, {"ENCODING=" + options.encoding}, capture, path);
+        impl.encoding = options.encoding;
+        impl.encoding_origin = "option";
+    } else {
+        impl.dataset = open_dataset(path, {}, capture, path);
+        OGRLayer* layer = impl.dataset->GetLayerCount() > 0 ? impl.dataset->GetLayer(0) : nullptr;
+        const char* declared =
+            layer != nullptr ? layer->GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE") : nullptr;
+        if (declared != nullptr && *declared != '\0') {
+            impl.encoding = declared;
+            const char* cpg = layer->GetMetadataItem("ENCODING_FROM_CPG", "SHAPEFILE");
+            impl.encoding_origin =
+                cpg != nullptr && *cpg != '\0' ? "declared (.cpg)" : "declared (DBF language id)";
+        } else {
+            // Nothing declared: read the raw bytes of the text fields and decide.
+            impl.dataset = open_dataset(path, {"ENCODING="}, capture, path);
+            std::string sample;
+            layer = impl.dataset->GetLayerCount() > 0 ? impl.dataset->GetLayer(0) : nullptr;
+            if (layer != nullptr) {
+                OGRFeatureDefn* defn = layer->GetLayerDefn();
+                for (int i = 0; i < defn->GetFieldCount(); ++i) {
+                    sample += defn->GetFieldDefn(i)->GetNameRef();
+                    sample += '\n';
+                }
+                layer->ResetReading();
+                int n = 0;
+                for (auto& feature : *layer) {
+                    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+                        if (defn->GetFieldDefn(i)->GetType() == OFTString &&
+                            feature->IsFieldSetAndNotNull(i)) {
+                            sample += feature->GetFieldAsString(i);
+                            sample += '\n';
+                        }
+                    }
+                    if (++n >= 5000 || sample.size() > (1U << 20))
+                        break;
+                }
+                layer->ResetReading();
+            }
+            std::string encoding = detect_encoding(sample);
+            if (encoding.empty()) {
+                // Neither UTF-8 nor GB18030: leave GDAL's default (ISO-8859-1) and say so.
+                impl.dataset = open_dataset(path, {}, capture, path);
+                impl.encoding = "ISO-8859-1";
+                impl.encoding_origin = "GDAL default (not declared, not detected)";
+            } else {
+                impl.dataset = open_dataset(path, {"ENCODING=" + encoding}, capture, path);
+                impl.encoding = encoding;
+                impl.encoding_origin = "detected";
+                if (encoding != "UTF-8") {
+                    impl.open_findings.push_back(
+                        rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
+                }
+            }
+        }
+    }
+}
+
+}  // namespace
+
 VectorSource VectorSource::open(const std::string& path, const OpenOptions& options,
                                 const RuleSet& rules) {
     detail::ensure_gdal();
@@ -192,199 +397,11 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
     const std::string ext = lower_extension(path);
     const Subject whole{path, "", 0, -1, "", ""};
     detail::GdalCapture capture;
-    std::string open_path = path;
-    std::vector<std::string> open_options;
 
     if (ext == ".csv" || ext == ".tsv" || ext == ".txt") {
-        // GDAL's CSV reader takes bytes as UTF-8: transcode other encodings first, into
-        // memory, so headers and values reach GDAL as UTF-8. The file is read in chunks: the
-        // encoding is decided on its start (until enough non-ASCII text is seen), and the
-        // whole file is held in memory only when it must be transcoded.
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-            throw InputError(path, "cannot read the file");
-        constexpr std::size_t kChunk = 8U << 20;
-        auto read_chunk = [&](std::string& into) {
-            std::size_t old = into.size();
-            into.resize(old + kChunk);
-            in.read(into.data() + old, static_cast<std::streamsize>(kChunk));
-            into.resize(old + static_cast<std::size_t>(in.gcount()));
-            return in.gcount() > 0;
-        };
-        std::string prefix;
-        std::size_t non_ascii = 0;
-        while (non_ascii < 65536 && prefix.size() < (64U << 20) && read_chunk(prefix)) {
-            non_ascii =
-                static_cast<std::size_t>(std::count_if(prefix.begin(), prefix.end(), [](char c) {
-                    return static_cast<unsigned char>(c) >= 0x80;
-                }));
-        }
-        bool at_end = in.peek() == std::char_traits<char>::eof();
-        bool had_bom = strip_bom(prefix).size() != prefix.size();
-        std::string encoding = options.encoding;
-        if (encoding.empty()) {
-            std::string_view sample = prefix;
-            // Enough text to decide on: the lines up to the 65,536th non-ASCII byte.
-            bool whole_lines = at_end;
-            std::size_t seen = 0, cut = 0;
-            while (cut < sample.size() && seen < 65536)
-                seen +=
-                    static_cast<unsigned long>(static_cast<unsigned char>(sample[cut++]) >= 0x80);
-            if (seen >= 65536) {
-                const std::size_t nl = sample.find('\n', cut);
-                if (nl != std::string_view::npos) {
-                    sample = sample.substr(0, nl + 1);
-                    whole_lines = true;
-                }
-            }
-            if (!whole_lines) {
-                // Decide on whole lines: a chunk may end inside a character.
-                std::size_t nl = sample.rfind('\n');
-                if (nl != std::string_view::npos)
-                    sample = sample.substr(0, nl + 1);
-            }
-            encoding = had_bom ? "UTF-8" : detect_encoding(sample);
-            if (encoding.empty()) {
-                throw InputError(path,
-                                 "the text is neither UTF-8 nor GBK/GB18030; give its encoding "
-                                 "with --encoding");
-            }
-            impl.encoding_origin = had_bom ? "declared (byte-order mark)" : "detected";
-        } else {
-            impl.encoding_origin = "option";
-        }
-        impl.encoding = encoding;
-        std::string upper = encoding;
-        for (auto& c : upper)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        std::string_view header_text = strip_bom(prefix);
-        header_text = header_text.substr(0, header_text.find('\n'));
-        // The delimiter as GDAL's CSV driver finds it on the header line (for the parallel
-        // scan, which splits records with GDAL's tokenizer too).
-        impl.delimiter =
-            ext == ".tsv" ? '\t' : CSVDetectSeperator(std::string(header_text).c_str());
-        char delim = ext == ".tsv" ? '\t' : ',';
-        if (ext != ".tsv") {
-            auto commas = std::count(header_text.begin(), header_text.end(), ',');
-            auto semis = std::count(header_text.begin(), header_text.end(), ';');
-            auto tabs = std::count(header_text.begin(), header_text.end(), '\t');
-            if (semis > commas && semis >= tabs)
-                delim = ';';
-            else if (tabs > commas && tabs > semis)
-                delim = '\t';
-        }
-        // Parts of about a megabyte: a scan on two threads keeps both busy to the end.
-        constexpr std::uint64_t kPartBytes = 1U << 20;
-        std::optional<WideRowScanner> wide_rows;
-        if (upper != "UTF-8" && upper != "UTF8") {
-            while (read_chunk(prefix)) {
-            }
-            auto utf8 = to_utf8(prefix, encoding);
-            if (!utf8)
-                throw InputError(path, "the text is not valid " + encoding);
-            std::string().swap(prefix);
-            std::string_view text = strip_bom(*utf8);
-            wide_rows.emplace(delim, utf8->size() - text.size(), kPartBytes);
-            wide_rows->feed(text);
-            impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
-                               std::filesystem::path(path).filename().string();
-            auto* copy = static_cast<GByte*>(VSIMalloc(utf8->size() + 1));
-            if (copy == nullptr)
-                throw Error("out of memory transcoding " + path);
-            std::memcpy(copy, utf8->c_str(), utf8->size() + 1);  // with its NUL
-            VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), copy, utf8->size(), TRUE);
-            if (f == nullptr)
-                throw Error("cannot create an in-memory copy of " + path);
-            VSIFCloseL(f);
-            open_path = impl.vsimem_path;
-            if (impl.encoding_origin == "detected") {
-                impl.open_findings.push_back(
-                    rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
-            }
-        } else {
-            // Read straight from the file by GDAL; the rest is only scanned for wide rows.
-            std::string_view text = strip_bom(prefix);
-            wide_rows.emplace(delim, prefix.size() - text.size(), kPartBytes);
-            wide_rows->feed(text);
-            std::string chunk;
-            while (true) {
-                chunk.clear();
-                if (!read_chunk(chunk))
-                    break;
-                wide_rows->feed(chunk);
-            }
-        }
-        for (const auto& [row, count] : wide_rows->finish(impl.header_fields, impl.parts)) {
-            Subject at = whole;
-            at.row = row;
-            impl.open_findings.push_back(
-                rules.make("READ-ROW-EXTRA-FIELDS", at,
-                           {{"count", std::to_string(count)},
-                            {"header", std::to_string(impl.header_fields)}}));
-        }
-        impl.text_path = open_path;
-        open_options = {"HEADERS=YES", "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=YES"};
-        impl.dataset = open_dataset(open_path, open_options, capture, path);
+        open_delimited_text(impl, options, rules, capture);
     } else if (ext == ".shp" || ext == ".dbf") {
-        if (!options.encoding.empty()) {
-            impl.dataset = open_dataset(path, {"ENCODING=" + options.encoding}, capture, path);
-            impl.encoding = options.encoding;
-            impl.encoding_origin = "option";
-        } else {
-            impl.dataset = open_dataset(path, {}, capture, path);
-            OGRLayer* layer =
-                impl.dataset->GetLayerCount() > 0 ? impl.dataset->GetLayer(0) : nullptr;
-            const char* declared =
-                layer != nullptr ? layer->GetMetadataItem("SOURCE_ENCODING", "SHAPEFILE") : nullptr;
-            if (declared != nullptr && *declared != '\0') {
-                impl.encoding = declared;
-                const char* cpg = layer->GetMetadataItem("ENCODING_FROM_CPG", "SHAPEFILE");
-                impl.encoding_origin = cpg != nullptr && *cpg != '\0'
-                                           ? "declared (.cpg)"
-                                           : "declared (DBF language id)";
-            } else {
-                // Nothing declared: read the raw bytes of the text fields and decide.
-                impl.dataset = open_dataset(path, {"ENCODING="}, capture, path);
-                std::string sample;
-                layer = impl.dataset->GetLayerCount() > 0 ? impl.dataset->GetLayer(0) : nullptr;
-                if (layer != nullptr) {
-                    OGRFeatureDefn* defn = layer->GetLayerDefn();
-                    for (int i = 0; i < defn->GetFieldCount(); ++i) {
-                        sample += defn->GetFieldDefn(i)->GetNameRef();
-                        sample += '\n';
-                    }
-                    layer->ResetReading();
-                    int n = 0;
-                    for (auto& feature : *layer) {
-                        for (int i = 0; i < defn->GetFieldCount(); ++i) {
-                            if (defn->GetFieldDefn(i)->GetType() == OFTString &&
-                                feature->IsFieldSetAndNotNull(i)) {
-                                sample += feature->GetFieldAsString(i);
-                                sample += '\n';
-                            }
-                        }
-                        if (++n >= 5000 || sample.size() > (1U << 20))
-                            break;
-                    }
-                    layer->ResetReading();
-                }
-                std::string encoding = detect_encoding(sample);
-                if (encoding.empty()) {
-                    // Neither UTF-8 nor GB18030: leave GDAL's default (ISO-8859-1) and say so.
-                    impl.dataset = open_dataset(path, {}, capture, path);
-                    impl.encoding = "ISO-8859-1";
-                    impl.encoding_origin = "GDAL default (not declared, not detected)";
-                } else {
-                    impl.dataset = open_dataset(path, {"ENCODING=" + encoding}, capture, path);
-                    impl.encoding = encoding;
-                    impl.encoding_origin = "detected";
-                    if (encoding != "UTF-8") {
-                        impl.open_findings.push_back(
-                            rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
-                    }
-                }
-            }
-        }
+        open_shapefile(impl, options, rules, capture);
     } else {
         impl.dataset = open_dataset(path, {}, capture, path);
     }
