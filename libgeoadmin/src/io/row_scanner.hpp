@@ -252,6 +252,44 @@ struct RowScanner {
     }
 
     // One row: `record` holds its row, fid and values; its position is filled in here.
+    /// Where a finding about this row points.
+    Subject subject_of(const Record& record, const std::string& field, bool with_key = true) const {
+        Subject s{dataset, layer_name, record.row, record.fid, "", field};
+        if (with_key && key_index >= 0 && record.values[key_index])
+            s.key = *record.values[key_index];
+        return s;
+    }
+
+    /// A coordinate finding that waits until the layer is read (see the folding in finish()).
+    void defer(ScanTally& tally, const std::string& rule, const Subject& subj,
+               const MessageArgs& args, std::optional<std::string> suggested = std::nullopt) const {
+        auto& p = tally.pending[rule];
+        if (p.findings.empty())
+            p.first_args = args;
+        p.findings.push_back(rules.make(rule, subj, args));
+        p.findings.back().suggested = std::move(suggested);
+    }
+
+    /// A row's coordinates as read, before any CRS: its envelope (GIS order) and where they
+    /// came from.
+    struct RawCoords {
+        bool have = false;
+        bool is_point = true;
+        double minx = 0, miny = 0, maxx = 0, maxy = 0;
+        const std::string* field_a = nullptr;  // source columns, for messages
+        const std::string* field_b = nullptr;
+        double cx = 0, cy = 0;  // the centre as read
+        CoordClass cls;
+        bool swap_axes = false;
+        std::optional<GkZone> value_zone;  // from the zone prefix of the easting
+        bool projected_other = false;      // a projected CRS that is not Gauss–Krüger
+
+        // Values a user would read in the file: for x/y columns, X (north) first. Formatted
+        // only when a finding needs them.
+        std::string shown_a(bool from_xy) const { return fmt(from_xy ? cy : cx); }
+        std::string shown_b(bool from_xy) const { return fmt(from_xy ? cx : cy); }
+    };
+
     void row(Record& record, std::vector<GdalCapture::Message>& messages,
              const OGRGeometry* geometry, ScanTally& tally, std::vector<Finding>& findings) {
         ++tally.features;
@@ -263,12 +301,20 @@ struct RowScanner {
         record.has_z = false;
         record.geometry_empty = false;
         record.geometry_type.clear();
-        // Subjects are made only for findings: this runs for every row.
+        check_values(record, messages, findings);
+        RawCoords raw = raw_coordinates(record, geometry, findings);
+        if (!raw.have)
+            return;
+        classify(record, raw, tally);
+        const ToCgcs2000* transform = choose_transform(record, raw, tally);
+        locate(record, raw, transform, geometry, tally, findings);
+    }
+
+    /// Values in a wrong encoding, and GDAL's messages about the row.
+    void check_values(const Record& record, std::vector<GdalCapture::Message>& messages,
+                      std::vector<Finding>& findings) const {
         auto subject = [&](const std::string& field, bool with_key = true) {
-            Subject s{dataset, layer_name, record.row, record.fid, "", field};
-            if (with_key && key_index >= 0 && record.values[key_index])
-                s.key = *record.values[key_index];
-            return s;
+            return subject_of(record, field, with_key);
         };
         for (std::size_t i = 0; i < field_names.size() && !text_valid; ++i) {
             if (record.values[i] && !is_valid_utf8(*record.values[i])) {
@@ -293,14 +339,24 @@ struct RowScanner {
             }
             add_gdal_findings(warnings, rules, subject(""), findings);
         }
+    }
 
-        // ---- raw coordinates (GIS order: x = easting/longitude)
-        bool have = false;
-        bool is_point = true;
-        double minx = 0, miny = 0, maxx = 0, maxy = 0;
-        // Source columns for messages.
-        const std::string* field_a = &geometry_field;
-        const std::string* field_b = &geometry_field;
+    /// The row's coordinates as read (GIS order: x = easting/longitude); unparsable values
+    /// are findings.
+    RawCoords raw_coordinates(Record& record, const OGRGeometry* geometry,
+                              std::vector<Finding>& findings) const {
+        RawCoords raw;
+        raw.field_a = &geometry_field;
+        raw.field_b = &geometry_field;
+        bool& have = raw.have;
+        bool& is_point = raw.is_point;
+        double& minx = raw.minx;
+        double& miny = raw.miny;
+        double& maxx = raw.maxx;
+        double& maxy = raw.maxy;
+        const std::string*& field_a = raw.field_a;
+        const std::string*& field_b = raw.field_b;
+        auto subject = [&](const std::string& field) { return subject_of(record, field); };
         if (from_geometry) {
             const OGRGeometry* g = geometry;
             record.geometry_empty = g == nullptr || (g->IsEmpty() != 0);
@@ -351,172 +407,176 @@ struct RowScanner {
                 have = true;
             }
         }
+        raw.cx = (minx + maxx) / 2.0;
+        raw.cy = (miny + maxy) / 2.0;
+        return raw;
+    }
 
-        if (have) {
-            const double cx = (minx + maxx) / 2.0;
-            const double cy = (miny + maxy) / 2.0;
-            CoordClass cls = classify_coordinate(cx, cy);
-            // Values a user would read in the file: for x/y columns, X (north) first.
-            // Formatted only when a finding needs them: this runs for every row.
-            auto shown_a = [&] { return fmt(from_xy ? cy : cx); };
-            auto shown_b = [&] { return fmt(from_xy ? cx : cy); };
-            auto place = [&] {
-                return subject(from_geometry ? geometry_field : *field_a + "," + *field_b);
-            };
-            const bool projected_other = fixed_crs && fixed_crs->is_projected() && !fixed_zone;
-            bool located = false;
-            bool swap_axes = false;
-            auto place_args = [&] {
-                return MessageArgs{
-                    {"a", shown_a()}, {"b", shown_b()}, term("what", "coords.these")};
-            };
-            // Coordinate findings wait until the layer is read (see the folding below).
-            auto defer = [&](const std::string& rule, const Subject& subj, const MessageArgs& args,
-                             std::optional<std::string> suggested = std::nullopt) {
-                auto& p = tally.pending[rule];
-                if (p.findings.empty())
-                    p.first_args = args;
-                p.findings.push_back(rules.make(rule, subj, args));
-                p.findings.back().suggested = std::move(suggested);
-            };
-
-            if (cls.swapped && !projected_other) {
-                MessageArgs args = place_args();
-                args.push_back(term("why", cls.form == CoordForm::geographic
-                                               ? "axis.lonlat_order"
-                                               : "axis.surveying_order"));
-                defer("CRS-AXIS-SWAPPED", place(), args, shown_b() + "," + shown_a());
-                swap_axes = true;
-                std::swap(minx, miny);
-                std::swap(maxx, maxy);
+    /// What the values look like (geographic, Gauss–Krüger with or without the zone
+    /// prefix), swapped axes put right, the zones tallied.
+    void classify(const Record& record, RawCoords& raw, ScanTally& tally) const {
+        raw.cls = classify_coordinate(raw.cx, raw.cy);
+        raw.projected_other = fixed_crs && fixed_crs->is_projected() && !fixed_zone;
+        if (raw.cls.swapped && !raw.projected_other) {
+            MessageArgs args = place_args(raw);
+            args.push_back(term("why", raw.cls.form == CoordForm::geographic
+                                           ? "axis.lonlat_order"
+                                           : "axis.surveying_order"));
+            defer(tally, "CRS-AXIS-SWAPPED", place(record, raw), args,
+                  raw.shown_b(from_xy) + "," + raw.shown_a(from_xy));
+            raw.swap_axes = true;
+            std::swap(raw.minx, raw.miny);
+            std::swap(raw.maxx, raw.maxy);
+        }
+        const double ux = (raw.minx + raw.maxx) / 2.0;  // easting of the un-swapped centre
+        raw.value_zone = raw.cls.form == CoordForm::gk_prefixed ? gk_zone_from_prefixed_easting(ux)
+                                                                : std::nullopt;
+        if (raw.cls.form == CoordForm::geographic)
+            ++tally.geographic;
+        if (raw.cls.form == CoordForm::gk_plain) {
+            ++tally.plain;
+            if (!fixed_crs) {
+                Subject easting = place(record, raw);
+                easting.field = *raw.field_b;
+                defer(tally, "CRS-GK-NO-ZONE-PREFIX", easting,
+                      {{"easting", fmt(ux)}, term("what", "coords.these")});
             }
-            const double ux = (minx + maxx) / 2.0;  // easting of the un-swapped centre
+        }
+        if (raw.value_zone) {
+            ++tally.zone_counts[ZoneKey{raw.value_zone->width, raw.value_zone->zone, true}];
+        } else if (fixed_zone && raw.cls.form == CoordForm::gk_plain) {
+            ++tally.zone_counts[ZoneKey{fixed_zone->width, fixed_zone->zone, false}];
+        }
+    }
 
-            // Which transform to use.
-            const ToCgcs2000* transform = nullptr;
-            std::optional<GkZone> value_zone = cls.form == CoordForm::gk_prefixed
-                                                   ? gk_zone_from_prefixed_easting(ux)
-                                                   : std::nullopt;
-            auto inferred_transform = [&]() -> const ToCgcs2000* {
-                if (cls.form == CoordForm::geographic) {
-                    if (!cgcs2000_identity)
-                        cgcs2000_identity.emplace(Crs::cgcs2000());
-                    return &*cgcs2000_identity;
-                }
-                if (value_zone) {
-                    int k = value_zone->width * 100 + value_zone->zone;
-                    auto it = zone_transforms.find(k);
-                    if (it == zone_transforms.end()) {
-                        it = zone_transforms
-                                 .emplace(k, ToCgcs2000(Crs::gauss_kruger(*value_zone, true)))
-                                 .first;
-                    }
-                    return &it->second;
-                }
-                return nullptr;
-            };
-            if (cls.form == CoordForm::geographic)
-                ++tally.geographic;
-            if (cls.form == CoordForm::gk_plain) {
-                ++tally.plain;
-                if (!fixed_crs) {
-                    Subject easting = place();
-                    easting.field = *field_b;
-                    defer("CRS-GK-NO-ZONE-PREFIX", easting,
-                          {{"easting", fmt(ux)}, term("what", "coords.these")});
-                }
-            }
-            if (value_zone) {
-                ++tally.zone_counts[ZoneKey{value_zone->width, value_zone->zone, true}];
-            } else if (fixed_zone && cls.form == CoordForm::gk_plain) {
-                ++tally.zone_counts[ZoneKey{fixed_zone->width, fixed_zone->zone, false}];
-            }
+    Subject place(const Record& record, const RawCoords& raw) const {
+        return subject_of(record,
+                          from_geometry ? geometry_field : *raw.field_a + "," + *raw.field_b);
+    }
+    MessageArgs place_args(const RawCoords& raw) const {
+        return MessageArgs{
+            {"a", raw.shown_a(from_xy)}, {"b", raw.shown_b(from_xy)}, term("what", "coords.these")};
+    }
 
-            if (fixed_crs) {
-                // Does the value fit the CRS it is declared (or assumed) in?
-                std::string found;  // a term: what the values look like
-                std::string found_zone;
-                if (projected_other) {
-                    // Not a Gauss–Krüger CRS: judge after transforming.
-                } else if (fixed_crs->is_geographic() && cls.form != CoordForm::geographic &&
-                           cls.form != CoordForm::unknown) {
-                    found = "crs.found.projected";
-                } else if (fixed_zone && cls.form == CoordForm::geographic) {
-                    found = "crs.found.lonlat";
-                } else if (fixed_zone && cls.form == CoordForm::gk_prefixed && !fixed_prefixed) {
-                    found = "crs.found.gk_prefixed";
-                } else if (fixed_zone && cls.form == CoordForm::gk_plain && fixed_prefixed) {
-                    found = "crs.found.gk_plain";
-                } else if (fixed_zone && value_zone && fixed_prefixed &&
-                           (value_zone->zone != fixed_zone->zone)) {
-                    found = "crs.found.zone";
-                    found_zone = std::to_string(value_zone->zone);
-                }
-                if (!found.empty()) {
-                    defer("CRS-DECLARED-MISMATCH", place(),
-                          {{"a", shown_a()},
-                           {"b", shown_b()},
-                           term("found", found),
-                           {"found_zone", found_zone},
-                           {"declared", fixed_crs->name()}});
-                    transform = inferred_transform();  // trust the values over the label
-                } else {
-                    transform = &*fixed_transform;
-                }
+    /// The transform of the values inferred from their form (geographic, or the zone of
+    /// their prefix); null when they tell none.
+    const ToCgcs2000* inferred_transform(const RawCoords& raw) {
+        if (raw.cls.form == CoordForm::geographic) {
+            if (!cgcs2000_identity)
+                cgcs2000_identity.emplace(Crs::cgcs2000());
+            return &*cgcs2000_identity;
+        }
+        if (raw.value_zone) {
+            int k = raw.value_zone->width * 100 + raw.value_zone->zone;
+            auto it = zone_transforms.find(k);
+            if (it == zone_transforms.end()) {
+                it =
+                    zone_transforms.emplace(k, ToCgcs2000(Crs::gauss_kruger(*raw.value_zone, true)))
+                        .first;
+            }
+            return &it->second;
+        }
+        return nullptr;
+    }
+
+    /// The transform into CGCS2000: the declared (or assumed) CRS when the values fit it,
+    /// else the one the values suggest (CRS-DECLARED-MISMATCH); null for impossible values.
+    const ToCgcs2000* choose_transform(const Record& record, const RawCoords& raw,
+                                       ScanTally& tally) {
+        const CoordClass& cls = raw.cls;
+        const std::optional<GkZone>& value_zone = raw.value_zone;
+        const bool projected_other = raw.projected_other;
+        const ToCgcs2000* transform = nullptr;
+        if (fixed_crs) {
+            // Does the value fit the CRS it is declared (or assumed) in?
+            std::string found;  // a term: what the values look like
+            std::string found_zone;
+            if (projected_other) {
+                // Not a Gauss–Krüger CRS: judge after transforming.
+            } else if (fixed_crs->is_geographic() && cls.form != CoordForm::geographic &&
+                       cls.form != CoordForm::unknown) {
+                found = "crs.found.projected";
+            } else if (fixed_zone && cls.form == CoordForm::geographic) {
+                found = "crs.found.lonlat";
+            } else if (fixed_zone && cls.form == CoordForm::gk_prefixed && !fixed_prefixed) {
+                found = "crs.found.gk_prefixed";
+            } else if (fixed_zone && cls.form == CoordForm::gk_plain && fixed_prefixed) {
+                found = "crs.found.gk_plain";
+            } else if (fixed_zone && value_zone && fixed_prefixed &&
+                       (value_zone->zone != fixed_zone->zone)) {
+                found = "crs.found.zone";
+                found_zone = std::to_string(value_zone->zone);
+            }
+            if (!found.empty()) {
+                defer(tally, "CRS-DECLARED-MISMATCH", place(record, raw),
+                      {{"a", raw.shown_a(from_xy)},
+                       {"b", raw.shown_b(from_xy)},
+                       term("found", found),
+                       {"found_zone", found_zone},
+                       {"declared", fixed_crs->name()}});
+                transform = inferred_transform(raw);  // trust the values over the label
             } else {
-                transform = inferred_transform();
+                transform = &*fixed_transform;
             }
+        } else {
+            transform = inferred_transform(raw);
+        }
 
-            const bool impossible = cls.form == CoordForm::unknown && !projected_other;
-            if (impossible) {
-                defer("CRS-OUT-OF-CHINA", place(), place_args());
-                transform = nullptr;
-            }
+        if (cls.form == CoordForm::unknown && !projected_other) {
+            defer(tally, "CRS-OUT-OF-CHINA", place(record, raw), place_args(raw));
+            return nullptr;
+        }
+        return transform;
+    }
 
-            if (transform != nullptr) {
-                double x0 = minx, y0 = miny, x1 = maxx, y1 = maxy;
-                bool ok = is_point ? transform->transform(x0, y0)
-                                   : transform->transform_bounds(x0, y0, x1, y1);
-                if (is_point)
-                    x1 = x0, y1 = y0;
-                if (!ok) {
-                    findings.push_back(
-                        rules.make("CRS-TRANSFORM-FAILED", place(),
-                                   {{"a", shown_a()},
-                                    {"b", shown_b()},
-                                    {"crs", fixed_crs ? fixed_crs->name() : std::string("?")}}));
-                } else if (!in_china_lonlat((x0 + x1) / 2, (y0 + y1) / 2)) {
-                    defer("CRS-OUT-OF-CHINA", place(), place_args());
-                } else {
-                    record.bounds.expand(x0, y0);
-                    record.bounds.expand(x1, y1);
-                    if (is_point) {
-                        record.has_position = true;
-                        record.lon = x0;
-                        record.lat = y0;
-                    }
-                    located = true;
-                    if (options.geometry && from_geometry) {
-                        record.parts = vertices_in_cgcs2000(*geometry, swap_axes, *transform,
-                                                            record.part_polygon);
-                    }
-                    if (options.wkb && from_geometry) {
-                        record.wkb = wkb_in_cgcs2000(*geometry, swap_axes, *transform);
-                    }
+    /// The row's position in CGCS2000 (and its geometry's vertices or WKB when asked).
+    void locate(Record& record, const RawCoords& raw, const ToCgcs2000* transform,
+                const OGRGeometry* geometry, ScanTally& tally, std::vector<Finding>& findings) {
+        const bool is_point = raw.is_point;
+        bool located = false;
+        if (transform != nullptr) {
+            double x0 = raw.minx, y0 = raw.miny, x1 = raw.maxx, y1 = raw.maxy;
+            bool ok = is_point ? transform->transform(x0, y0)
+                               : transform->transform_bounds(x0, y0, x1, y1);
+            if (is_point)
+                x1 = x0, y1 = y0;
+            if (!ok) {
+                findings.push_back(
+                    rules.make("CRS-TRANSFORM-FAILED", place(record, raw),
+                               {{"a", raw.shown_a(from_xy)},
+                                {"b", raw.shown_b(from_xy)},
+                                {"crs", fixed_crs ? fixed_crs->name() : std::string("?")}}));
+            } else if (!in_china_lonlat((x0 + x1) / 2, (y0 + y1) / 2)) {
+                defer(tally, "CRS-OUT-OF-CHINA", place(record, raw), place_args(raw));
+            } else {
+                record.bounds.expand(x0, y0);
+                record.bounds.expand(x1, y1);
+                if (is_point) {
+                    record.has_position = true;
+                    record.lon = x0;
+                    record.lat = y0;
+                }
+                located = true;
+                if (options.geometry && from_geometry) {
+                    record.parts = vertices_in_cgcs2000(*geometry, raw.swap_axes, *transform,
+                                                        record.part_polygon);
+                }
+                if (options.wkb && from_geometry) {
+                    record.wkb = wkb_in_cgcs2000(*geometry, raw.swap_axes, *transform);
                 }
             }
-            if (located) {
-                ++tally.located;
-                tally.extent.expand(record.bounds);
-                // Findings of this feature carry its position.
-                for (auto& [id, p] : tally.pending) {
-                    if (!p.findings.empty() && p.findings.back().row == record.row) {
-                        char wkt[96];
-                        std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)",
-                                      (record.bounds.min_x + record.bounds.max_x) / 2,
-                                      (record.bounds.min_y + record.bounds.max_y) / 2);
-                        p.findings.back().geometry_wkt = wkt;
-                    }
+        }
+        if (located) {
+            ++tally.located;
+            tally.extent.expand(record.bounds);
+            // Findings of this feature carry its position.
+            for (auto& [id, p] : tally.pending) {
+                if (!p.findings.empty() && p.findings.back().row == record.row) {
+                    char wkt[96];
+                    std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)",
+                                  (record.bounds.min_x + record.bounds.max_x) / 2,
+                                  (record.bounds.min_y + record.bounds.max_y) / 2);
+                    p.findings.back().geometry_wkt = wkt;
                 }
             }
         }
