@@ -2,19 +2,48 @@
 
 namespace geoadmin::detail {
 
-// Every line segment is looked up among the units' segments (exactly, end points equal):
-// which unit lies on its left (the unit whose counter-clockwise ring runs the same way) and
-// which on its right. From that: wrong left/right codes, lines on no boundary, shared edges
-// no line covers; and among the lines themselves: dangles, crossings, duplicates, ends
-// that are not nodes of the coverage.
-void check_line_network(const CoverageLayer& layer, const std::vector<char>& usable,
-                        const Matching& m, const PointSet& coverage_nodes, const LineLayer& lines,
-                        const RuleSet& rules, bool planar, std::vector<Finding>& findings) {
-    struct LineSeg {
-        std::uint32_t line, part, index;
-    };
+namespace {
+
+struct LineSeg {
+    std::uint32_t line, part, index;
+};
+
+// Per line: votes for (left unit, right unit); segments on no unit boundary.
+struct LineTally {
+    std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> sides{};
+    std::vector<std::pair<LonLat, LonLat>> off{};
+    std::size_t segments = 0;
+};
+
+// The boundary lines against the units' boundaries, and the state the steps share.
+struct LineNetwork {
+    const CoverageLayer& layer;
+    const std::vector<char>& usable;
+    const Matching& m;
+    const PointSet& coverage_nodes;
+    const LineLayer& lines;
+    const RuleSet& rules;
+    bool planar;
+    std::vector<Finding>& findings;
     // Line segments by undirected key.
-    std::unordered_map<std::uint64_t, std::vector<LineSeg>> by_key;
+    std::unordered_map<std::uint64_t, std::vector<LineSeg>> by_key{};
+    std::vector<LineTally> tally{};
+    std::map<std::uint64_t, std::vector<std::pair<LonLat, LonLat>>> uncovered{};  // unit pair
+    // Which line segments lie on a unit boundary, and who is on each side (per key).
+    std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> owner{};
+
+    LonLat line_pt(const LineSeg& ls, int k) const {
+        return lines.lines[ls.line].parts[ls.part][ls.index + static_cast<std::size_t>(k)];
+    }
+    std::string code_of(std::int64_t u) const {
+        return u < 0 ? std::string() : label(layer.units[static_cast<std::size_t>(u)]);
+    }
+};
+
+// Every line segment by its undirected key.
+void index_line_segments(LineNetwork& net) {
+    auto& lines = net.lines;
+    auto& by_key = net.by_key;
     for (std::size_t l = 0; l < lines.lines.size(); ++l) {
         const auto& parts = lines.lines[l].parts;
         for (std::size_t p = 0; p < parts.size(); ++p)
@@ -27,19 +56,19 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
                      static_cast<std::uint32_t>(i)});
             }
     }
-    auto line_pt = [&](const LineSeg& ls, int k) {
-        return lines.lines[ls.line].parts[ls.part][ls.index + static_cast<std::size_t>(k)];
-    };
-    // Per line: votes for (left unit, right unit); segments on no unit boundary.
-    struct Tally {
-        std::map<std::pair<std::int64_t, std::int64_t>, std::size_t> sides{};
-        std::vector<std::pair<LonLat, LonLat>> off{};
-        std::size_t segments = 0;
-    };
-    std::vector<Tally> tally(lines.lines.size());
-    std::map<std::uint64_t, std::vector<std::pair<LonLat, LonLat>>> uncovered;  // unit pair
-    // Which line segments lie on a unit boundary, and who is on each side.
-    std::unordered_map<std::uint64_t, std::pair<std::int64_t, std::int64_t>> owner;  // per key
+}
+
+// Which line segments lie on a unit boundary, who is on each side, and the shared
+// edges no line covers.
+void find_sides(LineNetwork& net) {
+    auto& layer = net.layer;
+    auto& usable = net.usable;
+    auto& m = net.m;
+    auto& by_key = net.by_key;
+    auto& tally = net.tally;
+    auto& uncovered = net.uncovered;
+    auto& owner = net.owner;
+    auto line_pt = [&net](const LineSeg& ls, int k) { return net.line_pt(ls, k); };
     for (std::size_t u = 0; u < layer.units.size(); ++u) {
         if (usable[u] == 0)
             continue;
@@ -87,9 +116,16 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             ++t.sides[sides];
         }
     }
-    auto code_of = [&](std::int64_t u) {
-        return u < 0 ? std::string() : label(layer.units[static_cast<std::size_t>(u)]);
-    };
+}
+
+// Wrong left/right codes and lines on no unit boundary.
+void report_sides(LineNetwork& net) {
+    auto& lines = net.lines;
+    auto& rules = net.rules;
+    const bool planar = net.planar;
+    auto& findings = net.findings;
+    auto& tally = net.tally;
+    auto code_of = [&net](std::int64_t u) { return net.code_of(u); };
     for (std::size_t l = 0; l < lines.lines.size(); ++l) {
         const auto& line = lines.lines[l];
         const auto& t = tally[l];
@@ -136,6 +172,15 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             f.geometry_wkt = point_wkt(line.parts.front()[line.parts.front().size() / 2]);
         findings.push_back(std::move(f));
     }
+}
+
+// Shared edges no line covers.
+void report_missing(LineNetwork& net) {
+    auto& layer = net.layer;
+    auto& rules = net.rules;
+    const bool planar = net.planar;
+    auto& findings = net.findings;
+    auto& uncovered = net.uncovered;
     // Shared edges no line covers.
     if (rules.enabled("BOUNDARY-LINE-MISSING")) {
         for (const auto& [pair, pieces] : uncovered) {
@@ -153,6 +198,14 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             findings.push_back(std::move(f));
         }
     }
+}
+
+// Duplicates: lines sharing segments.
+void report_duplicates(LineNetwork& net) {
+    auto& lines = net.lines;
+    auto& rules = net.rules;
+    auto& findings = net.findings;
+    auto& by_key = net.by_key;
     // Duplicates: lines sharing segments.
     if (rules.enabled("BOUNDARY-LINE-DUPLICATE")) {
         std::map<std::pair<std::uint32_t, std::uint32_t>, std::size_t> shared;
@@ -176,6 +229,14 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             findings.push_back(std::move(f));
         }
     }
+}
+
+// Ends: dangles and ends that are not nodes of the coverage.
+void report_ends(LineNetwork& net) {
+    auto& coverage_nodes = net.coverage_nodes;
+    auto& lines = net.lines;
+    auto& rules = net.rules;
+    auto& findings = net.findings;
     // Ends: how many line ends and line vertices are at each point.
     PointSet vertices;
     std::unordered_map<LonLat, int, PointHash, PointEq> ends;
@@ -214,6 +275,15 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             }
         }
     }
+}
+
+// Crossings between lines.
+void report_crossings(LineNetwork& net) {
+    auto& lines = net.lines;
+    auto& rules = net.rules;
+    auto& findings = net.findings;
+    auto& by_key = net.by_key;
+    auto line_pt = [&net](const LineSeg& ls, int k) { return net.line_pt(ls, k); };
     // Crossings between lines.
     if (rules.enabled("BOUNDARY-LINE-CROSSING")) {
         std::vector<UnmatchedSeg> segs;
@@ -254,6 +324,27 @@ void check_line_network(const CoverageLayer& layer, const std::vector<char>& usa
             findings.push_back(std::move(fd));
         });
     }
+}
+
+}  // namespace
+
+// Every line segment is looked up among the units' segments (exactly, end points equal):
+// which unit lies on its left (the unit whose counter-clockwise ring runs the same way) and
+// which on its right. From that: wrong left/right codes, lines on no boundary, shared edges
+// no line covers; and among the lines themselves: dangles, crossings, duplicates, ends
+// that are not nodes of the coverage.
+void check_line_network(const CoverageLayer& layer, const std::vector<char>& usable,
+                        const Matching& m, const PointSet& coverage_nodes, const LineLayer& lines,
+                        const RuleSet& rules, bool planar, std::vector<Finding>& findings) {
+    LineNetwork net{layer, usable, m, coverage_nodes, lines, rules, planar, findings};
+    net.tally.resize(lines.lines.size());
+    index_line_segments(net);
+    find_sides(net);
+    report_sides(net);
+    report_missing(net);
+    report_duplicates(net);
+    report_ends(net);
+    report_crossings(net);
 }
 
 // Junctions: vertices where the unit across the boundary changes.
