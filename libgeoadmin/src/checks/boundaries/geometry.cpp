@@ -2,6 +2,102 @@
 
 namespace geoadmin::detail {
 
+namespace {
+
+// GEOS's verdict on the rings as read (`closed`, with their starts): the reason it gives,
+// "" when valid; `where` the place it names.
+std::string geos_invalid_reason(GEOSContextHandle_t h, const CoverageUnit& u,
+                                std::vector<LonLat>& closed,
+                                const std::vector<std::uint32_t>& closed_start,
+                                std::optional<LonLat>& where) {
+    std::string reason;
+    CoverageUnit tmp;
+    tmp.coords = std::move(closed);
+    tmp.ring_start = closed_start;
+    tmp.polygon_start = u.polygon_start;
+    GeomPtr g = own(h, unit_geom(h, tmp));
+    closed = std::move(tmp.coords);
+    if (!g) {
+        reason = "GEOS cannot build the polygon";
+        where = u.coords.front();
+    } else {
+        char* why = nullptr;
+        GEOSGeometry* loc = nullptr;
+        if (GEOSisValidDetail_r(h, g.get(), 0, &why, &loc) == 0) {
+            reason = why ? why : "invalid";
+            if (loc != nullptr) {
+                double x = 0, y = 0;
+                GEOSGeomGetX_r(h, loc, &x);
+                GEOSGeomGetY_r(h, loc, &y);
+                where = LonLat{x, y};
+            }
+        }
+        if (why)
+            GEOSFree_r(h, why);
+        if (loc)
+            GEOSGeom_destroy_r(h, loc);
+    }
+    return reason;
+}
+
+// The unit's rings put in order: exteriors counter-clockwise, holes clockwise, from the
+// normalised rings (`norm`, their starts, signed areas, and which ring each kept one was);
+// the orientation as read goes to `res`.
+void normalise_orientation(CoverageUnit& u, const std::vector<LonLat>& norm,
+                           const std::vector<std::uint32_t>& norm_start,
+                           const std::vector<double>& signed_areas,
+                           const std::vector<int>& kept_of_ring, UnitGeometryResult& res) {
+    std::vector<std::uint32_t> new_polygon_start;
+    std::vector<std::uint32_t> new_ring_start;
+    std::vector<LonLat> out;
+    out.reserve(norm.size());
+    int shells_ccw = 0, shells_cw = 0;
+    for (std::size_t p = 0; p < u.polygons(); ++p) {
+        int shell_sign = 0;
+        bool have_shell = false;
+        for (std::uint32_t r = u.polygon_start[p]; r < u.polygon_start[p + 1]; ++r) {
+            const int k = kept_of_ring[r];
+            if (k < 0)
+                continue;
+            const double area = signed_areas[static_cast<std::size_t>(k)];
+            const LonLat* q = &norm[norm_start[static_cast<std::size_t>(k)]];
+            const std::size_t m = norm_start[static_cast<std::size_t>(k) + 1] -
+                                  norm_start[static_cast<std::size_t>(k)];
+            const int sign = area > 0 ? 1 : area < 0 ? -1 : 0;
+            const bool is_shell = !have_shell;
+            if (is_shell) {
+                have_shell = true;
+                shell_sign = sign;
+                shells_ccw += static_cast<int>(sign > 0);
+                shells_cw += static_cast<int>(sign < 0);
+                new_polygon_start.push_back(static_cast<std::uint32_t>(new_ring_start.size()));
+            } else if (sign != 0 && sign == shell_sign) {
+                res.hole_same_as_shell = true;
+            }
+            new_ring_start.push_back(static_cast<std::uint32_t>(out.size()));
+            if (sign == 0 || (sign > 0) == is_shell)
+                out.insert(out.end(), q, q + m);
+            else
+                out.insert(out.end(), std::reverse_iterator<const LonLat*>(q + m),
+                           std::reverse_iterator<const LonLat*>(q));
+        }
+    }
+    if (!new_ring_start.empty()) {
+        new_ring_start.push_back(static_cast<std::uint32_t>(out.size()));
+        new_polygon_start.push_back(static_cast<std::uint32_t>(new_ring_start.size() - 1));
+    }
+    res.exterior_orientation = shells_ccw > 0 && shells_cw == 0   ? 1
+                               : shells_cw > 0 && shells_ccw == 0 ? -1
+                                                                  : 0;
+    res.mixed = shells_ccw > 0 && shells_cw > 0;
+    u.coords = std::move(out);
+    u.coords.shrink_to_fit();
+    u.ring_start = std::move(new_ring_start);
+    u.polygon_start = std::move(new_polygon_start);
+}
+
+}  // namespace
+
 // Checks one unit's geometry and normalises it in place (closed rings, no repeated
 // vertices, exteriors counter-clockwise, holes clockwise).
 UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
@@ -124,32 +220,7 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
             reason = "Too few points in a ring";
             where = too_few_at;
         } else {
-            CoverageUnit tmp;
-            tmp.coords = std::move(closed);
-            tmp.ring_start = closed_start;
-            tmp.polygon_start = u.polygon_start;
-            GeomPtr g = own(h, unit_geom(h, tmp));
-            closed = std::move(tmp.coords);
-            if (!g) {
-                reason = "GEOS cannot build the polygon";
-                where = u.coords.front();
-            } else {
-                char* why = nullptr;
-                GEOSGeometry* loc = nullptr;
-                if (GEOSisValidDetail_r(h, g.get(), 0, &why, &loc) == 0) {
-                    reason = why ? why : "invalid";
-                    if (loc != nullptr) {
-                        double x = 0, y = 0;
-                        GEOSGeomGetX_r(h, loc, &x);
-                        GEOSGeomGetY_r(h, loc, &y);
-                        where = LonLat{x, y};
-                    }
-                }
-                if (why)
-                    GEOSFree_r(h, why);
-                if (loc)
-                    GEOSGeom_destroy_r(h, loc);
-            }
+            reason = geos_invalid_reason(h, u, closed, closed_start, where);
         }
         if (!reason.empty()) {
             Finding f =
@@ -160,54 +231,7 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
         }
     }
 
-    // Orientation as read, then normalised.
-    std::vector<std::uint32_t> new_polygon_start;
-    std::vector<std::uint32_t> new_ring_start;
-    std::vector<LonLat> out;
-    out.reserve(norm.size());
-    int shells_ccw = 0, shells_cw = 0;
-    for (std::size_t p = 0; p < u.polygons(); ++p) {
-        int shell_sign = 0;
-        bool have_shell = false;
-        for (std::uint32_t r = u.polygon_start[p]; r < u.polygon_start[p + 1]; ++r) {
-            const int k = kept_of_ring[r];
-            if (k < 0)
-                continue;
-            const double area = signed_areas[static_cast<std::size_t>(k)];
-            const LonLat* q = &norm[norm_start[static_cast<std::size_t>(k)]];
-            const std::size_t m = norm_start[static_cast<std::size_t>(k) + 1] -
-                                  norm_start[static_cast<std::size_t>(k)];
-            const int sign = area > 0 ? 1 : area < 0 ? -1 : 0;
-            const bool is_shell = !have_shell;
-            if (is_shell) {
-                have_shell = true;
-                shell_sign = sign;
-                shells_ccw += static_cast<int>(sign > 0);
-                shells_cw += static_cast<int>(sign < 0);
-                new_polygon_start.push_back(static_cast<std::uint32_t>(new_ring_start.size()));
-            } else if (sign != 0 && sign == shell_sign) {
-                res.hole_same_as_shell = true;
-            }
-            new_ring_start.push_back(static_cast<std::uint32_t>(out.size()));
-            if (sign == 0 || (sign > 0) == is_shell)
-                out.insert(out.end(), q, q + m);
-            else
-                out.insert(out.end(), std::reverse_iterator<const LonLat*>(q + m),
-                           std::reverse_iterator<const LonLat*>(q));
-        }
-    }
-    if (!new_ring_start.empty()) {
-        new_ring_start.push_back(static_cast<std::uint32_t>(out.size()));
-        new_polygon_start.push_back(static_cast<std::uint32_t>(new_ring_start.size() - 1));
-    }
-    res.exterior_orientation = shells_ccw > 0 && shells_cw == 0   ? 1
-                               : shells_cw > 0 && shells_ccw == 0 ? -1
-                                                                  : 0;
-    res.mixed = shells_ccw > 0 && shells_cw > 0;
-    u.coords = std::move(out);
-    u.coords.shrink_to_fit();
-    u.ring_start = std::move(new_ring_start);
-    u.polygon_start = std::move(new_polygon_start);
+    normalise_orientation(u, norm, norm_start, signed_areas, kept_of_ring, res);
     res.usable = u.rings() > 0;
     return res;
 }
