@@ -330,6 +330,16 @@ struct NameChecker::Impl {
     void begin(const std::string& ds, const Layer& l, std::vector<Finding>& out);
 
     void check(const Record& r, std::vector<Finding>& out);
+    void check_admin(const Record& r, std::string_view key, const std::string& admin_raw,
+                     const std::string& admin, const std::string& code, const Category* cat,
+                     std::vector<Finding>& out);
+    void check_position(const Record& r, std::string_view key, const std::string& admin_raw,
+                        const std::string& admin, std::vector<Finding>& out);
+    void check_romanization(const Record& r, std::string_view key, const std::string& name,
+                            const Category* cat, std::vector<Finding>& out) const;
+    void remember(const Record& r, std::string_view key, const std::string& name,
+                  const std::u32string& u, const std::string& admin, const std::string& code,
+                  const Category& category);
 
     // What finish() needs of an entry that has a duplicate or homophone (the sound is
     // worked out again for those few rather than kept for every entry).

@@ -108,7 +108,20 @@ void NameChecker::Impl::check(const Record& r, std::vector<Finding>& out) {
             check_generic(r, u, guessed ? nullptr : cat, key, out);
         check_words(r, u, admin.empty() ? key : std::string_view(admin), key, out);
     }
-    // The unit the feature lies in.
+    check_admin(r, key, admin_raw, admin, code, cat, out);
+    check_position(r, key, admin_raw, admin, out);
+    if (!name_empty)
+        check_romanization(r, key, name, guessed ? nullptr : cat, out);
+    if (!name_empty && cat != nullptr)
+        remember(r, key, name, u, admin, code, *cat);
+}
+
+// The unit code of the record: its form, known to the division table, and the record's own
+// code under it.
+void NameChecker::Impl::check_admin(const Record& r, std::string_view key,
+                                    const std::string& admin_raw, const std::string& admin,
+                                    const std::string& code, const Category* cat,
+                                    std::vector<Finding>& out) {
     if (!admin_raw.empty()) {
         if (admin.empty()) {
             emit(out, "NAME-CODE-FORMAT", subject(r, f_admin, key), {{"code", admin_raw}});
@@ -132,6 +145,12 @@ void NameChecker::Impl::check(const Record& r, std::vector<Finding>& out) {
             }
         }
     }
+}
+
+// The record's position inside its unit (with --units).
+void NameChecker::Impl::check_position(const Record& r, std::string_view key,
+                                       const std::string& admin_raw, const std::string& admin,
+                                       std::vector<Finding>& out) {
     if (units && r.has_position && !admin.empty()) {
         double metres = 0;
         auto where = units->locate(admin, r.lon, r.lat, &metres);
@@ -143,11 +162,16 @@ void NameChecker::Impl::check(const Record& r, std::vector<Finding>& out) {
                 f->geometry_wkt = wkt;
         }
     }
-    // Romanization against the standard spelling.
+}
+
+// The romanization given against the standard spelling (toned and sign forms accepted).
+void NameChecker::Impl::check_romanization(const Record& r, std::string_view key,
+                                           const std::string& name, const Category* cat,
+                                           std::vector<Finding>& out) const {
     const std::string* roman_v = value(r, f_roman);
-    if ((roman_v != nullptr) && !trim_ascii(*roman_v).empty() && !name_empty) {
+    if ((roman_v != nullptr) && !trim_ascii(*roman_v).empty()) {
         RomanizeOptions ro;
-        ro.category = guessed ? nullptr : cat;
+        ro.category = cat;
         Romanization expected = romanizer.romanize(name, ro);
         std::string given(trim_ascii(*roman_v));
         if (expected.complete && given != expected.text) {
@@ -163,8 +187,14 @@ void NameChecker::Impl::check(const Record& r, std::vector<Finding>& out) {
             }
         }
     }
-    // Remember the name for duplicates and homophones within its scope.
-    if (name_empty || !cat || cat->scope == NameScope::none)
+}
+
+// Remembers the name for duplicates and homophones within its scope.
+void NameChecker::Impl::remember(const Record& r, std::string_view key, const std::string& name,
+                                 const std::u32string& u, const std::string& admin,
+                                 const std::string& code, const Category& category) {
+    const Category* cat = &category;
+    if (cat->scope == NameScope::none)
         return;
     if (const std::string* st = value(r, f_status); st && is_historical(*st))
         return;
