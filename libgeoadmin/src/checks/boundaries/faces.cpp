@@ -2,6 +2,51 @@
 
 namespace geoadmin::detail {
 
+namespace {
+
+// The unshared boundary of every unit as chains of segments (a ring no other unit shares
+// any part of is one closed chain): the linework that gaps and overlaps are faces of.
+std::vector<GEOSGeometry*> unshared_chains(CoverageRun& run) {
+    GEOSContextHandle_t h = run.geos.h;
+    const auto& layer = run.layer;
+    const auto& usable = run.usable;
+    const auto& m = run.m;
+    std::vector<GEOSGeometry*> chains;
+    for_each_ring(layer, usable, m,
+                  [&](std::size_t, const CoverageUnit& unit,
+                      const std::vector<std::int32_t>& across, std::uint32_t r0, std::uint32_t r1) {
+                      const std::uint32_t nseg = r1 - r0 - 1;
+                      // Start at a shared segment so that no chain wraps around.
+                      std::uint32_t start = nseg;
+                      for (std::uint32_t k = 0; k < nseg; ++k)
+                          if (across[r0 + k] >= 0) {
+                              start = k;
+                              break;
+                          }
+                      if (start == nseg) {
+                          chains.push_back(line_geom(h, &unit.coords[r0], r1 - r0));
+                          return;
+                      }
+                      std::vector<LonLat> chain;
+                      for (std::uint32_t step = 1; step <= nseg; ++step) {
+                          const std::uint32_t k = (start + step) % nseg;
+                          if (across[r0 + k] < 0) {
+                              if (chain.empty())
+                                  chain.push_back(unit.coords[r0 + k]);
+                              chain.push_back(unit.coords[r0 + k + 1]);
+                          } else if (!chain.empty()) {
+                              chains.push_back(line_geom(h, chain.data(), chain.size()));
+                              chain.clear();
+                          }
+                      }
+                      if (!chain.empty())
+                          chains.push_back(line_geom(h, chain.data(), chain.size()));
+                  });
+    return chains;
+}
+
+}  // namespace
+
 // Gaps and overlaps: the faces of the unshared linework.
 void check_faces(CoverageRun& run) {
     auto& layer = run.layer;
@@ -11,45 +56,13 @@ void check_faces(CoverageRun& run) {
     const auto gap_area = run.gap_area;
     const auto tol_m = run.tol_m;
     auto& usable = run.usable;
-    auto& m = run.m;
     GEOSContextHandle_t h = run.geos.h;
     auto& metric = run.metric;
     auto& duplicate_pairs = run.duplicate_pairs;
     UnitTree tree(h, layer, usable);
     auto& reported_gaps = run.reported_gaps;
     {
-        std::vector<GEOSGeometry*> chains;
-        for_each_ring(
-            layer, usable, m,
-            [&](std::size_t, const CoverageUnit& unit, const std::vector<std::int32_t>& across,
-                std::uint32_t r0, std::uint32_t r1) {
-                const std::uint32_t nseg = r1 - r0 - 1;
-                // Start at a shared segment so that no chain wraps around.
-                std::uint32_t start = nseg;
-                for (std::uint32_t k = 0; k < nseg; ++k)
-                    if (across[r0 + k] >= 0) {
-                        start = k;
-                        break;
-                    }
-                if (start == nseg) {
-                    chains.push_back(line_geom(h, &unit.coords[r0], r1 - r0));
-                    return;
-                }
-                std::vector<LonLat> chain;
-                for (std::uint32_t step = 1; step <= nseg; ++step) {
-                    const std::uint32_t k = (start + step) % nseg;
-                    if (across[r0 + k] < 0) {
-                        if (chain.empty())
-                            chain.push_back(unit.coords[r0 + k]);
-                        chain.push_back(unit.coords[r0 + k + 1]);
-                    } else if (!chain.empty()) {
-                        chains.push_back(line_geom(h, chain.data(), chain.size()));
-                        chain.clear();
-                    }
-                }
-                if (!chain.empty())
-                    chains.push_back(line_geom(h, chain.data(), chain.size()));
-            });
+        std::vector<GEOSGeometry*> chains = unshared_chains(run);
         chains.erase(std::remove(chains.begin(), chains.end(), nullptr), chains.end());
         if (!chains.empty()) {
             GeomPtr linework =
