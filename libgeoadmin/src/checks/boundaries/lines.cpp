@@ -42,7 +42,7 @@ struct LineNetwork {
 
 // Every line segment by its undirected key.
 void index_line_segments(LineNetwork& net) {
-    auto& lines = net.lines;
+    const auto& lines = net.lines;
     auto& by_key = net.by_key;
     for (std::size_t l = 0; l < lines.lines.size(); ++l) {
         const auto& parts = lines.lines[l].parts;
@@ -61,9 +61,9 @@ void index_line_segments(LineNetwork& net) {
 // Which line segments lie on a unit boundary, who is on each side, and the shared
 // edges no line covers.
 void find_sides(LineNetwork& net) {
-    auto& layer = net.layer;
-    auto& usable = net.usable;
-    auto& m = net.m;
+    const auto& layer = net.layer;
+    const auto& usable = net.usable;
+    const auto& m = net.m;
     auto& by_key = net.by_key;
     auto& tally = net.tally;
     auto& uncovered = net.uncovered;
@@ -120,8 +120,8 @@ void find_sides(LineNetwork& net) {
 
 // Wrong left/right codes and lines on no unit boundary.
 void report_sides(LineNetwork& net) {
-    auto& lines = net.lines;
-    auto& rules = net.rules;
+    const auto& lines = net.lines;
+    const auto& rules = net.rules;
     const bool planar = net.planar;
     auto& findings = net.findings;
     auto& tally = net.tally;
@@ -176,8 +176,8 @@ void report_sides(LineNetwork& net) {
 
 // Shared edges no line covers.
 void report_missing(LineNetwork& net) {
-    auto& layer = net.layer;
-    auto& rules = net.rules;
+    const auto& layer = net.layer;
+    const auto& rules = net.rules;
     const bool planar = net.planar;
     auto& findings = net.findings;
     auto& uncovered = net.uncovered;
@@ -202,8 +202,8 @@ void report_missing(LineNetwork& net) {
 
 // Duplicates: lines sharing segments.
 void report_duplicates(LineNetwork& net) {
-    auto& lines = net.lines;
-    auto& rules = net.rules;
+    const auto& lines = net.lines;
+    const auto& rules = net.rules;
     auto& findings = net.findings;
     auto& by_key = net.by_key;
     // Duplicates: lines sharing segments.
@@ -233,9 +233,9 @@ void report_duplicates(LineNetwork& net) {
 
 // Ends: dangles and ends that are not nodes of the coverage.
 void report_ends(LineNetwork& net) {
-    auto& coverage_nodes = net.coverage_nodes;
-    auto& lines = net.lines;
-    auto& rules = net.rules;
+    const auto& coverage_nodes = net.coverage_nodes;
+    const auto& lines = net.lines;
+    const auto& rules = net.rules;
     auto& findings = net.findings;
     // Ends: how many line ends and line vertices are at each point.
     PointSet vertices;
@@ -279,8 +279,8 @@ void report_ends(LineNetwork& net) {
 
 // Crossings between lines.
 void report_crossings(LineNetwork& net) {
-    auto& lines = net.lines;
-    auto& rules = net.rules;
+    const auto& lines = net.lines;
+    const auto& rules = net.rules;
     auto& findings = net.findings;
     auto& by_key = net.by_key;
     auto line_pt = [&net](const LineSeg& ls, int k) { return net.line_pt(ls, k); };

@@ -334,7 +334,7 @@ struct NameChecker::Impl {
                      const std::string& admin, const std::string& code, const Category* cat,
                      std::vector<Finding>& out);
     void check_position(const Record& r, std::string_view key, const std::string& admin_raw,
-                        const std::string& admin, std::vector<Finding>& out);
+                        const std::string& admin, std::vector<Finding>& out) const;
     void check_romanization(const Record& r, std::string_view key, const std::string& name,
                             const Category* cat, std::vector<Finding>& out) const;
     void remember(const Record& r, std::string_view key, const std::string& name,

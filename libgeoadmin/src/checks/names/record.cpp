@@ -150,7 +150,7 @@ void NameChecker::Impl::check_admin(const Record& r, std::string_view key,
 // The record's position inside its unit (with --units).
 void NameChecker::Impl::check_position(const Record& r, std::string_view key,
                                        const std::string& admin_raw, const std::string& admin,
-                                       std::vector<Finding>& out) {
+                                       std::vector<Finding>& out) const {
     if (units && r.has_position && !admin.empty()) {
         double metres = 0;
         auto where = units->locate(admin, r.lon, r.lat, &metres);
