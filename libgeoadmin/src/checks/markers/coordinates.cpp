@@ -12,8 +12,6 @@ void check_coordinates(MarkerRun& run) {
     const auto& reg = run.reg;
     const auto& rules = run.rules;
     const auto n = run.n;
-    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
-                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
     const double coord_tol = rules.number("MARKER-COORD-MISMATCH", "tolerance");
     for (std::size_t i = 0; i < n; ++i) {
         const Marker& m = reg.markers[i];
@@ -22,8 +20,8 @@ void check_coordinates(MarkerRun& run) {
         if (m.x && m.y && given_lonlat && m.has_position) {
             double d = geodesic_distance(m.position, {*m.lon_given, *m.lat_given});
             if (d > coord_tol) {
-                emit("MARKER-COORD-MISMATCH", m, "lon",
-                     {{"distance", fmt(d)}, {"tolerance", fmt(coord_tol)}});
+                run.emit("MARKER-COORD-MISMATCH", m, "lon",
+                         {{"distance", fmt(d)}, {"tolerance", fmt(coord_tol)}});
             }
         }
         if (m.y && given_lonlat) {
@@ -32,7 +30,7 @@ void check_coordinates(MarkerRun& run) {
                 if (auto z = gk_zone_from_prefixed_easting(e)) {
                     double off = std::fabs(*m.lon_given - z->central_meridian());
                     if (off > z->width / 2.0 + 0.1) {
-                        emit(
+                        run.emit(
                             "MARKER-ZONE-MISMATCH", m, "y",
                             {{"zone", std::to_string(z->zone)},
                              {"width", std::to_string(z->width)},
@@ -53,8 +51,6 @@ void check_elevations_and_references(MarkerRun& run) {
     const auto& rules = run.rules;
     const auto n = run.n;
     auto& elevation = run.elevation;
-    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
-                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
     const double min_elev = rules.number("MARKER-ELEVATION-IMPLAUSIBLE", "min");
     const double max_elev = rules.number("MARKER-ELEVATION-IMPLAUSIBLE", "max");
     elevation.assign(n, std::nullopt);
@@ -63,13 +59,13 @@ void check_elevations_and_references(MarkerRun& run) {
         if (m.elevation) {
             elevation[i] = parse_number(*m.elevation);
             if (!elevation[i]) {
-                emit("READ-VALUE-INVALID", m, "elevation",
-                     {{"value", *m.elevation}, term("expected", "value.elevation")});
+                run.emit("READ-VALUE-INVALID", m, "elevation",
+                         {{"value", *m.elevation}, term("expected", "value.elevation")});
             } else if (*elevation[i] < min_elev || *elevation[i] > max_elev) {
-                emit("MARKER-ELEVATION-IMPLAUSIBLE", m, "elevation",
-                     {{"elevation", *m.elevation},
-                      {"min", fmt(min_elev, 0)},
-                      {"max", fmt(max_elev, 0)}});
+                run.emit("MARKER-ELEVATION-IMPLAUSIBLE", m, "elevation",
+                         {{"elevation", *m.elevation},
+                          {"min", fmt(min_elev, 0)},
+                          {"max", fmt(max_elev, 0)}});
                 elevation[i].reset();
             }
         }
@@ -82,20 +78,20 @@ void check_elevations_and_references(MarkerRun& run) {
             ++named;
             auto az = r.azimuth ? parse_angle(*r.azimuth) : std::nullopt;
             if (!az || *az < 0.0 || *az >= 360.0) {
-                emit("MARKER-REF-AZIMUTH-INVALID", m, p + "azimuth",
-                     {{"ref", r.name}, {"value", r.azimuth.value_or("")}});
+                run.emit("MARKER-REF-AZIMUTH-INVALID", m, p + "azimuth",
+                         {{"ref", r.name}, {"value", r.azimuth.value_or("")}});
             }
             auto dist = r.distance ? parse_number(*r.distance) : std::nullopt;
             if (!dist || *dist <= 0.0) {
-                emit("MARKER-REF-DISTANCE-INVALID", m, p + "distance",
-                     {{"ref", r.name}, {"value", r.distance.value_or("")}});
+                run.emit("MARKER-REF-DISTANCE-INVALID", m, p + "distance",
+                         {{"ref", r.name}, {"value", r.distance.value_or("")}});
             }
         }
         if (named < 3 &&
             ((reg.columns.count("ref1_name") != 0U) || (reg.columns.count("ref2_name") != 0U) ||
              (reg.columns.count("ref3_name") != 0U))) {
-            emit("MARKER-REF-INCOMPLETE", m, "ref" + std::to_string(named + 1) + "_name",
-                 {{"count", std::to_string(named)}});
+            run.emit("MARKER-REF-INCOMPLETE", m, "ref" + std::to_string(named + 1) + "_name",
+                     {{"count", std::to_string(named)}});
         }
     }
 }

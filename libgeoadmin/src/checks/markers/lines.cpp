@@ -141,8 +141,6 @@ void measure_positions(MarkerRun& run, CheckObserver* observer) {
     auto& line_of = run.line_of;
     auto& xy = run.xy;
     auto& xy_zone = run.xy_zone;
-    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
-                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
     near.assign(n, {});
     on.assign(n, nullptr);
     // Each marker goes into the zone of its line, one PROJ call per zone for all of them.
@@ -159,8 +157,8 @@ void measure_positions(MarkerRun& run, CheckObserver* observer) {
             continue;
         auto it = line_index.find(m.line_code);
         if (it == line_index.end()) {
-            emit("MARKER-LINE-UNKNOWN", m, "line_code",
-                 {{"line", m.line_code}, {"layer", lines->dataset}});
+            run.emit("MARKER-LINE-UNKNOWN", m, "line_code",
+                     {{"line", m.line_code}, {"layer", lines->dataset}});
             continue;
         }
         line_of[i] = &it->second;

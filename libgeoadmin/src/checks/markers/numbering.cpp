@@ -117,8 +117,6 @@ void check_numbers(MarkerRun& run) {
     const auto n = run.n;
     auto& present_required = run.present_required;
     auto& parsed = run.parsed;
-    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
-                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
     parsed.assign(n, std::nullopt);
     std::unordered_map<std::string, std::size_t> first_of;
     first_of.reserve(n);
@@ -135,35 +133,36 @@ void check_numbers(MarkerRun& run) {
             else if (c == "elevation")
                 empty = !m.elevation;
             if (empty)
-                emit("MARKER-FIELD-MISSING", m, c, {{"column", reg.column(c)}});
+                run.emit("MARKER-FIELD-MISSING", m, c, {{"column", reg.column(c)}});
         }
         if (m.number.empty())
             continue;
         auto [it, inserted] = first_of.emplace(m.number, i);
         if (!inserted) {
-            emit(
+            run.emit(
                 "MARKER-NUMBER-DUPLICATE", m, "marker_no",
                 {{"number", m.number}, {"first_row", std::to_string(reg.markers[it->second].row)}});
         }
         parsed[i] = numbering.parse(m.number);
         if (!parsed[i]) {
-            emit("MARKER-NUMBER-SYNTAX", m, "marker_no",
-                 {{"number", m.number}, {"scheme", numbering.description()}});
+            run.emit("MARKER-NUMBER-SYNTAX", m, "marker_no",
+                     {{"number", m.number}, {"scheme", numbering.description()}});
             continue;
         }
         const MarkerNumber& num = *parsed[i];
         if (!m.line_code.empty() && num.line_code != m.line_code) {
-            emit("MARKER-LINE-CODE-MISMATCH", m, "line_code",
-                 {{"number", m.number}, {"in_number", num.line_code}, {"line_code", m.line_code}});
+            run.emit(
+                "MARKER-LINE-CODE-MISMATCH", m, "line_code",
+                {{"number", m.number}, {"in_number", num.line_code}, {"line_code", m.line_code}});
         }
         if (!m.type_text.empty()) {
             auto declared = parse_marker_type(m.type_text);
             MarkerType by_letter = marker_type_of_letter(num.letter);
             if (!declared || *declared != by_letter) {
-                emit("MARKER-TYPE-MISMATCH", m, "type",
-                     {{"type", m.type_text},
-                      {"letter", std::string(1, num.letter)},
-                      term("expected", type_term(by_letter))});
+                run.emit("MARKER-TYPE-MISMATCH", m, "type",
+                         {{"type", m.type_text},
+                          {"letter", std::string(1, num.letter)},
+                          term("expected", type_term(by_letter))});
             }
         }
     }

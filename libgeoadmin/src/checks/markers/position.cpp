@@ -21,8 +21,6 @@ void check_positions(MarkerRun& run) {
     auto& near = run.near;
     auto& on = run.on;
     auto& xy = run.xy;
-    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
-                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
     auto back_to_lonlat = [&run](int zone, double& x, double& y) {
         return run.back_to_lonlat(zone, x, y);
     };
@@ -42,10 +40,10 @@ void check_positions(MarkerRun& run) {
         MarkerType t = parsed[i] ? marker_type_of_letter(parsed[i]->letter)
                                  : parse_marker_type(m.type_text).value_or(MarkerType::unknown);
         if (t == MarkerType::single && near[i].distance > tolerance) {
-            Finding* f = emit("MARKER-OFF-LINE", m, "",
-                              {{"distance", fmt(near[i].distance)},
-                               {"tolerance", fmt(tolerance)},
-                               {"line", m.line_code}});
+            Finding* f = run.emit("MARKER-OFF-LINE", m, "",
+                                  {{"distance", fmt(near[i].distance)},
+                                   {"tolerance", fmt(tolerance)},
+                                   {"line", m.line_code}});
             // On the map: the offset from the line to the marker.
             double x = near[i].at.x, y = near[i].at.y;
             if (f != nullptr && back_to_lonlat(on[i]->zone, x, y)) {
@@ -68,9 +66,9 @@ void check_positions(MarkerRun& run) {
                 }
             }
             if (best > junction_max) {
-                emit("MARKER-TRIPLE-NOT-AT-JUNCTION", m, "",
-                     {{"distance", std::isfinite(best) ? fmt(best) : std::string("∞")},
-                      {"max", fmt(junction_max)}});
+                run.emit("MARKER-TRIPLE-NOT-AT-JUNCTION", m, "",
+                         {{"distance", std::isfinite(best) ? fmt(best) : std::string("∞")},
+                          {"max", fmt(junction_max)}});
             }
         }
     }
@@ -85,8 +83,6 @@ void check_pairs(MarkerRun& run) {
     const auto pair_max = run.pair_max;
     auto& near = run.near;
     auto& on = run.on;
-    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
-                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
     // Pairs: opposite sides, close together.
     for (const SeqGroup& g : seq_groups) {
         if (marker_type_of_letter(parsed[order[g.from]]->letter) != MarkerType::pair ||
@@ -102,17 +98,17 @@ void check_pairs(MarkerRun& run) {
         std::snprintf(pair_wkt, sizeof pair_wkt, "LINESTRING (%.9f %.9f, %.9f %.9f)",
                       ma.position.lon, ma.position.lat, mb.position.lon, mb.position.lat);
         if (near[a].side == near[b].side || near[a].side == 0 || near[b].side == 0) {
-            if (Finding* f = emit("MARKER-PAIR-SAME-SIDE", mb, "",
-                                  {{"number", mb.number}, {"other", ma.number}}))
+            if (Finding* f = run.emit("MARKER-PAIR-SAME-SIDE", mb, "",
+                                      {{"number", mb.number}, {"other", ma.number}}))
                 f->geometry_wkt = pair_wkt;
         }
         double d = geodesic_distance(ma.position, mb.position);
         if (d > pair_max) {
-            if (Finding* f = emit("MARKER-PAIR-APART", mb, "",
-                                  {{"number", mb.number},
-                                   {"other", ma.number},
-                                   {"distance", fmt(d)},
-                                   {"max", fmt(pair_max)}}))
+            if (Finding* f = run.emit("MARKER-PAIR-APART", mb, "",
+                                      {{"number", mb.number},
+                                       {"other", ma.number},
+                                       {"distance", fmt(d)},
+                                       {"max", fmt(pair_max)}}))
                 f->geometry_wkt = pair_wkt;
         }
     }
@@ -126,8 +122,6 @@ void check_units(MarkerRun& run) {
     const auto n = run.n;
     auto& parsed = run.parsed;
     auto& on = run.on;
-    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
-                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
     // Inside the units the line separates (with --units).
     if (options.units != nullptr && rules.enabled("MARKER-OUTSIDE-UNITS")) {
         detail::UnitIndex unit_index(*options.units);
@@ -156,10 +150,10 @@ void check_units(MarkerRun& run) {
                 metres = std::min(metres, d);
             }
             if (known && !inside && metres > unit_tolerance) {
-                emit("MARKER-OUTSIDE-UNITS", m, "",
-                     {{"left", line.left_code},
-                      {"right", line.right_code},
-                      {"distance", fmt(metres)}});
+                run.emit("MARKER-OUTSIDE-UNITS", m, "",
+                         {{"left", line.left_code},
+                          {"right", line.right_code},
+                          {"distance", fmt(metres)}});
             }
         }
     }

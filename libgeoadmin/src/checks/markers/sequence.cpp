@@ -14,8 +14,6 @@ void check_groups(MarkerRun& run) {
     auto& order = run.order;
     auto& seq_groups = run.seq_groups;
     auto& line_groups = run.line_groups;
-    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
-                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
     {
         std::unordered_map<std::string_view, std::uint32_t> line_id;
         std::vector<std::string_view> codes;
@@ -81,8 +79,9 @@ void check_groups(MarkerRun& run) {
             }
             if (!missing.empty()) {
                 const Marker& m = reg.markers[order[g.from]];
-                emit("MARKER-SET-INCOMPLETE", m, "marker_no",
-                     {{"number", m.number}, {"missing", missing}, term("type_name", type_term(t))});
+                run.emit(
+                    "MARKER-SET-INCOMPLETE", m, "marker_no",
+                    {{"number", m.number}, {"missing", missing}, term("type_name", type_term(t))});
             }
         }
         // Numbering starts at 001 and has no gaps.
@@ -90,8 +89,8 @@ void check_groups(MarkerRun& run) {
         const int first = seq_groups[line.from].seq;
         if (first != 1) {
             const Marker& m = reg.markers[order[seq_groups[line.from].from]];
-            emit("MARKER-SEQUENCE-START", m, "marker_no",
-                 {{"line", line_code}, {"first", seq3(first)}});
+            run.emit("MARKER-SEQUENCE-START", m, "marker_no",
+                     {{"line", line_code}, {"first", seq3(first)}});
         }
         int previous = first;
         for (std::uint32_t q = line.from + 1; q < line.to; ++q) {
@@ -101,8 +100,8 @@ void check_groups(MarkerRun& run) {
                 std::string gap = seq3(previous + 1);
                 if (g.seq - 1 > previous + 1)
                     gap += "–" + seq3(g.seq - 1);
-                emit("MARKER-SEQUENCE-GAP", m, "marker_no",
-                     {{"line", line_code}, {"missing", gap}, {"number", m.number}});
+                run.emit("MARKER-SEQUENCE-GAP", m, "marker_no",
+                         {{"line", line_code}, {"missing", gap}, {"number", m.number}});
             }
             previous = g.seq;
         }
@@ -120,8 +119,6 @@ void check_along_lines(MarkerRun& run) {
     const auto tolerance = run.tolerance;
     auto& near = run.near;
     auto& on = run.on;
-    auto emit = [&run](const char* rule, const Marker& m, const std::string& canonical,
-                       MessageArgs args) { return run.emit(rule, m, canonical, std::move(args)); };
     // Sequence along the line, spacing, and elevation against the neighbours.
     const double max_spacing = rules.number("MARKER-SPACING", "max_distance");
     const double ignore_beyond = rules.number("MARKER-SEQUENCE-ORDER", "ignore_beyond");
@@ -156,21 +153,21 @@ void check_along_lines(MarkerRun& run) {
             const Stop& st = stops[k];
             if (furthest >= 0 && st.chainage + tolerance < furthest) {
                 const Marker& m = reg.markers[st.marker];
-                emit("MARKER-SEQUENCE-ORDER", m, "marker_no",
-                     {{"number", m.number},
-                      {"chainage", fmt(st.chainage, 1)},
-                      {"previous", reg.markers[furthest_marker].number},
-                      {"previous_chainage", fmt(furthest, 1)}});
+                run.emit("MARKER-SEQUENCE-ORDER", m, "marker_no",
+                         {{"number", m.number},
+                          {"chainage", fmt(st.chainage, 1)},
+                          {"previous", reg.markers[furthest_marker].number},
+                          {"previous_chainage", fmt(furthest, 1)}});
             }
             if (st.chainage > furthest)
                 furthest = st.chainage, furthest_marker = st.marker;
             if (k > 0 && st.chainage - stops[k - 1].chainage > max_spacing) {
                 const Marker& m = reg.markers[st.marker];
-                emit("MARKER-SPACING", m, "",
-                     {{"number", m.number},
-                      {"previous", reg.markers[stops[k - 1].marker].number},
-                      {"distance", fmt(st.chainage - stops[k - 1].chainage, 0)},
-                      {"max", fmt(max_spacing, 0)}});
+                run.emit("MARKER-SPACING", m, "",
+                         {{"number", m.number},
+                          {"previous", reg.markers[stops[k - 1].marker].number},
+                          {"distance", fmt(st.chainage - stops[k - 1].chainage, 0)},
+                          {"max", fmt(max_spacing, 0)}});
             }
         }
         // Elevation against the neighbours along the line (by chainage).
@@ -198,10 +195,10 @@ void check_along_lines(MarkerRun& run) {
                     : (around[around.size() / 2 - 1] + around[around.size() / 2]) / 2;
             if (std::fabs(*elevation[i] - median) > max_jump) {
                 const Marker& m = reg.markers[i];
-                emit("MARKER-ELEVATION-OUTLIER", m, "elevation",
-                     {{"elevation", fmt(*elevation[i], 1)},
-                      {"neighbours", fmt(median, 1)},
-                      {"max", fmt(max_jump, 0)}});
+                run.emit("MARKER-ELEVATION-OUTLIER", m, "elevation",
+                         {{"elevation", fmt(*elevation[i], 1)},
+                          {"neighbours", fmt(median, 1)},
+                          {"max", fmt(max_jump, 0)}});
             }
         }
     }
