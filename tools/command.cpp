@@ -1,10 +1,12 @@
 #include "command.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <sstream>
 
 #include "geoadmin/core/error.hpp"
+#include "geoadmin/core/threads.hpp"
 #include "geoadmin/core/version.hpp"
 #include "geoadmin/io/sinks.hpp"
 
@@ -100,6 +102,24 @@ OpenOptions InputOptions::open_options() const {
         o.assume_crs = Crs::from_user_input(assume_crs, params);
     }
     return o;
+}
+
+void check_threads_option(int threads) {
+    if (threads < 0 || threads > kMaxThreads) {
+        throw UsageError("--threads must be 0 (one per core) to " + std::to_string(kMaxThreads) +
+                         ", not " + std::to_string(threads));
+    }
+}
+
+void check_parameter_option(const char* option, double value, std::string_view rule_id,
+                            std::string_view param) {
+    if (!std::isfinite(value))
+        throw UsageError(std::string(option) + " must be a number, not " + std::to_string(value));
+    std::ostringstream text;
+    text.precision(17);
+    text << value;
+    if (auto problem = RuleSet::builtin().parameter_problem(rule_id, param, text.str()))
+        throw UsageError(std::string(option) + " " + *problem);
 }
 
 // ---------------------------------------------------------------- report options

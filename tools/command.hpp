@@ -171,6 +171,14 @@ class Timings : public CheckObserver {
     std::map<std::string, std::int64_t> m_counts;
 };
 
+/// --threads N: 0 (every core) to kMaxThreads; throws UsageError outside.
+void check_threads_option(int threads);
+
+/// An option that sets parameter `param` of rule `rule_id` (--gap-width, --tolerance) takes
+/// the values a --rules file may give it; throws UsageError naming `option` otherwise.
+void check_parameter_option(const char* option, double value, std::string_view rule_id,
+                            std::string_view param);
+
 /// Every registered command, in the order `geoadmin --help` lists them. Registering a
 /// command here is all it takes: the help test covers every entry.
 std::vector<std::unique_ptr<Command>> make_commands();

@@ -48,7 +48,7 @@ void CommandBoundariesCheck::declare(po::options_description& options,
         "snap-tolerance", po::value(&m_snap)->value_name("M"),
         "vertices closer than M metres count as the same (default 0: shared edges must match "
         "exactly)")("threads", po::value(&m_threads)->value_name("N"),
-                    "worker threads (default: every core)")(
+                    "worker threads, 0 to 256 (default 0: one per core)")(
         "timings", po::bool_switch(&m_timings), "print how long each step took (to stderr)");
     positional.add("units", 1);
     m_input.declare(options);
@@ -58,12 +58,15 @@ void CommandBoundariesCheck::declare(po::options_description& options,
 void CommandBoundariesCheck::setup(const po::variables_map& vm) {
     if (m_units.empty())
         throw UsageError("boundaries check needs UNITS (a polygon layer)");
-    if ((vm.count("gap-width") != 0U) && !(m_gap_width >= 0))
-        throw UsageError("--gap-width must be a width in metres, 0 or more");
-    if ((vm.count("gap-area") != 0U) && !(m_gap_area >= 0))
-        throw UsageError("--gap-area must be an area in square metres, 0 or more");
-    if (!(m_snap >= 0))
-        throw UsageError("--snap-tolerance must be a distance in metres, 0 or more");
+    if (vm.count("gap-width") != 0U)
+        check_parameter_option("--gap-width", m_gap_width, "BOUNDARY-GAP-NARROW", "width");
+    if (vm.count("gap-area") != 0U)
+        check_parameter_option("--gap-area", m_gap_area, "BOUNDARY-GAP-SMALL", "area");
+    // Vertices this close count as one: more than a few metres would merge real vertices.
+    constexpr double kMaxSnap = 1000.0;
+    if (!(m_snap >= 0 && m_snap <= kMaxSnap))
+        throw UsageError("--snap-tolerance must be a distance in metres from 0 to 1000");
+    check_threads_option(m_threads);
     if (!m_junctions.empty()) {
         std::string ext = std::filesystem::path(m_junctions).extension().string();
         if (ext != ".gpkg" && ext != ".geojson" && ext != ".csv")

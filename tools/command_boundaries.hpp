@@ -33,7 +33,7 @@ class CommandBoundariesCheck : public Command {
     double m_gap_width = -1;
     double m_gap_area = -1;
     double m_snap = 0;
-    unsigned m_threads = 0;
+    int m_threads = 0;
     bool m_timings = false;
     InputOptions m_input;
     ReportOptions m_report;

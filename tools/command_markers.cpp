@@ -45,7 +45,7 @@ void CommandMarkersCheck::declare(po::options_description& options,
         "rule's tolerance, 1 m)")(
         "scheme", po::value(&m_scheme)->value_name("NAME|PATTERN"),
         "marker numbering: provincial (4-digit line code + 001 + Q/A/B/C/D/E, the default), "
-        "county, township, or a regular expression with three groups")(
+        "county, township, or an RE2 regular expression with three groups")(
         "normalized", po::value(&m_normalized)->value_name("OUT"),
         "write the register in CGCS2000 with computed fields (zone, distance to the line, "
         "chainage, side) to OUT (.gpkg or .csv)");
@@ -60,9 +60,8 @@ void CommandMarkersCheck::setup(const po::variables_map& vm) {
     if (!m_units.empty() && m_lines.empty()) {
         throw UsageError("--units needs --lines: markers are checked against their line's units");
     }
-    if ((vm.count("tolerance") != 0U) && !(m_tolerance >= 0)) {
-        throw UsageError("--tolerance must be a distance in metres, 0 or more");
-    }
+    if (vm.count("tolerance") != 0U)
+        check_parameter_option("--tolerance", m_tolerance, "MARKER-OFF-LINE", "tolerance");
     if (!m_normalized.empty()) {
         std::string ext = std::filesystem::path(m_normalized).extension().string();
         if (ext != ".gpkg" && ext != ".csv") {

@@ -249,8 +249,7 @@ void CommandNamesCheck::declare(po::options_description& options,
 void CommandNamesCheck::setup(const po::variables_map& /*vm*/) {
     if (m_inputs.empty())
         throw UsageError("names check needs at least one INPUT");
-    if (m_threads < 0)
-        throw UsageError("--threads must be 0 (every core) or more");
+    check_threads_option(m_threads);
     if (!m_category.empty() && m_categories.empty() && !CategoryTable::builtin().find(m_category))
         throw UsageError("--category: unknown category '" + m_category + "'");
     m_report.setup();

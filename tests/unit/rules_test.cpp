@@ -133,6 +133,47 @@ TEST(RuleSet, BadOverridesNameTheFileAndTheKey) {
     expect_error(R"({"rules": {"CRS-MISSING": {"message": {"zh": "x", "en": "y"}}}})", "message");
     expect_error(R"({"rules": {"CRS-MISSING": {"parameters": {"nope": 1}}}})", "nope");
     expect_error(R"({"rules": [})", "JSON");
+    // Values out of a parameter's range, whatever the rule.
+    expect_error(R"({"rules": {"NAME-TOO-LONG": {"parameters": {"max_chars": -1}}}})",
+                 "NAME-TOO-LONG.parameters.max_chars must be a whole number from 1");
+    expect_error(R"({"rules": {"NAME-TOO-LONG": {"parameters": {"max_chars": 2.5}}}})",
+                 "whole number");
+    expect_error(R"({"rules": {"MARKER-COORD-MISMATCH": {"parameters": {"tolerance": -0.1}}}})",
+                 "MARKER-COORD-MISMATCH.parameters.tolerance");
+    expect_error(R"({"rules": {"BOUNDARY-GAP-SMALL": {"parameters": {"area": 1e300}}}})",
+                 "BOUNDARY-GAP-SMALL.parameters.area");
+    expect_error(R"({"rules": {"MARKER-OFF-LINE": {"parameters": {"tolerance": 1e400}}}})",
+                 "1e400 at line 1");
+    // Patterns: RE2 syntax, three groups; the key is named, not an option.
+    expect_error(
+        R"j({"rules": {"MARKER-NUMBER-SYNTAX": {"parameters": {"schemes": {"x": "(\\d+"}}}}})j",
+        "MARKER-NUMBER-SYNTAX.parameters.schemes.x is not a valid pattern");
+    expect_error(
+        R"j({"rules": {"MARKER-NUMBER-SYNTAX": {"parameters": {"schemes": {"x": "(?=1)(1)(2)(3)"}}}}})j",
+        "schemes.x is not a valid pattern");
+    expect_error(
+        R"j({"rules": {"MARKER-NUMBER-SYNTAX": {"parameters": {"schemes": {"x": "(\\d+)"}}}}})j",
+        "needs exactly 3 groups");
+    // Elements of lists and objects keep their type.
+    expect_error(R"({"rules": {"NAME-LEADER": {"parameters": {"words": ["a", 1]}}}})",
+                 "NAME-LEADER.parameters.words[1] must be a string");
+    expect_error(
+        R"({"rules": {"NAME-RESTRICTED-WORD": {"parameters": {"province_words": {"44": [1]}}}}})",
+        "province_words.44[0] must be a string");
+}
+
+TEST(RuleSet, ParameterProblemServesTheOptionsToo) {
+    RuleSet rules = RuleSet::builtin();
+    EXPECT_FALSE(rules.parameter_problem("BOUNDARY-GAP-NARROW", "width", "0.5"));
+    EXPECT_TRUE(rules.parameter_problem("BOUNDARY-GAP-NARROW", "width", "-1"));
+    EXPECT_TRUE(rules.parameter_problem("BOUNDARY-GEOM-SPIKE", "max_angle", "181"));
+    EXPECT_FALSE(rules.parameter_problem("NAME-TOO-LONG", "max_chars", "30"));
+    // Every built-in value is within its own limits.
+    for (const auto& rule : rules.rules()) {
+        for (const auto& [name, value] : rule.parameters) {
+            EXPECT_FALSE(rules.parameter_problem(rule.id, name, value)) << rule.id << " " << name;
+        }
+    }
 }
 
 TEST(RuleSet, OverridesFromAFile) {

@@ -1,6 +1,8 @@
 #include "geoadmin/core/rules.hpp"
 
+#include <re2/re2.h>
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -40,6 +42,84 @@ std::string bilingual(const json& rule, const char* key, const char* lang) {
     if (!v.is_object() || !v.contains(lang) || !v[lang].is_string())
         return {};
     return v[lang].get<std::string>();
+}
+
+std::string number_text(double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+}
+
+// Why a number or string `v` breaks `limit` (see RuleInfo::limits), or "".
+std::string leaf_problem(const json& v, const json& limit) {
+    if (v.is_number()) {
+        const double x = v.get<double>();
+        const bool integer = limit.value("integer", false);
+        const bool has_min = limit.contains("minimum");
+        const bool has_max = limit.contains("maximum");
+        const double lo = has_min ? limit["minimum"].get<double>() : 0.0;
+        const double hi = has_max ? limit["maximum"].get<double>() : 0.0;
+        const bool bad =
+            (integer && std::floor(x) != x) || (has_min && x < lo) || (has_max && x > hi);
+        if (!bad)
+            return {};
+        std::string what = integer ? "a whole number" : "a number";
+        if (has_min && has_max)
+            what += " from " + number_text(lo) + " to " + number_text(hi);
+        else if (has_min)
+            what += " of " + number_text(lo) + " or more";
+        else if (has_max)
+            what += " of " + number_text(hi) + " or less";
+        return "must be " + what + ", not " + v.dump();
+    }
+    if (v.is_string() && limit.contains("pattern_groups")) {
+        const int groups = limit["pattern_groups"].get<int>();
+        RE2::Options options;
+        options.set_log_errors(false);
+        const RE2 re(v.get<std::string>(), options);
+        if (!re.ok())
+            return "is not a valid pattern (RE2 syntax): " + re.error();
+        if (re.NumberOfCapturingGroups() != groups) {
+            return "needs exactly " + std::to_string(groups) + " groups (), not " +
+                   std::to_string(re.NumberOfCapturingGroups());
+        }
+    }
+    return {};
+}
+
+// Why `v` cannot replace the built-in `old`: another type, or a leaf breaking `limit`.
+// `where` grows with the path inside arrays and objects.
+std::string value_problem(const json& old, const json& v, const json& limit, std::string& where) {
+    const bool same_type = old.type() == v.type() || (old.is_number() && v.is_number());
+    if (!same_type) {
+        return std::string("must be ") +
+               (old.is_number()    ? "a number"
+                : old.is_string()  ? "a string"
+                : old.is_boolean() ? "true or false"
+                : old.is_array()   ? "a list"
+                                   : "an object") +
+               ", not " + v.type_name();
+    }
+    if (v.is_array() || v.is_object()) {
+        // Elements take the shape of the built-in's first element; an empty built-in takes
+        // strings or lists of strings.
+        const json any_words = json::array({"word"});
+        for (auto it = v.begin(); it != v.end(); ++it) {
+            const json* model = nullptr;
+            if (!old.empty())
+                model = &*old.begin();
+            const json fallback = it->is_array() ? any_words : json("word");
+            const std::string saved = where;
+            where += v.is_array() ? "[" + std::to_string(std::distance(v.begin(), it)) + "]"
+                                  : "." + it.key();
+            std::string p = value_problem(model != nullptr ? *model : fallback, *it, limit, where);
+            if (!p.empty())
+                return p;
+            where = saved;
+        }
+        return {};
+    }
+    return limit.is_object() ? leaf_problem(v, limit) : std::string();
 }
 
 }  // namespace
@@ -131,6 +211,15 @@ RuleSet RuleSet::from_json(std::string_view text, const std::string& origin) {
                 info.parameters[name] = value.dump();
             }
         }
+        if (rule.contains("limits")) {
+            if (!rule["limits"].is_object())
+                throw ConfigError(origin, id + ".limits must be an object");
+            for (const auto& [name, limit] : rule["limits"].items()) {
+                if (info.parameters.count(name) == 0U || !limit.is_object())
+                    throw ConfigError(origin, id + ".limits." + name + ": no such parameter");
+                info.limits[name] = limit.dump();
+            }
+        }
         set.m_rules.push_back(std::move(info));
     }
     return set;
@@ -172,11 +261,13 @@ void RuleSet::apply_overrides_json(std::string_view text, const std::string& ori
                     if (it == info->parameters.end()) {
                         throw ConfigError(origin, id + " has no parameter '" + name + "'");
                     }
-                    json old = json::parse(it->second);
-                    if (old.type() != v.type() && !(old.is_number() && v.is_number())) {
-                        throw ConfigError(
-                            origin, id + ".parameters." + name + " must be a " + old.type_name());
-                    }
+                    std::string where = id + ".parameters." + name;
+                    const auto limit = info->limits.find(name);
+                    const std::string problem = value_problem(
+                        json::parse(it->second), v,
+                        limit == info->limits.end() ? json() : json::parse(limit->second), where);
+                    if (!problem.empty())
+                        throw ConfigError(origin, where + " " + problem);
                     it->second = v.dump();
                 }
             } else {
@@ -187,6 +278,28 @@ void RuleSet::apply_overrides_json(std::string_view text, const std::string& ori
             }
         }
     }
+}
+
+std::optional<std::string> RuleSet::parameter_problem(std::string_view id, std::string_view param,
+                                                      const std::string& value) const {
+    const RuleInfo& info = require(id);
+    const auto it = info.parameters.find(std::string(param));
+    if (it == info.parameters.end())
+        return "is not a parameter of " + info.id;
+    json v;
+    try {
+        v = json::parse(value);
+    } catch (const json::exception&) {
+        return "is not a value: " + value;
+    }
+    const auto limit = info.limits.find(std::string(param));
+    std::string where;
+    std::string problem =
+        value_problem(json::parse(it->second), v,
+                      limit == info.limits.end() ? json() : json::parse(limit->second), where);
+    if (problem.empty())
+        return std::nullopt;
+    return problem;
 }
 
 const RuleInfo* RuleSet::find(std::string_view id) const {

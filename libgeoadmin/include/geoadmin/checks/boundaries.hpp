@@ -34,8 +34,8 @@ struct GEOADMIN_API BoundaryCheckOptions {
     CoverageLayer* parents = nullptr;
     /// Boundary lines with left/right unit codes; null = no line-network checks.
     const LineLayer* lines = nullptr;
-    /// Worker threads; 0 = as many as the machine has.
-    unsigned threads = 0;
+    /// Worker threads; 0 = as many as the machine has (bounded by worker_threads()).
+    int threads = 0;
 };
 
 /// Every BOUNDARY-* check of docs/rules.md, findings to `sink`; returns the junctions

@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,6 +37,10 @@ struct GEOADMIN_API RuleInfo {
     std::string message_zh;
     std::string message_en;
     std::map<std::string, std::string> parameters;  ///< name -> JSON value text
+    /// name -> JSON object of limits on the parameter's values: "minimum", "maximum",
+    /// "integer" (numbers), "pattern_groups" (strings that are RE2 patterns with that many
+    /// groups). Applied to every number or string inside an array or object parameter.
+    std::map<std::string, std::string> limits;
 };
 
 /// The rule registry plus the user's configuration of it. The built-in registry comes
@@ -64,6 +69,12 @@ class GEOADMIN_API RuleSet {
     /// The members of an object parameter, name -> value as text.
     std::vector<std::pair<std::string, std::string>> entries(std::string_view id,
                                                              std::string_view param) const;
+
+    /// Why `value` (JSON text) cannot be parameter `param` of rule `id` ("must be a number
+    /// from 0 to 100000"), or nothing when it can: the built-in value's type and the rule's
+    /// limits. The CLI's options that set a parameter ask here too.
+    std::optional<std::string> parameter_problem(std::string_view id, std::string_view param,
+                                                 const std::string& value) const;
 
     /// A finding of rule `id` about `subject` with its message arguments.
     /// Throws Error for an unknown id (a programming error, not a data problem).

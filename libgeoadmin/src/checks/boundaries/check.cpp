@@ -1,4 +1,5 @@
 #include "checks/boundaries/common.hpp"
+#include "geoadmin/core/threads.hpp"
 
 namespace geoadmin {
 
@@ -60,7 +61,8 @@ CoverageRun::CoverageRun(CoverageLayer& units, const RuleSet& rule_set,
     : layer(units),
       rules(rule_set),
       options(opts),
-      threads(opts.threads > 0 ? opts.threads : std::max(1U, std::thread::hardware_concurrency())),
+      // About 64 units a thread at least: each thread has buckets of its own to fill.
+      threads(worker_threads(opts.threads, units.units.size() / 64 + 1)),
       gap_width(opts.gap_width >= 0 ? opts.gap_width
                                     : rule_set.number("BOUNDARY-GAP-NARROW", "width")),
       gap_area(opts.gap_area >= 0 ? opts.gap_area : rule_set.number("BOUNDARY-GAP-SMALL", "area")),

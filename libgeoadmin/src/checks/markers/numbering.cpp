@@ -1,4 +1,5 @@
-#include <regex>
+#include <re2/re2.h>
+
 #include <string>
 
 #include "checks/markers/run.hpp"
@@ -10,15 +11,19 @@ namespace geoadmin {
 
 struct MarkerNumbering::Impl {
     bool provincial_fast = false;
-    std::regex pattern;
+    std::unique_ptr<RE2> pattern;
 };
 
 MarkerNumbering::MarkerNumbering(const RuleSet& rules, const std::string& scheme)
     : m_impl(std::make_unique<Impl>()) {
     std::string pattern;
+    // Where the pattern came from, for errors: a named scheme of the rules, or --scheme.
+    std::string origin = "--scheme";
     for (const auto& [name, value] : rules.entries("MARKER-NUMBER-SYNTAX", "schemes")) {
-        if (name == scheme)
+        if (name == scheme) {
             pattern = value;
+            origin = "rules: MARKER-NUMBER-SYNTAX.parameters.schemes." + name;
+        }
     }
     if (pattern.empty()) {
         if (scheme.find('(') == std::string::npos) {
@@ -35,16 +40,20 @@ MarkerNumbering::MarkerNumbering(const RuleSet& rules, const std::string& scheme
     // The national scheme of provincial lines, 4-digit line code + 3-digit sequence + letter,
     // is read by hand: a regular expression per row would dominate a million-row register.
     m_impl->provincial_fast = pattern == "^(\\d{4})(\\d{3})([QABCDE])$";
-    try {
-        m_impl->pattern = std::regex(pattern, std::regex::ECMAScript | std::regex::optimize);
-    } catch (const std::regex_error& e) {
-        throw UsageError("--scheme: '" + pattern + "' is not a valid pattern: " + e.what());
+    // RE2 matches in time linear in the number, whatever the pattern: a user's pattern
+    // cannot make a long number take for ever or exhaust the stack.
+    RE2::Options re_options;
+    re_options.set_log_errors(false);
+    m_impl->pattern = std::make_unique<RE2>(pattern, re_options);
+    if (!m_impl->pattern->ok()) {
+        throw UsageError(origin + ": '" + pattern +
+                         "' is not a valid pattern (RE2 syntax): " + m_impl->pattern->error());
     }
-    if (m_impl->pattern.mark_count() != 3) {
-        throw UsageError(
-            "--scheme: the pattern needs exactly three groups (line code, sequence, "
-            "type letter): " +
-            pattern);
+    if (m_impl->pattern->NumberOfCapturingGroups() != 3) {
+        throw UsageError(origin +
+                         ": the pattern needs exactly three groups (line code, sequence, "
+                         "type letter): " +
+                         pattern);
     }
 }
 MarkerNumbering::~MarkerNumbering() = default;
@@ -65,16 +74,18 @@ std::optional<MarkerNumber> MarkerNumbering::parse(std::string_view number) cons
                             (number[4] - '0') * 100 + (number[5] - '0') * 10 + (number[6] - '0'),
                             letter};
     }
-    std::match_results<std::string_view::const_iterator> m;
-    if (!std::regex_match(number.begin(), number.end(), m, m_impl->pattern))
+    std::string line_code;
+    std::string seq;
+    std::string letter;
+    if (!RE2::FullMatch(re2::StringPiece(number.data(), number.size()), *m_impl->pattern,
+                        &line_code, &seq, &letter)) {
         return std::nullopt;
-    std::string seq = m[2].str();
-    std::string letter = m[3].str();
+    }
     if (seq.empty() || seq.size() > 6 || letter.size() != 1 ||
         !std::all_of(seq.begin(), seq.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return std::nullopt;
     }
-    return MarkerNumber{m[1].str(), std::stoi(seq), letter[0]};
+    return MarkerNumber{line_code, std::stoi(seq), letter[0]};
 }
 
 namespace detail {

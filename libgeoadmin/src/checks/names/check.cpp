@@ -1,12 +1,12 @@
 #include "checks/names/impl.hpp"
+#include "geoadmin/core/threads.hpp"
 
 namespace geoadmin {
 
 NameChecker::NameChecker(const RuleSet& rules, const Romanizer& romanizer,
                          const NameCheckOptions& options) {
-    int n = options.threads > 0 ? options.threads
-                                : static_cast<int>(std::thread::hardware_concurrency());
-    if (options.units || n < 1)
+    int n = static_cast<int>(worker_threads(options.threads));
+    if (options.units)
         n = 1;  // the unit index serves one thread
     // Lookups in the division table from several threads find it ready.
     (options.divisions ? *options.divisions : DivisionTable::builtin()).contains("110000");
