@@ -24,6 +24,21 @@
 
 namespace geoadmin::detail {
 
+// No coordinate of any CRS geoadmin reads (degrees, metres with a zone prefix) comes near
+// this: a larger value is a broken one, not a place.
+constexpr double kMaxCoordinate = 1e8;
+inline bool plausible_coordinate(double v) {
+    return std::isfinite(v) && std::fabs(v) <= kMaxCoordinate;
+}
+
+// An envelope as it is in the data: "(minx miny, maxx maxy)", every digit kept.
+inline std::string extent_text(const OGREnvelope& env) {
+    char text[160];
+    std::snprintf(text, sizeof text, "(%.17g %.17g, %.17g %.17g)", env.MinX, env.MinY, env.MaxX,
+                  env.MaxY);
+    return text;
+}
+
 inline std::string fmt(double v) {
     std::ostringstream out;
     out.precision(std::fabs(v) < 1000.0 ? 8 : 12);
@@ -158,7 +173,7 @@ using ZoneKey = std::tuple<int, int, bool>;
 struct ScanTally {
     std::map<std::string, PendingRule> pending;
     std::map<ZoneKey, std::int64_t> zone_counts;
-    std::int64_t geographic = 0, plain = 0;
+    std::int64_t geographic = 0, plain = 0, unclassified = 0;
     std::int64_t features = 0, unreadable = 0, located = 0;
     Bounds extent;
 
@@ -174,6 +189,7 @@ struct ScanTally {
             zone_counts[key] += n;
         geographic += other.geographic;
         plain += other.plain;
+        unclassified += other.unclassified;
         features += other.features;
         unreadable += other.unreadable;
         located += other.located;
@@ -367,15 +383,17 @@ struct RowScanner {
             if (g != nullptr && (g->IsEmpty() == 0)) {
                 OGREnvelope env;
                 g->getEnvelope(&env);
-                if (std::isfinite(env.MinX) && std::isfinite(env.MaxX) && std::isfinite(env.MinY) &&
-                    std::isfinite(env.MaxY)) {
+                if (plausible_coordinate(env.MinX) && plausible_coordinate(env.MaxX) &&
+                    plausible_coordinate(env.MinY) && plausible_coordinate(env.MaxY)) {
                     minx = env.MinX, miny = env.MinY, maxx = env.MaxX, maxy = env.MaxY;
                     is_point = wkbFlatten(g->getGeometryType()) == wkbPoint;
                     have = true;
                 } else {
+                    // The extent as it is in the data, not a centre computed from it.
                     findings.push_back(
                         rules.make("READ-VALUE-INVALID", subject(geometry_field),
-                                   {{"value", "NaN/Inf"}, term("expected", "value.coordinate")}));
+                                   {{"value", record.geometry_type + " " + extent_text(env)},
+                                    term("expected", "value.coordinate_range")}));
                 }
             }
         } else if (ix >= 0 && iy >= 0) {
@@ -388,14 +406,26 @@ struct RowScanner {
                 a = from_lonlat ? parse_angle(*va) : parse_number(*va);
             if (vb)
                 b = from_lonlat ? parse_angle(*vb) : parse_number(*vb);
-            for (auto [value, parsed, column] :
-                 {std::tuple{&va, &a, field_a}, std::tuple{&vb, &b, field_b}}) {
-                if (*value && !*parsed) {
+            for (auto [value, parsed, column, is_lat] :
+                 {std::tuple{&va, &a, field_a, false}, std::tuple{&vb, &b, field_b, true}}) {
+                if (!*value)
+                    continue;
+                const char* expected = nullptr;
+                if (!*parsed) {
+                    expected = from_lonlat ? "value.angle" : "value.coordinate_number";
+                } else if (!plausible_coordinate(**parsed)) {
+                    expected = "value.coordinate_range";
+                } else if (from_lonlat && is_lat && std::fabs(**parsed) > 90.0) {
+                    expected = "value.latitude";
+                } else if (from_lonlat && !is_lat && (**parsed < -180.0 || **parsed > 360.0)) {
+                    expected = "value.longitude";
+                }
+                if (expected != nullptr) {
+                    // The value as written: an impossible one is not a coordinate to use.
                     findings.push_back(
                         rules.make("READ-VALUE-INVALID", subject(*column),
-                                   {{"value", **value},
-                                    term("expected", from_lonlat ? "value.angle"
-                                                                 : "value.coordinate_number")}));
+                                   {{"value", **value}, term("expected", expected)}));
+                    parsed->reset();
                 }
             }
             if (a && b) {
@@ -433,6 +463,8 @@ struct RowScanner {
                                                                 : std::nullopt;
         if (raw.cls.form == CoordForm::geographic)
             ++tally.geographic;
+        if (raw.cls.form == CoordForm::unknown)
+            ++tally.unclassified;
         if (raw.cls.form == CoordForm::gk_plain) {
             ++tally.plain;
             if (!fixed_crs) {
@@ -650,8 +682,17 @@ struct RowScanner {
             summary.inferred_crs = "Gauss-Kruger without zone prefix (zone unknown)";
         }
         if (!fixed_crs && coordinate_source != "none" && tally.features > 0) {
-            std::string inferred = summary.inferred_crs.empty() ? "?" : summary.inferred_crs;
-            findings.push_back(rules.make("CRS-MISSING", layer_subject, {{"inferred", inferred}}));
+            if (summary.inferred_crs.empty()) {
+                // Nothing to go by: say what was seen.
+                findings.push_back(rules.make(
+                    "CRS-MISSING", layer_subject,
+                    {term("inferred", tally.unclassified > 0 ? "crs.inferred.none"
+                                                             : "crs.inferred.no_coordinates"),
+                     {"unclassified", std::to_string(tally.unclassified)}}));
+            } else {
+                findings.push_back(
+                    rules.make("CRS-MISSING", layer_subject, {{"inferred", summary.inferred_crs}}));
+            }
         }
         return summary;
     }
