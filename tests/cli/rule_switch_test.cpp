@@ -95,10 +95,26 @@ class Inputs {
 
   private:
     Inputs() : m_dir(geoadmin::test::temp_dir()) {
+        // A file is text, {"hex": ...}, or a list of such parts and {"repeat": text,
+        // "times": N} (for inputs too large to write out).
+        auto part = [](const json& p) -> std::string {
+            if (p.is_string())
+                return p.get<std::string>();
+            if (p.contains("hex"))
+                return unhex(p["hex"].get<std::string>());
+            std::string out;
+            for (int i = 0; i < p["times"].get<int>(); ++i)
+                out += p["repeat"].get<std::string>();
+            return out;
+        };
         for (const auto& [name, content] : cases()["files"].items()) {
-            std::ofstream(m_dir + "/" + name, std::ios::binary)
-                << (content.is_object() ? unhex(content["hex"].get<std::string>())
-                                        : content.get<std::string>());
+            std::ofstream file(m_dir + "/" + name, std::ios::binary);
+            if (content.is_array()) {
+                for (const auto& p : content)
+                    file << part(p);
+            } else {
+                file << part(content);
+            }
         }
     }
 

@@ -20,12 +20,14 @@
 #include <sstream>
 #include <thread>
 
+#include "core/json_util.hpp"
 #include "geoadmin/core/error.hpp"
 #include "geoadmin/core/rules.hpp"
 #include "geoadmin/text/text.hpp"
 #include "geoadmin/text/values.hpp"
 #include "io/gdal_util.hpp"
 #include "io/source_impl.hpp"
+#include "io/text_repair.hpp"
 
 namespace geoadmin {
 
@@ -50,25 +52,48 @@ std::atomic<int> g_vsimem_counter{0};
 /// any size. GDAL's CSV reader drops the extra values silently, so they are found here.
 /// Quotes are honoured (a quoted delimiter or line break is part of the value), as GDAL's
 /// CSV tokenizer honours them: a record goes on while its quotes are unbalanced. On the
-/// way it notes where records begin about every `part_bytes`, for a parallel scan.
+/// way it notes where records begin about every `part_bytes`, for a parallel scan, and
+/// what GDAL would lose without a word (detail::TextDamage): NUL bytes, records too long
+/// for it, byte-order marks starting a line, quotes that never close.
 class WideRowScanner {
   public:
     /// `offset`: where the fed text starts in the bytes GDAL reads (after a byte-order mark).
     WideRowScanner(char delim, std::uint64_t offset, std::uint64_t part_bytes)
-        : m_delim(delim), m_offset(offset), m_part_bytes(part_bytes) {}
+        : m_delim(delim),
+          m_base(offset),
+          m_offset(offset),
+          m_part_bytes(part_bytes),
+          m_record_start(offset) {}
     void feed(std::string_view text) {
         const char* p = text.data();
         const char* const end = p + text.size();
+        if (std::memchr(p, '\0', text.size()) != nullptr)
+            m_damage.nul = true;
+        auto at = [&](const char* q) {
+            return m_offset + static_cast<std::uint64_t>(q - text.data());
+        };
         while (p < end) {
             if (m_quoted) {
                 // A doubled quote inside quotes toggles twice: the same as an escaped quote.
                 const auto* q = static_cast<const char*>(std::memchr(p, '"', end - p));
+                const char* stop = q != nullptr ? q : end;
+                m_quoted_lines += static_cast<std::uint64_t>(std::count(p, stop, '\n'));
+                if ((m_quoted_lines > 0 && m_quote_mid_field) ||
+                    m_quoted_lines > detail::kMaxQuotedLines) {
+                    runaway();
+                    continue;  // the text after the stray quote, read as unquoted
+                }
                 if (q == nullptr)
                     break;
                 m_quoted = false;
                 p = q + 1;
                 continue;
             }
+            if (m_line_start && end - p >= 3 && std::memcmp(p, "\xEF\xBB\xBF", 3) == 0 &&
+                at(p) != m_base) {
+                m_damage.bom_inside = true;
+            }
+            m_line_start = false;
             // Up to the next line break or quote: count the delimiters.
             const auto* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
             const char* stop = nl != nullptr ? nl : end;
@@ -77,14 +102,23 @@ class WideRowScanner {
             m_fields += static_cast<int>(std::count(p, until, m_delim));
             m_text = m_text || std::any_of(p, until, [](char c) { return c != '\r'; });
             if (q != nullptr) {
+                // A quote that does not begin a field is not a CSV quote; GDAL takes it for
+                // one all the same, so it must not run over a line break.
+                const char before = q > text.data() ? q[-1] : m_last_char;
+                m_quote_mid_field = !(before == m_delim || before == '\n' || at(q) == m_base);
                 m_quoted = true;
+                m_quote_at = at(q);
+                m_quoted_lines = 0;
                 m_text = true;
                 p = q + 1;
             } else if (nl != nullptr) {
                 const bool in_header = m_header < 0;
                 end_line();
-                const std::uint64_t next =
-                    m_offset + static_cast<std::uint64_t>(nl + 1 - text.data());
+                const std::uint64_t next = at(nl + 1);
+                if (next - m_record_start > detail::kMaxRecordBytes)
+                    m_damage.long_record = true;
+                m_record_start = next;
+                m_line_start = true;
                 if (in_header ? m_header >= 0 : next - m_starts.back() >= m_part_bytes)
                     m_starts.push_back(next);
                 p = nl + 1;
@@ -92,6 +126,8 @@ class WideRowScanner {
                 p = end;
             }
         }
+        if (!text.empty())
+            m_last_char = text.back();
         m_offset += text.size();
     }
     /// (1-based data row, fields) of the wide rows; the header's field count; the byte
@@ -99,6 +135,10 @@ class WideRowScanner {
     /// has no complete header line).
     std::vector<std::pair<std::int64_t, int>> finish(int& header_fields,
                                                      std::vector<std::uint64_t>& parts) {
+        if (m_quoted)
+            runaway();
+        if (m_offset - m_record_start > detail::kMaxRecordBytes)
+            m_damage.long_record = true;
         end_line();
         header_fields = m_header;
         parts = m_starts;
@@ -106,8 +146,17 @@ class WideRowScanner {
             parts.push_back(m_offset);
         return std::move(m_wide);
     }
+    /// What GDAL would lose; stray quotes as offsets in the fed text. After finish().
+    const detail::TextDamage& damage() const { return m_damage; }
 
   private:
+    // The quote open now runs on too far: it is taken for a stray one, and the scan goes on
+    // from the line after it as if it were not there (the repair drops it).
+    void runaway() {
+        m_damage.stray_quotes.push_back(m_quote_at - m_base);
+        m_quoted = false;
+        m_quoted_lines = 0;
+    }
     void end_line() {
         if (m_text) {
             if (m_header < 0)
@@ -119,12 +168,16 @@ class WideRowScanner {
         m_text = false;
     }
     char m_delim;
-    std::uint64_t m_offset, m_part_bytes;
+    std::uint64_t m_base, m_offset, m_part_bytes;
+    std::uint64_t m_record_start;
     int m_header = -1, m_fields = 1;
     std::int64_t m_row = 0;
-    bool m_quoted = false, m_text = false;
+    bool m_quoted = false, m_text = false, m_line_start = true, m_quote_mid_field = false;
+    char m_last_char = '\n';
+    std::uint64_t m_quote_at = 0, m_quoted_lines = 0;
     std::vector<std::pair<std::int64_t, int>> m_wide;
     std::vector<std::uint64_t> m_starts;
+    detail::TextDamage m_damage;
 };
 
 // Opens `opened` (the file, or its transcoded copy) with GDAL; errors name `named`, the
@@ -261,27 +314,18 @@ void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, c
     // Parts of about a megabyte: a scan on two threads keeps both busy to the end.
     constexpr std::uint64_t kPartBytes = 1U << 20;
     std::optional<WideRowScanner> wide_rows;
+    // The text GDAL reads from memory (transcoded or repaired), when it does not read the file.
+    std::optional<std::string> in_memory;
     if (upper != "UTF-8" && upper != "UTF8") {
         while (read_chunk(prefix)) {
         }
-        auto utf8 = to_utf8(prefix, encoding);
-        if (!utf8)
+        in_memory = to_utf8(prefix, encoding);
+        if (!in_memory)
             throw InputError(path, "the text is not valid " + encoding);
         std::string().swap(prefix);
-        std::string_view text = strip_bom(*utf8);
-        wide_rows.emplace(delim, utf8->size() - text.size(), kPartBytes);
+        std::string_view text = strip_bom(*in_memory);
+        wide_rows.emplace(delim, in_memory->size() - text.size(), kPartBytes);
         wide_rows->feed(text);
-        impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
-                           std::filesystem::path(path).filename().string();
-        auto* copy = static_cast<GByte*>(VSIMalloc(utf8->size() + 1));
-        if (copy == nullptr)
-            throw Error("out of memory transcoding " + path);
-        std::memcpy(copy, utf8->c_str(), utf8->size() + 1);  // with its NUL
-        VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), copy, utf8->size(), TRUE);
-        if (f == nullptr)
-            throw Error("cannot create an in-memory copy of " + path);
-        VSIFCloseL(f);
-        open_path = impl.vsimem_path;
         if (impl.encoding_origin == "detected") {
             impl.open_findings.push_back(
                 rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
@@ -299,7 +343,48 @@ void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, c
             wide_rows->feed(chunk);
         }
     }
-    for (const auto& [row, count] : wide_rows->finish(impl.header_fields, impl.parts)) {
+    auto wide = wide_rows->finish(impl.header_fields, impl.parts);
+    if (wide_rows->damage().any()) {
+        // Damage GDAL would pass over in silence: read a repaired copy, each repair a finding.
+        if (!in_memory) {
+            in_memory = detail::read_text_file(path);
+        }
+        std::string repaired = detail::repair_delimited_text(strip_bom(*in_memory), delim,
+                                                             wide_rows->damage().stray_quotes,
+                                                             rules, path, impl.open_findings);
+        // A quote dropped may show another that never closes: repair until none is left.
+        constexpr int kMaxRepairs = 16;
+        for (int pass = 0;; ++pass) {
+            wide_rows.emplace(delim, 0, kPartBytes);
+            wide_rows->feed(repaired);
+            wide = wide_rows->finish(impl.header_fields, impl.parts);
+            if (wide_rows->damage().stray_quotes.empty())
+                break;
+            if (pass == kMaxRepairs) {
+                throw InputError(path,
+                                 "quotes are unbalanced all through the file: it is not a "
+                                 "delimited text (or its quote character is not \")");
+            }
+            repaired = detail::repair_delimited_text(
+                repaired, delim, wide_rows->damage().stray_quotes, rules, path, impl.open_findings);
+        }
+        in_memory = std::move(repaired);
+    }
+    if (in_memory) {
+        impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
+                           std::filesystem::path(path).filename().string();
+        auto* copy = static_cast<GByte*>(VSIMalloc(in_memory->size() + 1));
+        if (copy == nullptr)
+            throw Error("out of memory reading " + path);
+        std::memcpy(copy, in_memory->c_str(), in_memory->size() + 1);  // with its NUL
+        VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), copy, in_memory->size(), TRUE);
+        if (f == nullptr)
+            throw Error("cannot create an in-memory copy of " + path);
+        VSIFCloseL(f);
+        open_path = impl.vsimem_path;
+        in_memory.reset();
+    }
+    for (const auto& [row, count] : wide) {
         Subject at = whole;
         at.row = row;
         impl.open_findings.push_back(rules.make(

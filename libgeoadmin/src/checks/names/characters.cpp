@@ -1,21 +1,72 @@
+#include <unicode/uchar.h>
+#include <unicode/uscript.h>
+
+#include <map>
+
 #include "checks/names/impl.hpp"
 
 namespace geoadmin {
+
+namespace {
+
+// Characters that show nothing, or change how their neighbours show, and so make two names
+// that look the same differ: controls, format characters (zero-width space, BOM, bidi
+// controls), combining marks, unassigned code points and noncharacters.
+bool is_invisible(char32_t c) {
+    switch (u_charType(static_cast<UChar32>(c))) {
+        case U_CONTROL_CHAR:
+        case U_FORMAT_CHAR:
+        case U_NON_SPACING_MARK:
+        case U_ENCLOSING_MARK:
+        case U_COMBINING_SPACING_MARK:
+        case U_UNASSIGNED:
+            return true;
+        default:
+            return false;
+    }
+}
+
+// "U+200B ZERO WIDTH SPACE"; controls by their code alone.
+std::string describe_code_point(char32_t c) {
+    char code[16];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(c));
+    char name[128];
+    UErrorCode status = U_ZERO_ERROR;
+    const int32_t n = u_charName(static_cast<UChar32>(c), U_UNICODE_CHAR_NAME, name,
+                                 static_cast<int32_t>(sizeof name), &status);
+    if (U_FAILURE(status) || n <= 0)
+        return code;
+    return std::string(code) + " " + std::string(name, static_cast<std::size_t>(n));
+}
+
+}  // namespace
+
+// The script of a letter that is neither Han nor Latin, as a term ("script.Arab") when the
+// terms table has one, else the generic term with ICU's English name.
+MessageArgs NameChecker::Impl::script_args(int script) const {
+    const auto code = static_cast<UScriptCode>(script);
+    const std::string id = std::string("script.") + uscript_getShortName(code);
+    if (rules.term_text(id, Lang::en) != id)
+        return {term("script", id)};
+    return {term("script", "script.other"), {"script_name", uscript_getName(code)}};
+}
 
 void NameChecker::Impl::check_characters(const Record& r, const std::string& name,
                                          const std::u32string& u, std::string_view key,
                                          std::vector<Finding>& out) const {
     // Whitespace: at either end, or inside.
-    bool edge = !u.empty() && (is_space(u.front()) || is_space(u.back()));
+    // Controls (tab, line feed) are reported as invisible characters below, not here.
+    auto space = [](char32_t c) { return is_space(c) && !is_invisible(c); };
+    bool edge = !u.empty() && (space(u.front()) || space(u.back()));
     bool inner = false;
     for (size_t i = 1; i + 1 < u.size(); ++i)
-        inner = inner || is_space(u[i]) || u[i] == U'\u3000';
+        inner = inner || space(u[i]) || u[i] == U'\u3000';
     if (edge || inner) {
         if (Finding* f = emit(out, "NAME-CHAR-WHITESPACE", subject(r, f_name, key),
                               {term("where", edge ? "whitespace.edge" : "whitespace.inside")})) {
             std::u32string fixed;
             for (char32_t c : u) {
-                if (!is_space(c) && c != U'\u3000')
+                if (!space(c) && c != U'\u3000')
                     fixed.push_back(c);
             }
             f->suggested = u32_to_utf8(fixed);
@@ -24,8 +75,26 @@ void NameChecker::Impl::check_characters(const Record& r, const std::string& nam
     std::string latin, digits, fullwidth, punct;
     std::u32string standardized;  // with standard forms, made when one is needed
     std::vector<char32_t> reported;
+    // Invisible characters: which, where (1-based), and the name without them.
+    std::vector<char32_t> invisible;
+    std::string positions;
+    int invisible_count = 0;
+    std::u32string visible;
+    // Letters of scripts other than Han and Latin, by script.
+    std::map<UScriptCode, std::string> scripts;
     for (size_t i = 0; i < u.size(); ++i) {
         char32_t c = u[i];
+        if (is_invisible(c)) {
+            if (std::find(invisible.begin(), invisible.end(), c) == invisible.end())
+                invisible.push_back(c);
+            constexpr int kPositionsShown = 8;
+            if (++invisible_count <= kPositionsShown)
+                positions += (positions.empty() ? "" : ", ") + std::to_string(i + 1);
+            else if (invisible_count == kPositionsShown + 1)
+                positions += " ...";
+            continue;
+        }
+        visible.push_back(c);
         if (c < 0x80) {
             if ((c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z')) {
                 latin += static_cast<char>(c);
@@ -76,9 +145,29 @@ void NameChecker::Impl::check_characters(const Record& r, const std::string& nam
             u_charType(uc) == U_CURRENCY_SYMBOL || u_charType(uc) == U_MODIFIER_SYMBOL ||
             u_charType(uc) == U_PRIVATE_USE_CHAR || u_charType(uc) == U_CONTROL_CHAR) {
             punct += u32_to_utf8(c);
-        } else if (u_isalpha(uc)) {
-            latin += u32_to_utf8(c);  // letters of another script (Greek, Cyrillic ...)
+        } else {
+            // Letters (and digits) of another script: Latin with accents, Greek, Arabic ...
+            UErrorCode status = U_ZERO_ERROR;
+            const UScriptCode script = uscript_getScript(uc, &status);
+            if (script == USCRIPT_LATIN || U_FAILURE(status))
+                latin += u32_to_utf8(c);
+            else if (script != USCRIPT_HAN)
+                scripts[script] += u32_to_utf8(c);
         }
+    }
+    if (!invisible.empty()) {
+        std::string chars;
+        for (char32_t c : invisible)
+            chars += (chars.empty() ? "" : ", ") + describe_code_point(c);
+        if (Finding* f = emit(
+                out, "NAME-CHAR-INVISIBLE", subject(r, f_name, key),
+                {{"chars", chars}, {"positions", positions}, {"suggested", u32_to_utf8(visible)}}))
+            f->suggested = u32_to_utf8(visible);
+    }
+    for (const auto& [script, text] : scripts) {
+        MessageArgs args = script_args(script);
+        args.emplace_back("text", text);
+        emit(out, "NAME-CHAR-SCRIPT", subject(r, f_name, key), std::move(args));
     }
     for (char32_t c : reported) {
         HanziInfo info = hanzi_info(c);

@@ -308,6 +308,8 @@ struct NameChecker::Impl {
         return v ? &*v : nullptr;
     }
 
+    /// The message arguments naming an ICU script (UScriptCode) in NAME-CHAR-SCRIPT.
+    MessageArgs script_args(int script) const;
     void check_characters(const Record& r, const std::string& name, const std::u32string& u,
                           std::string_view key, std::vector<Finding>& out) const;
 
