@@ -227,15 +227,19 @@ std::string version_string() {
 
 namespace {
 
+// One entry of a command list: its name, its summary in Chinese, then in English.
+void print_command_entry(std::ostream& out, const Command& c) {
+    const std::string name = c.name();
+    out << "  " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ')
+        << c.summary_zh() << "\n"
+        << std::string(20, ' ') << c.summary_en() << "\n";
+}
+
 void print_global_help(std::ostream& out, const std::vector<std::unique_ptr<Command>>& commands) {
     out << version_string() << " — 区划地名工具 / administrative divisions and place names\n\n"
         << "Usage: geoadmin COMMAND [options] [arguments]\n\nCommands:\n";
-    for (const auto& c : commands) {
-        std::string name = c->name();
-        out << "  " << name << std::string(name.size() < 18 ? 18 - name.size() : 1, ' ')
-            << c->summary_zh() << "\n"
-            << std::string(20, ' ') << c->summary_en() << "\n";
-    }
+    for (const auto& c : commands)
+        print_command_entry(out, *c);
     out << "\nRun 'geoadmin COMMAND --help' for a command's options and examples.\n"
         << "Exit codes: 0 done, 1 findings at or above --fail-on, 2 usage error, 3 input "
            "unreadable, 4 internal error.\n";
@@ -287,11 +291,24 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
         if (command == nullptr) {
             // A group word alone ("geoadmin markers"): name its subcommands.
             std::string group;
+            std::vector<const Command*> members;
             for (const auto& c : commands) {
                 const std::string name = c->name();
                 if (name.rfind(args[0] + " ", 0) == 0) {
                     group += (group.empty() ? "" : ", ") + name;
+                    members.push_back(c.get());
                 }
+            }
+            const bool help =
+                args.size() > 1 && (args[1] == "--help" || args[1] == "-h" || args[1] == "help");
+            if (!members.empty() && help) {
+                // As `git remote --help`: the group's subcommands, exit 0.
+                out << "geoadmin " << args[0] << " — subcommands:\n\n";
+                for (const Command* c : members)
+                    print_command_entry(out, *c);
+                out << "\nRun 'geoadmin " << members.front()->name()
+                    << " --help' (or another) for its options and examples.\n";
+                return kExitOk;
             }
             if (!group.empty()) {
                 throw UsageError("'" + args[0] + "' needs a subcommand: " + group);

@@ -19,6 +19,30 @@ namespace geoadmin::cli {
 
 namespace {
 
+// The longest line `names romanize` takes as a name (docs/limits.md).
+constexpr std::size_t kMaxLineBytes = 4096;
+
+// At most 60 bytes of `text` fit to print on a terminal: invalid bytes and control
+// characters as \xNN, a note of the length when cut.
+std::string printable_excerpt(std::string_view text) {
+    constexpr std::size_t kShown = 60;
+    std::string out;
+    const std::string valid = make_valid_utf8(text.substr(0, kShown));
+    for (char c : valid) {
+        const auto u = static_cast<unsigned char>(c);
+        if (u < 0x20 || u == 0x7F) {
+            char esc[8];
+            std::snprintf(esc, sizeof esc, "\\x%02X", u);
+            out += esc;
+        } else {
+            out += c;
+        }
+    }
+    if (text.size() > kShown)
+        out += "... (" + std::to_string(text.size()) + " bytes)";
+    return out;
+}
+
 /// The category table and romanizer a command uses: built in, or from --categories /
 /// --readings files.
 struct NameTables {
@@ -95,16 +119,29 @@ int CommandNamesRomanize::run(Context& ctx) {
         if (!options.category)
             throw UsageError("--category: unknown category '" + m_category + "'");
     }
-    // One name -> its output line(s) appended to `out`, problems to `err`.
-    auto one = [&](std::string_view name, std::string& out, std::string& err) -> bool {
+    // One name (of input line `line`, 0 for a name given as an argument) -> its output line
+    // appended to `out`, problems to `err`.
+    enum class Result { ok, incomplete, skipped };
+    auto one = [&](std::string_view name, std::int64_t line, std::string& out,
+                   std::string& err) -> Result {
         name = strip_bom(name);
         if (!name.empty() && name.back() == '\r')
             name.remove_suffix(1);
         if (name.empty())
-            return true;
-        if (!is_valid_utf8(name)) {
-            err += "geoadmin: not UTF-8, skipped: " + make_valid_utf8(name) + "\n";
-            return false;
+            return Result::ok;
+        const char* problem = nullptr;
+        if (name.size() > kMaxLineBytes)
+            problem = "longer than 4096 bytes (not a name)";
+        else if (!is_valid_utf8(name))
+            problem = "not UTF-8 text";
+        else if (std::any_of(name.begin(), name.end(), [](char c) {
+                     return static_cast<unsigned char>(c) < 0x20 && c != '\t';
+                 }))
+            problem = "control characters (NUL, escape ...)";
+        if (problem != nullptr) {
+            err += "geoadmin: " + (line > 0 ? "line " + std::to_string(line) + ": " : "") +
+                   problem + ", skipped: " + printable_excerpt(name) + "\n";
+            return Result::skipped;
         }
         Romanization r = tables.romanizer->romanize(name, options);
         if (m_format == "json") {
@@ -118,45 +155,52 @@ int CommandNamesRomanize::run(Context& ctx) {
             out += r.text;
             out += '\n';
         }
-        return r.complete;
+        return r.complete ? Result::ok : Result::incomplete;
     };
-    // A block of whole lines -> output, problems and the count of incomplete names.
+    // Lines skipped, names left (partly) as written.
     struct Done {
         std::string out, err;
-        int incomplete = 0;
+        std::int64_t incomplete = 0, skipped = 0;
+        void count(Result r) {
+            incomplete += r == Result::incomplete ? 1 : 0;
+            skipped += r == Result::skipped ? 1 : 0;
+        }
     };
-    auto block = [&](std::string_view text) {
+    // A block of whole lines, the first of them line `first_line` -> output and problems.
+    auto block = [&](std::string_view text, std::int64_t first_line) {
         Done d;
         d.out.reserve(text.size() * 3);
+        std::int64_t line = first_line;
         while (!text.empty()) {
             const std::size_t nl = text.find('\n');
-            const std::string_view line = text.substr(0, nl);
-            if (!one(line, d.out, d.err))
-                ++d.incomplete;
+            d.count(one(text.substr(0, nl), line++, d.out, d.err));
             text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
         }
         return d;
     };
-    int incomplete = 0;
+    Done total;
     auto emit = [&](const Done& d) {
         ctx.out.write(d.out.data(), static_cast<std::streamsize>(d.out.size()));
         ctx.err << d.err;
-        incomplete += d.incomplete;
+        total.incomplete += d.incomplete;
+        total.skipped += d.skipped;
     };
     if (!m_names.empty()) {
         for (const auto& n : m_names) {
             Done d;
-            if (!one(n, d.out, d.err))
-                ++d.incomplete;
+            d.count(one(n, 0, d.out, d.err));
             emit(d);
         }
     } else {
         // Names from stdin in blocks of whole lines; each block is romanized in two halves
-        // on two threads, and the output keeps the input's order.
+        // on two threads, and the output keeps the input's order. A line longer than
+        // kMaxLineBytes is skipped (read on to its end, never held whole).
         std::streambuf* in = std::cin.rdbuf();
         std::string buffer, carry;
         constexpr std::size_t kBlock = std::size_t{1} << 20;
+        std::int64_t next_line = 1;
         bool first = true;
+        bool overlong = false;  // inside a line too long, skipping to its end
         while (true) {
             buffer = std::move(carry);
             carry.clear();
@@ -166,38 +210,71 @@ int CommandNamesRomanize::run(Context& ctx) {
             buffer.resize(have + got);
             if (buffer.empty())
                 break;
+            std::string_view text(buffer);
+            if (overlong) {
+                const std::size_t nl = text.find('\n');
+                if (nl == std::string_view::npos && got > 0)
+                    continue;  // still inside it: dropped
+                overlong = false;
+                text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+            }
             if (got > 0) {
                 // Keep a partial last line for the next block.
-                const std::size_t last = buffer.rfind('\n');
-                if (last == std::string::npos) {
-                    carry = std::move(buffer);
-                    continue;
+                const std::size_t last = text.rfind('\n');
+                const std::string_view tail =
+                    last == std::string_view::npos ? text : text.substr(last + 1);
+                if (tail.size() > kMaxLineBytes) {
+                    ctx.err << "geoadmin: line "
+                            << next_line +
+                                   std::count(text.begin(),
+                                              text.end() - static_cast<std::ptrdiff_t>(tail.size()),
+                                              '\n')
+                            << ": longer than " << kMaxLineBytes
+                            << " bytes (not a name), skipped: " << printable_excerpt(tail.substr(0, 60)) << "...\n";
+                    ++total.skipped;
+                    overlong = true;
+                    text.remove_suffix(tail.size());
+                } else {
+                    carry = std::string(tail);
+                    text.remove_suffix(tail.size());
                 }
-                carry = buffer.substr(last + 1);
-                buffer.resize(last + 1);
             }
-            std::string_view text(buffer);
-            if (first) {
+            if (first && !text.empty()) {
                 text = strip_bom(text);
                 first = false;
+            }
+            if (text.empty()) {
+                if (got == 0)
+                    break;
+                continue;
             }
             std::size_t mid = text.size() / 2;
             mid = mid == 0 ? 0 : text.find('\n', mid);
             mid = mid == std::string_view::npos ? text.size() : mid + 1;
-            auto second = std::async(std::launch::async,
-                                     [&, rest = text.substr(mid)]() { return block(rest); });
-            emit(block(text.substr(0, mid)));
+            const std::int64_t second_line =
+                next_line +
+                std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(mid), '\n');
+            auto second = std::async(std::launch::async, [&, rest = text.substr(mid)]() {
+                return block(rest, second_line);
+            });
+            emit(block(text.substr(0, mid), next_line));
             emit(second.get());
+            next_line += std::count(text.begin(), text.end(), '\n') + (overlong ? 1 : 0);
             if (got == 0)
                 break;
         }
     }
     ctx.out.flush();
-    if (incomplete != 0) {
-        ctx.err << "geoadmin: " << incomplete
-                << " name(s) with characters that have no reading (left as written)\n";
-        return kExitFindings;
+    if (total.skipped != 0) {
+        ctx.err << "geoadmin: " << total.skipped
+                << " line(s) skipped (not UTF-8, control characters, or too long)\n";
     }
+    if (total.incomplete != 0) {
+        ctx.err << "geoadmin: " << total.incomplete
+                << " name(s) with characters that have no reading (left as written)\n";
+    }
+    if (total.skipped != 0 || total.incomplete != 0)
+        return kExitFindings;
     return kExitOk;
 }
 
