@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <iostream>
 #include <sstream>
 
@@ -122,6 +123,37 @@ void check_parameter_option(const char* option, double value, std::string_view r
         throw UsageError(std::string(option) + " " + *problem);
 }
 
+namespace {
+bool same_file(const std::string& a, const std::string& b) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::exists(a, ec) && fs::exists(b, ec))
+        return fs::equivalent(a, b, ec);
+    return fs::weakly_canonical(a, ec) == fs::weakly_canonical(b, ec);
+}
+}  // namespace
+
+void refuse_overwriting(const std::vector<std::pair<std::string, std::string>>& outputs,
+                        const std::vector<std::string>& inputs) {
+    for (std::size_t i = 0; i < outputs.size(); ++i) {
+        const auto& [option, path] = outputs[i];
+        if (path.empty())
+            continue;
+        for (const auto& input : inputs) {
+            if (!input.empty() && same_file(path, input)) {
+                throw UsageError(option + " " + path +
+                                 " is an input of this run: it would be overwritten; name another "
+                                 "file");
+            }
+        }
+        for (std::size_t j = 0; j < i; ++j) {
+            if (!outputs[j].second.empty() && same_file(path, outputs[j].second))
+                throw UsageError(option + " and " + outputs[j].first + " name the same file " +
+                                 path);
+        }
+    }
+}
+
 // ---------------------------------------------------------------- report options
 
 void ReportOptions::declare(po::options_description& options, const std::string& default_fail_on) {
@@ -161,6 +193,9 @@ void ReportOptions::setup() {
         throw UsageError("--fail-on must be error, warning or never, not '" + fail_on + "'");
     }
     if (!output.empty()) {
+        std::error_code ec;
+        if (std::filesystem::is_directory(output, ec))
+            throw UsageError("-o " + output + " is a folder; name a file to write");
         std::string ext = output.substr(std::min(output.size(), output.rfind('.')));
         std::transform(ext.begin(), ext.end(), ext.begin(),
                        [](unsigned char c) { return std::tolower(c); });

@@ -179,6 +179,11 @@ void check_threads_option(int threads);
 void check_parameter_option(const char* option, double value, std::string_view rule_id,
                             std::string_view param);
 
+/// Outputs (option, path) that would replace an input of the run, or one another: a
+/// UsageError. Compares the files themselves (links and other spellings of a path too).
+void refuse_overwriting(const std::vector<std::pair<std::string, std::string>>& outputs,
+                        const std::vector<std::string>& inputs);
+
 /// Every registered command, in the order `geoadmin --help` lists them. Registering a
 /// command here is all it takes: the help test covers every entry.
 std::vector<std::unique_ptr<Command>> make_commands();

@@ -74,6 +74,8 @@ void CommandBoundariesCheck::setup(const po::variables_map& vm) {
     }
     m_report.setup();
     m_input.open_options();
+    refuse_overwriting({{"-o", m_report.output}, {"--junctions", m_junctions}},
+                       {m_units, m_parent, m_lines, m_report.rules_file});
 }
 
 int CommandBoundariesCheck::run(Context& ctx) {

@@ -70,6 +70,8 @@ void CommandMarkersCheck::setup(const po::variables_map& vm) {
     }
     m_report.setup();
     m_input.open_options();
+    refuse_overwriting({{"-o", m_report.output}, {"--normalized", m_normalized}},
+                       {m_register, m_lines, m_units, m_report.rules_file});
 }
 
 int CommandMarkersCheck::run(Context& ctx) {

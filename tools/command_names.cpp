@@ -229,8 +229,8 @@ int CommandNamesRomanize::run(Context& ctx) {
                                    std::count(text.begin(),
                                               text.end() - static_cast<std::ptrdiff_t>(tail.size()),
                                               '\n')
-                            << ": longer than " << kMaxLineBytes
-                            << " bytes (not a name), skipped: " << printable_excerpt(tail.substr(0, 60)) << "...\n";
+                            << ": longer than " << kMaxLineBytes << " bytes (not a name), skipped: "
+                            << printable_excerpt(tail.substr(0, 60)) << "...\n";
                     ++total.skipped;
                     overlong = true;
                     text.remove_suffix(tail.size());
@@ -331,6 +331,13 @@ void CommandNamesCheck::setup(const po::variables_map& /*vm*/) {
         throw UsageError("--category: unknown category '" + m_category + "'");
     m_report.setup();
     m_input.open_options();
+    {
+        std::vector<std::string> inputs = m_inputs;
+        for (const auto* more :
+             {&m_units, &m_divisions, &m_readings, &m_categories, &m_report.rules_file})
+            inputs.push_back(*more);
+        refuse_overwriting({{"-o", m_report.output}}, inputs);
+    }
 }
 
 int CommandNamesCheck::run(Context& ctx) {

@@ -1,5 +1,9 @@
 #include "io/gdal_util.hpp"
 
+#include <unistd.h>
+
+#include <atomic>
+
 #include <cpl_conv.h>
 #include <gdal.h>
 
@@ -61,13 +65,62 @@ std::string GdalCapture::last_error() const {
     return m_messages.empty() ? std::string() : m_messages.back().text;
 }
 
-GDALDatasetUniquePtr create_vector_output(
-    const std::string& path, const std::string& option,
-    const std::vector<std::pair<std::string, std::string>>& drivers, std::string& driver) {
+namespace {
+std::atomic<int> g_pending_counter{0};
+}
+
+PendingFile::PendingFile(std::string path) : m_path(std::move(path)) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (fs::is_directory(m_path, ec))
+        throw OutputError(m_path, "is a folder; name a file to write");
+    const fs::path p(m_path);
+    const fs::path dir = p.parent_path();
+    if (!dir.empty() && !fs::is_directory(dir, ec))
+        throw OutputError(m_path, "its folder " + dir.string() + " does not exist");
+    const std::string name = "." + p.stem().string() + ".partial-" + std::to_string(::getpid()) +
+                             "-" + std::to_string(g_pending_counter++) + p.extension().string();
+    m_temp = (dir / name).string();
+    fs::remove(m_temp, ec);
+}
+
+PendingFile::PendingFile(PendingFile&& other) noexcept
+    : m_path(std::move(other.m_path)), m_temp(std::move(other.m_temp)), m_done(other.m_done) {
+    other.m_done = true;
+}
+
+PendingFile::~PendingFile() {
+    if (m_done)
+        return;
+    std::error_code ec;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+        std::filesystem::remove(m_temp + suffix, ec);
+}
+
+void PendingFile::commit() {
+    std::error_code ec;
+    std::filesystem::rename(m_temp, m_path, ec);
+    if (ec)
+        throw OutputError(m_path, "cannot put the finished file in place: " + ec.message());
+    m_done = true;
+}
+
+void VectorOutput::commit() {
+    GdalCapture capture;
+    ds.reset();  // GDAL 3.6 has no Close(): errors on flush arrive through the capture
+    for (const auto& m : capture.take()) {
+        if (m.level >= CE_Failure)
+            throw OutputError(file.path(), "closing failed: " + m.text);
+    }
+    file.commit();
+}
+
+VectorOutput create_vector_output(const std::string& path, const std::string& option,
+                                  const std::vector<std::pair<std::string, std::string>>& drivers) {
     std::string ext = std::filesystem::path(path).extension().string();
     for (auto& c : ext)
         c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    driver.clear();
+    std::string driver;
     std::string choices;
     for (const auto& [e, d] : drivers) {
         choices += (choices.empty() ? "" : e == drivers.back().first ? " or " : ", ") + e;
@@ -77,14 +130,13 @@ GDALDatasetUniquePtr create_vector_output(
     if (driver.empty())
         throw UsageError(option + " " + path + ": use a " + choices + " file");
     ensure_gdal();
+    PendingFile file(path);
     GdalCapture capture;
     GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver.c_str());
-    std::error_code ec;
-    std::filesystem::remove(path, ec);
-    GDALDatasetUniquePtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+    GDALDatasetUniquePtr ds(drv->Create(file.temp().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
     if (!ds)
         throw OutputError(path, "cannot create: " + capture.last_error());
-    return ds;
+    return VectorOutput{std::move(file), std::move(ds), driver};
 }
 
 OGRSpatialReference cgcs2000_srs() {

@@ -38,13 +38,44 @@ class GdalCapture {
     std::vector<Message> m_messages;
 };
 
-/// A new vector dataset at `path` (an existing file is replaced), with the driver its
-/// extension picks from `drivers` ({".gpkg", "GPKG"}, ...; case ignored); `driver`
-/// receives the driver's name. Throws UsageError naming `option` for another extension,
-/// OutputError when GDAL cannot create it.
-GDALDatasetUniquePtr create_vector_output(
-    const std::string& path, const std::string& option,
-    const std::vector<std::pair<std::string, std::string>>& drivers, std::string& driver);
+/// An output file written under a temporary name beside it (same folder, same extension,
+/// so the same GDAL driver) and renamed to its name only when complete: a run that fails
+/// leaves neither a half-written file nor a damaged earlier one. A directory at `path` is
+/// an OutputError, never replaced.
+class PendingFile {
+  public:
+    explicit PendingFile(std::string path);
+    PendingFile(const PendingFile&) = delete;
+    PendingFile& operator=(const PendingFile&) = delete;
+    PendingFile(PendingFile&&) noexcept;
+    PendingFile& operator=(PendingFile&&) = delete;
+    /// Removes the temporary file (and a GeoPackage's journals) unless committed.
+    ~PendingFile();
+    const std::string& path() const { return m_path; }
+    /// Where to write now.
+    const std::string& temp() const { return m_temp; }
+    /// Puts the complete file in place of `path` (replacing a file there).
+    void commit();
+
+  private:
+    std::string m_path, m_temp;
+    bool m_done = false;
+};
+
+/// A vector dataset being written (see PendingFile).
+struct VectorOutput {
+    PendingFile file;
+    GDALDatasetUniquePtr ds;
+    std::string driver;
+    /// Closes the dataset (GDAL's errors on flush are OutputErrors) and commits the file.
+    void commit();
+};
+
+/// A new vector dataset for `path`, with the driver its extension picks from `drivers`
+/// ({".gpkg", "GPKG"}, ...; case ignored). Throws UsageError naming `option` for another
+/// extension, OutputError when GDAL cannot create it.
+VectorOutput create_vector_output(const std::string& path, const std::string& option,
+                                  const std::vector<std::pair<std::string, std::string>>& drivers);
 
 /// CGCS2000 longitude/latitude (EPSG:4490) in GIS axis order, for outputs.
 OGRSpatialReference cgcs2000_srs();

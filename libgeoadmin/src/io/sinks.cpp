@@ -8,6 +8,7 @@
 #include <iomanip>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 #include <utility>
 
@@ -148,7 +149,7 @@ class JsonLinesSink : public FindingSink {
 class JsonLinesFileSink : public FindingSink {
   public:
     JsonLinesFileSink(const std::string& path, Lang lang, const RuleSet& rules)
-        : m_path(path), m_file(path, std::ios::binary), m_sink(m_file, lang, rules) {
+        : m_pending(path), m_file(m_pending.temp(), std::ios::binary), m_sink(m_file, lang, rules) {
         if (!m_file)
             throw OutputError(path, "cannot create the file");
     }
@@ -157,11 +158,12 @@ class JsonLinesFileSink : public FindingSink {
         m_sink.close();
         m_file.close();
         if (m_file.fail())
-            throw OutputError(m_path, "writing failed");
+            throw OutputError(m_pending.path(), "writing failed");
+        m_pending.commit();
     }
 
   private:
-    std::string m_path;
+    detail::PendingFile m_pending;
     std::ofstream m_file;
     JsonLinesSink m_sink;
 };
@@ -199,6 +201,7 @@ class OgrSink : public FindingSink {
             if (m.level >= CE_Failure)
                 throw OutputError(m_path, "closing failed: " + m.text);
         }
+        m_pending->commit();
     }
 
   private:
@@ -211,10 +214,8 @@ class OgrSink : public FindingSink {
         GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(m_driver.c_str());
         if (drv == nullptr)
             throw OutputError(m_path, "GDAL has no " + m_driver + " driver");
-        std::error_code ec;
-        if (std::filesystem::exists(m_path, ec))
-            std::filesystem::remove(m_path, ec);
-        m_ds.reset(drv->Create(m_path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
+        m_pending.emplace(m_path);
+        m_ds.reset(drv->Create(m_pending->temp().c_str(), 0, 0, 0, GDT_Unknown, nullptr));
         if (!m_ds)
             throw OutputError(m_path, "cannot create: " + capture.last_error());
         m_ds->StartTransaction();
@@ -317,6 +318,7 @@ class OgrSink : public FindingSink {
     Lang m_lang;
     const RuleSet& m_rules;
     OGRSpatialReference m_srs;
+    std::optional<detail::PendingFile> m_pending;  // declared first: outlives m_ds
     GDALDatasetUniquePtr m_ds;
     std::map<std::string, OGRLayer*> m_layers;
     std::size_t m_in_transaction = 0;

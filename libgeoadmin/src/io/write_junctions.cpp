@@ -8,9 +8,10 @@
 namespace geoadmin {
 
 void write_junctions(const std::string& path, const std::vector<Junction>& junctions) {
-    std::string driver;
-    GDALDatasetUniquePtr ds = detail::create_vector_output(
-        path, "--junctions", {{".gpkg", "GPKG"}, {".geojson", "GeoJSON"}, {".csv", "CSV"}}, driver);
+    detail::VectorOutput out = detail::create_vector_output(
+        path, "--junctions", {{".gpkg", "GPKG"}, {".geojson", "GeoJSON"}, {".csv", "CSV"}});
+    const std::string& driver = out.driver;
+    GDALDataset* ds = out.ds.get();
     detail::GdalCapture capture;
     OGRSpatialReference srs = detail::cgcs2000_srs();
     const bool csv = driver == "CSV";
@@ -37,6 +38,7 @@ void write_junctions(const std::string& path, const std::vector<Junction>& junct
     }
     if (transaction && ds->CommitTransaction() != OGRERR_NONE)
         throw OutputError(path, "cannot write: " + capture.last_error());
+    out.commit();
 }
 
 }  // namespace geoadmin

@@ -10,9 +10,10 @@ namespace geoadmin {
 
 void write_normalized_register(const std::string& path, const MarkerRegister& reg,
                                const std::vector<MarkerComputed>& computed) {
-    std::string driver;
-    GDALDatasetUniquePtr ds = detail::create_vector_output(
-        path, "--normalized", {{".gpkg", "GPKG"}, {".csv", "CSV"}}, driver);
+    detail::VectorOutput out =
+        detail::create_vector_output(path, "--normalized", {{".gpkg", "GPKG"}, {".csv", "CSV"}});
+    const std::string& driver = out.driver;
+    GDALDataset* ds = out.ds.get();
     detail::GdalCapture capture;
     OGRSpatialReference srs = detail::cgcs2000_srs();
     const bool csv = driver == "CSV";
@@ -74,11 +75,11 @@ void write_normalized_register(const std::string& path, const MarkerRegister& re
         }
     }
     ds->CommitTransaction();
-    ds.reset();
     for (const auto& msg : capture.take()) {
         if (msg.level >= CE_Failure)
             throw OutputError(path, msg.text);
     }
+    out.commit();
 }
 
 }  // namespace geoadmin
