@@ -95,13 +95,16 @@ class Inputs {
 
   private:
     Inputs() : m_dir(geoadmin::test::temp_dir()) {
-        // A file is text, {"hex": ...}, or a list of such parts and {"repeat": text,
-        // "times": N} (for inputs too large to write out).
-        auto part = [](const json& p) -> std::string {
+        // A file is text, {"hex": ...}, {"copy": "@example/..."} (the bytes of a file), or
+        // a list of such parts and {"repeat": text, "times": N} (for inputs too large to
+        // write out).
+        auto part = [this](const json& p) -> std::string {
             if (p.is_string())
                 return p.get<std::string>();
             if (p.contains("hex"))
                 return unhex(p["hex"].get<std::string>());
+            if (p.contains("copy"))
+                return geoadmin::test::read_file(resolve(p["copy"].get<std::string>()));
             std::string out;
             for (int i = 0; i < p["times"].get<int>(); ++i)
                 out += p["repeat"].get<std::string>();

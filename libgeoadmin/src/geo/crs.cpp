@@ -3,6 +3,8 @@
 #include <ogr_spatialref.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <sstream>
 
@@ -219,8 +221,21 @@ Crs Crs::from_user_input(const std::string& text,
         return crs;
     }
     detail::GdalCapture capture;
+    // A file (a .prj beside other data, a WKT or PROJ string saved to a file): its text.
+    // GDAL itself is not let open files named in input (nor URLs).
+    std::string definition = text;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(text, ec)) {
+        constexpr std::uintmax_t kMaxCrsFile = 1U << 20;
+        if (std::filesystem::file_size(text, ec) > kMaxCrsFile)
+            throw UsageError("'" + text + "' is too large to be a CRS definition (over 1 MB)");
+        std::ifstream in(text, std::ios::binary);
+        definition.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+        while (!definition.empty() && std::isspace(static_cast<unsigned char>(definition.back())))
+            definition.pop_back();
+    }
     if (crs.m_impl->srs.SetFromUserInput(
-            text.c_str(), OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) !=
+            definition.c_str(), OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) !=
         OGRERR_NONE) {
         std::string why = capture.last_error();
         throw UsageError("'" + text + "' is not a coordinate reference system" +

@@ -39,6 +39,14 @@ GdalCapture::GdalCapture() {
     CPLPushErrorHandlerEx(&GdalCapture::handler, this);
 }
 
+std::string GdalCapture::find(std::string_view needle) const {
+    for (const auto& m : m_messages) {
+        if (m.text.find(needle) != std::string::npos)
+            return m.text;
+    }
+    return {};
+}
+
 GdalCapture::~GdalCapture() {
     CPLPopErrorHandler();
 }

@@ -32,6 +32,8 @@ class GdalCapture {
     std::vector<Message> take();
     /// The last error-level message text, or "" (does not clear).
     std::string last_error() const;
+    /// The first message (any level) whose text holds `needle`, or "" (does not clear).
+    std::string find(std::string_view needle) const;
 
   private:
     static void CPL_STDCALL handler(CPLErr level, CPLErrorNum code, const char* msg);

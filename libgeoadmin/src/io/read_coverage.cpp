@@ -6,18 +6,22 @@ namespace geoadmin {
 
 CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules, FindingSink& sink,
                             const ScanOptions& scan) {
-    if (source.layers().empty())
-        throw InputError(source.path(), "no layer to read units from");
-    Layer& layer = source.layers().front();
+    Layer& layer = source.single_layer("units");
     if (layer.coordinate_source() != "geometry")
         throw InputError(source.path(), "layer " + layer.name() + " has no polygon geometry");
     const int i_name = layer.field_index("name");
     // Without a code column the units are known by their names (old survey files).
     const int i_code = layer.field_index("code") >= 0 ? layer.field_index("code") : i_name;
     if (i_code < 0) {
-        throw InputError(
-            source.path(),
-            "layer " + layer.name() + " has no unit code (代码 / code) or name (名称) column");
+        // Columns not found because their names are unreadable: say so first.
+        std::string why;
+        for (const auto& f : source.open_findings()) {
+            if (f.rule == "READ-ENCODING-WRONG")
+                why = "; the column names cannot be read: " + rules.message(f, Lang::en);
+        }
+        throw InputError(source.path(),
+                         "layer " + layer.name() +
+                             " has no unit code (代码 / code) or name (名称) column" + why);
     }
     const int i_parent = layer.field_index("parent_code");
     const int i_parent_name = layer.field_index("parent_name");

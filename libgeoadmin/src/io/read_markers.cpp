@@ -10,9 +10,7 @@ namespace geoadmin {
 
 MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules, FindingSink& sink,
                                     const ScanOptions& scan, bool keep_values) {
-    if (source.layers().empty())
-        throw InputError(source.path(), "no layer to read markers from");
-    Layer& layer = source.layers().front();
+    Layer& layer = source.single_layer("markers");
     MarkerRegister reg;
     reg.dataset = source.path();
     reg.layer = layer.name();
@@ -102,9 +100,7 @@ namespace {
 // InputError naming the file, the layer and what is missing.
 Layer& geometry_layer(VectorSource& source, const char* what, const char* geometry,
                       const char* code_field, const char* code_label, int& code_index) {
-    if (source.layers().empty())
-        throw InputError(source.path(), std::string("no layer to read ") + what + " from");
-    Layer& layer = source.layers().front();
+    Layer& layer = source.single_layer(what);
     if (layer.coordinate_source() != "geometry") {
         throw InputError(source.path(),
                          "layer " + layer.name() + " has no " + geometry + " geometry");

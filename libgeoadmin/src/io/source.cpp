@@ -227,6 +227,79 @@ const std::vector<Finding>& VectorSource::open_findings() const {
 
 namespace {
 
+// A declared CRS GDAL could not read: what was declared, where, and GDAL's reason.
+struct DeclaredCrsProblem {
+    std::string declared, where, reason;
+};
+
+// The first `n` bytes of a file.
+std::string file_head(const std::string& path, std::size_t n) {
+    std::ifstream in(path, std::ios::binary);
+    std::string head(n, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(n));
+    head.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+    return head;
+}
+
+// A shapefile's .prj that GDAL read no CRS from; a GeoJSON "crs" member PROJ does not know.
+DeclaredCrsProblem unreadable_declared_crs(const std::string& path, const std::string& ext,
+                                           const detail::GdalCapture& capture) {
+    constexpr std::size_t kShown = 80;
+    DeclaredCrsProblem p;
+    if (ext == ".shp") {
+        for (const char* prj_ext : {".prj", ".PRJ"}) {
+            const std::string prj = std::filesystem::path(path).replace_extension(prj_ext).string();
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(prj, ec))
+                continue;
+            OGRSpatialReference srs;
+            std::string text = file_head(prj, 1U << 20);
+            if (srs.SetFromUserInput(text.c_str(),
+                                     OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) ==
+                OGRERR_NONE)
+                return p;
+            std::string shown = make_valid_utf8(text.substr(0, kShown));
+            for (char& c : shown) {
+                if (static_cast<unsigned char>(c) < 0x20)
+                    c = ' ';
+            }
+            while (!shown.empty() && shown.back() == ' ')
+                shown.pop_back();
+            p.declared = shown;
+            p.where = std::filesystem::path(prj).filename().string();
+            p.reason = text.empty() ? "the file is empty" : "not a CRS definition (WKT)";
+            return p;
+        }
+        return p;
+    }
+    if (ext == ".geojson" || ext == ".json") {
+        const std::string why = capture.find("proj_create");
+        if (why.empty())
+            return p;
+        // The "crs" member's name, from the start of the file.
+        const std::string head = file_head(path, 1U << 16);
+        const auto crs = head.find("\"crs\"");
+        // The key "name" (followed by a colon), not the value "name" of "type".
+        auto name = crs;
+        while (name != std::string::npos) {
+            name = head.find("\"name\"", name + 1);
+            const auto next =
+                name == std::string::npos ? name : head.find_first_not_of(" \t\r\n", name + 6);
+            if (next != std::string::npos && head[next] == ':')
+                break;
+        }
+        const auto open = name == std::string::npos ? name : head.find('"', head.find(':', name));
+        const auto close = open == std::string::npos ? open : head.find('"', open + 1);
+        p.declared =
+            close == std::string::npos
+                ? std::string("(crs member)")
+                : make_valid_utf8(head.substr(open + 1, std::min(close - open - 1, kShown)));
+        p.where = "crs";
+        p.reason = why;
+    }
+    return p;
+}
+
 // A delimited text: transcoded to UTF-8 in memory when it is in another encoding, its
 // rows with extra fields found, the byte offsets of its parts noted, then opened by GDAL.
 void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, const RuleSet& rules,
@@ -397,10 +470,95 @@ void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, c
 }
 
 // A shapefile: its encoding from --encoding, the .cpg, the DBF language id or its content.
+// A shapefile's parts beside its .shp: the index must be there, and the attribute table,
+// when there is one, must be a dBASE table (GDAL would read the shapes without a word).
+void check_shapefile_parts(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (lower_extension(path) != ".shp" || fs::is_directory(path, ec))
+        return;
+    auto sidecar = [&](const char* ext) -> std::string {
+        std::string upper_ext = ext;
+        for (auto& c : upper_ext)
+            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        for (const std::string& e : {std::string(ext), upper_ext}) {
+            const std::string p = fs::path(path).replace_extension(e).string();
+            if (fs::exists(p, ec))
+                return p;
+        }
+        return {};
+    };
+    if (sidecar(".shx").empty()) {
+        throw InputError(fs::path(path).replace_extension(".shx").string(),
+                         "missing: a shapefile's index (.shx) must lie beside its .shp");
+    }
+    const std::string dbf = sidecar(".dbf");
+    if (dbf.empty())
+        return;
+    const std::string head = file_head(dbf, 32);
+    const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
+    const std::uintmax_t size = fs::file_size(dbf, ec);
+    bool valid = head.size() == 32;
+    if (valid) {
+        const unsigned version = byte(0) & 0x07U;  // dBASE III to 5 (the low bits)
+        const std::uint32_t records = byte(4) | (byte(5) << 8U) | (byte(6) << 16U) |
+                                      (static_cast<std::uint32_t>(byte(7)) << 24U);
+        const std::uint32_t header = byte(8) | (byte(9) << 8U);
+        const std::uint32_t record = byte(10) | (byte(11) << 8U);
+        valid = version >= 2 && version <= 5 && header >= 33 && record >= 1 && header <= size &&
+                static_cast<std::uintmax_t>(header) + std::uintmax_t{records} * record <= size + 1;
+    }
+    if (!valid) {
+        throw InputError(dbf,
+                         "the attribute table is not a dBASE (.dbf) table, or is damaged: its "
+                         "header does not describe its records");
+    }
+}
+
+// The text of a .cpg beside a shapefile, trimmed, or "".
+std::string cpg_text(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const char* ext : {".cpg", ".CPG"}) {
+        const std::string p = fs::path(path).replace_extension(ext).string();
+        if (fs::is_regular_file(p, ec)) {
+            const std::string t = file_head(p, 256);
+            return make_valid_utf8(trim(t));
+        }
+    }
+    return {};
+}
+
+// The first text of a layer (field names, then string values of up to 200 features) that
+// is not valid UTF-8 as GDAL gives it, or nullopt.
+std::optional<std::string> invalid_text(OGRLayer& layer) {
+    OGRFeatureDefn* defn = layer.GetLayerDefn();
+    for (int i = 0; i < defn->GetFieldCount(); ++i) {
+        if (!is_valid_utf8(defn->GetFieldDefn(i)->GetNameRef()))
+            return std::string(defn->GetFieldDefn(i)->GetNameRef());
+    }
+    layer.ResetReading();
+    int n = 0;
+    for (auto& feature : layer) {
+        for (int i = 0; i < defn->GetFieldCount(); ++i) {
+            if (defn->GetFieldDefn(i)->GetType() == OFTString && feature->IsFieldSetAndNotNull(i) &&
+                !is_valid_utf8(feature->GetFieldAsString(i))) {
+                layer.ResetReading();
+                return std::string(feature->GetFieldAsString(i));
+            }
+        }
+        if (++n >= 200)
+            break;
+    }
+    layer.ResetReading();
+    return std::nullopt;
+}
+
 void open_shapefile(detail::SourceImpl& impl, const OpenOptions& options, const RuleSet& rules,
                     detail::GdalCapture& capture) {
     const std::string& path = impl.path;
     const Subject whole{path, "", 0, -1, "", ""};
+    check_shapefile_parts(path);
     if (!options.encoding.empty()) {
         impl.dataset = open_dataset(path, {"ENCODING=" + options.encoding}, capture, path);
         impl.encoding = options.encoding;
@@ -442,6 +600,12 @@ void open_shapefile(detail::SourceImpl& impl, const OpenOptions& options, const 
                 layer->ResetReading();
             }
             std::string encoding = detect_encoding(sample);
+            // A .cpg naming an encoding GDAL does not know is not "no .cpg".
+            if (const std::string cpg = cpg_text(path); !cpg.empty()) {
+                impl.open_findings.push_back(rules.make(
+                    "READ-ENCODING-DECLARED-UNKNOWN", whole,
+                    {{"declared", cpg}, {"encoding", encoding.empty() ? "ISO-8859-1" : encoding}}));
+            }
             if (encoding.empty()) {
                 // Neither UTF-8 nor GB18030: leave GDAL's default (ISO-8859-1) and say so.
                 impl.dataset = open_dataset(path, {}, capture, path);
@@ -451,11 +615,31 @@ void open_shapefile(detail::SourceImpl& impl, const OpenOptions& options, const 
                 impl.dataset = open_dataset(path, {"ENCODING=" + encoding}, capture, path);
                 impl.encoding = encoding;
                 impl.encoding_origin = "detected";
-                if (encoding != "UTF-8") {
+                if (encoding != "UTF-8" && cpg_text(path).empty()) {
                     impl.open_findings.push_back(
                         rules.make("READ-ENCODING-DETECTED", whole, {{"encoding", encoding}}));
                 }
             }
+        }
+    }
+    // An encoding given or declared that the text is not in: say which it reads as.
+    OGRLayer* first = impl.dataset->GetLayerCount() > 0 ? impl.dataset->GetLayer(0) : nullptr;
+    if (first != nullptr && impl.encoding_origin != "detected") {
+        if (auto bad = invalid_text(*first)) {
+            std::string sample = *bad;
+            auto raw = open_dataset(path, {"ENCODING="}, capture, path);
+            if (raw->GetLayerCount() > 0) {
+                OGRFeatureDefn* defn = raw->GetLayer(0)->GetLayerDefn();
+                for (int i = 0; i < defn->GetFieldCount(); ++i)
+                    sample += std::string("\n") + defn->GetFieldDefn(i)->GetNameRef();
+            }
+            const std::string detected = detect_encoding(sample);
+            impl.open_findings.push_back(
+                rules.make("READ-ENCODING-WRONG", whole,
+                           {{"encoding", impl.encoding},
+                            {"origin", impl.encoding_origin},
+                            {"detected", detected.empty() ? "?" : detected},
+                            {"sample", make_valid_utf8(bad->substr(0, 40))}}));
         }
     }
 }
@@ -493,6 +677,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
 
     // Layers.
     const AliasTable& aliases = AliasTable::builtin();
+    bool crs_reported = false;  // PROJ's own message about it is then left out
     for (int i = 0; i < impl.dataset->GetLayerCount(); ++i) {
         OGRLayer* ogr = impl.dataset->GetLayer(i);
         std::string name = ogr->GetName();
@@ -545,7 +730,15 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
                     field.canonical = *c;
             }
         }
-        if (const OGRSpatialReference* srs = ogr->GetSpatialRef()) {
+        // A CRS the data declares that GDAL cannot read: said so, and not replaced by
+        // GDAL's default (GeoJSON falls back to WGS 84).
+        const DeclaredCrsProblem unreadable = unreadable_declared_crs(path, ext, capture);
+        if (!unreadable.declared.empty()) {
+            crs_reported = true;
+            impl.open_findings.push_back(
+                rules.make("CRS-DECLARED-UNREADABLE", {path, name, 0, -1, "", unreadable.where},
+                           {{"declared", unreadable.declared}, {"reason", unreadable.reason}}));
+        } else if (const OGRSpatialReference* srs = ogr->GetSpatialRef()) {
             char* wkt = nullptr;
             const char* wkt_options[] = {"FORMAT=WKT2_2019", nullptr};
             srs->exportToWkt(&wkt, wkt_options);
@@ -566,8 +759,29 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
     if (!options.layers.empty() && source.m_layers.empty()) {
         throw InputError(path, "no layer named " + options.layers.front());
     }
-    detail::add_gdal_findings(capture.take(), rules, whole, impl.open_findings);
+    auto messages = capture.take();
+    if (crs_reported) {
+        messages.erase(std::remove_if(messages.begin(), messages.end(),
+                                      [](const detail::GdalCapture::Message& m) {
+                                          return m.text.find("proj_create") != std::string::npos;
+                                      }),
+                       messages.end());
+    }
+    detail::add_gdal_findings(messages, rules, whole, impl.open_findings);
     return source;
+}
+
+Layer& VectorSource::single_layer(const std::string& what) {
+    if (m_layers.empty())
+        throw InputError(path(), "no layer to read " + what + " from");
+    if (m_layers.size() > 1) {
+        std::string names;
+        for (const auto& l : m_layers)
+            names += (names.empty() ? "" : ", ") + l.name();
+        throw InputError(path(), "holds " + std::to_string(m_layers.size()) + " layers (" + names +
+                                     "): name the one with the " + what + " with --layer");
+    }
+    return m_layers.front();
 }
 
 // ---------------------------------------------------------------- layers

@@ -163,6 +163,9 @@ class GEOADMIN_API VectorSource {
     /// How the encoding was known: "declared (.cpg)", "declared (DBF language id)",
     /// "detected", "option", "format (always UTF-8)".
     const std::string& encoding_origin() const;
+    /// The one layer a reader takes `what` ("units", "markers") from; throws InputError naming
+    /// the source when it has none, or several (then naming them: choose with --layer).
+    Layer& single_layer(const std::string& what);
     std::vector<Layer>& layers();
     /// Findings about the source as a whole (encoding guessed, GDAL warnings on open).
     const std::vector<Finding>& open_findings() const;
