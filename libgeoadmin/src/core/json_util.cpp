@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +11,13 @@
 namespace geoadmin::detail {
 
 std::string read_text_file(const std::string& path) {
+    // Only a regular file: a FIFO would make the read wait for ever, a device never end.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        throw InputError(path, std::filesystem::exists(path, ec)
+                                   ? "is not a regular file (a folder, pipe or device)"
+                                   : "no such file");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError(path, "cannot open the file");

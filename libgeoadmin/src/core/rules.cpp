@@ -226,12 +226,16 @@ RuleSet RuleSet::from_json(std::string_view text, const std::string& origin) {
 }
 
 void RuleSet::apply_overrides_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw ConfigError(path, "cannot open the rules file");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    apply_overrides_json(buffer.str(), path);
+    std::string text;
+    try {
+        text = detail::read_text_file(path);
+    } catch (const InputError& e) {
+        std::string why = e.what();
+        if (why.rfind(path + ": ", 0) == 0)
+            why.erase(0, path.size() + 2);
+        throw ConfigError(path, "cannot read the rules file: " + why);
+    }
+    apply_overrides_json(text, path);
 }
 
 void RuleSet::apply_overrides_json(std::string_view text, const std::string& origin) {

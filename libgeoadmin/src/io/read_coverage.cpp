@@ -58,6 +58,14 @@ CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules, FindingS
                     other = true;
             }
             u.not_polygon = other && n == 0;
+            if (other && n > 0) {
+                for (std::size_t k = 0; k < r.parts.size(); ++k) {
+                    if (r.part_polygon[k] >= 0 || r.parts[k].empty())
+                        continue;
+                    if (u.stray_members++ == 0)
+                        u.stray_at = r.parts[k].front();
+                }
+            }
             u.coords.reserve(n);
             int polygon = -1;
             for (std::size_t k = 0; k < r.parts.size(); ++k) {

@@ -227,6 +227,39 @@ const std::vector<Finding>& VectorSource::open_findings() const {
 
 namespace {
 
+// A path a source can be opened from: a regular file or a folder. Special files are
+// refused before anything opens them (opening a FIFO with no writer would wait for ever).
+void check_input_file(const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec) {
+        if (ec == std::errc::too_many_symbolic_link_levels)
+            throw InputError(path, "is a symbolic link that leads to itself (a link loop)");
+        if (fs::is_symlink(fs::symlink_status(path, ec)))
+            throw InputError(path, "is a symbolic link to a file that does not exist");
+        if (ec == std::errc::permission_denied)
+            throw InputError(path, "permission denied");
+        throw InputError(path, "no such file or directory");
+    }
+    switch (st.type()) {
+        case fs::file_type::regular:
+        case fs::file_type::directory:
+            return;
+        case fs::file_type::fifo:
+        case fs::file_type::character:
+        case fs::file_type::socket:
+            throw InputError(path,
+                             "is a pipe or device, not a file: geoadmin reads files (it reads a "
+                             "file more than once and knows its kind by its name); save the data "
+                             "to a file first");
+        case fs::file_type::not_found:
+            throw InputError(path, "no such file or directory");
+        default:
+            throw InputError(path, "is not a regular file");
+    }
+}
+
 // A declared CRS GDAL could not read: what was declared, where, and GDAL's reason.
 struct DeclaredCrsProblem {
     std::string declared, where, reason;
@@ -653,11 +686,8 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
     detail::SourceImpl& impl = *source.m_impl;
     impl.path = path;
 
-    if (!is_connection(path)) {
-        std::error_code ec;
-        if (!std::filesystem::exists(path, ec))
-            throw InputError(path, "no such file or directory");
-    }
+    if (!is_connection(path))
+        check_input_file(path);
     if (!options.encoding.empty() && !is_known_encoding(options.encoding)) {
         throw UsageError("--encoding: unknown encoding '" + options.encoding +
                          "' (try GBK, GB18030, UTF-8, BIG5)");

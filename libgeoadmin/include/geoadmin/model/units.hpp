@@ -40,6 +40,10 @@ struct GEOADMIN_API CoverageUnit {
     Bounds bounds;
     bool empty = false;        ///< no geometry or an empty one
     bool not_polygon = false;  ///< points or lines where a polygon was expected
+    /// Points and lines of a collection that also holds polygons: left out of the check,
+    /// the first of them at `stray_at`.
+    std::uint32_t stray_members = 0;
+    LonLat stray_at;
     bool has_z = false;
     std::string geometry_type;
 

@@ -117,6 +117,16 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
         }
         return res;
     }
+    if (u.stray_members > 0 && rules.enabled("BOUNDARY-GEOM-STRAY-MEMBERS")) {
+        Finding f = rules.make("BOUNDARY-GEOM-STRAY-MEMBERS", s,
+                               {{"code", label(u)},
+                                {"type", u.geometry_type},
+                                {"count", std::to_string(u.stray_members)}});
+        char wkt[96];
+        std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)", u.stray_at.lon, u.stray_at.lat);
+        f.geometry_wkt = wkt;
+        res.findings.push_back(std::move(f));
+    }
     if (u.rings() == 0)
         return res;  // coordinates unusable: the reader has said why
     if (u.has_z && rules.enabled("BOUNDARY-GEOM-3D"))
