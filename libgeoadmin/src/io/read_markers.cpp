@@ -105,6 +105,19 @@ Layer& geometry_layer(VectorSource& source, const char* what, const char* geomet
         throw InputError(source.path(),
                          "layer " + layer.name() + " has no " + geometry + " geometry");
     }
+    // A layer of another declared geometry type (points given as units) is the wrong file;
+    // a layer of mixed types ("Unknown") is checked feature by feature.
+    const std::string& type = layer.geometry_type();
+    const bool polygonal = type.find("Polygon") != std::string::npos ||
+                           type.find("Surface") != std::string::npos;
+    const bool linear = type.find("Line") != std::string::npos ||
+                        type.find("Curve") != std::string::npos;
+    const bool mixed = type.find("Unknown") != std::string::npos ||
+                       type.find("Collection") != std::string::npos;
+    if (!mixed && (std::string(geometry) == "polygon" ? !polygonal : !linear)) {
+        throw InputError(source.path(), "layer " + layer.name() + " holds " + type +
+                                            " geometries; " + what + " need " + geometry + "s");
+    }
     code_index = layer.field_index(code_field);
     if (code_index < 0) {
         throw InputError(source.path(),
@@ -162,6 +175,14 @@ UnitLayer read_units(VectorSource& source, const RuleSet& rules, FindingSink& si
             if (i_name >= 0)
                 u.name = r.values[i_name].value_or("");
             u.wkb = r.wkb;
+            if (r.geometry_type.find("Polygon") == std::string::npos &&
+                !r.geometry_type.empty() && !u.wkb.empty()) {
+                // Not an area: it cannot hold anything.
+                sink.add(rules.make("BOUNDARY-GEOM-NOT-POLYGON",
+                                    {source.path(), layer.name(), r.row, r.fid, u.code, "geometry"},
+                                    {{"code", u.code}, {"type", r.geometry_type}}));
+                return;
+            }
             if (!u.wkb.empty())
                 out.units.push_back(std::move(u));
         },

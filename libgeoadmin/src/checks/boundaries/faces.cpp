@@ -154,12 +154,18 @@ void check_faces(CoverageRun& run) {
                 }
                 // A face no unit covers: a gap.
                 std::vector<std::size_t> around;
-                for (std::size_t u : tree.query(face)) {
+                std::vector<std::size_t> near = tree.query(face);
+                for (std::size_t u : near) {
                     GeomPtr g = own(h, unit_geom(h, layer.units[u]));
-                    // Units along the gap share a stretch of its boundary, not just a point.
-                    if (g && GEOSRelatePattern_r(h, face, g.get(), "****1****") == 1)
+                    // Units along the gap share a stretch of its boundary, not just a point;
+                    // a unit GEOS cannot relate (an invalid one) is counted in.
+                    const char r =
+                        g ? GEOSRelatePattern_r(h, face, g.get(), "****1****") : char{2};
+                    if (r != 0)
                         around.push_back(u);
                 }
+                if (around.empty())
+                    around = near;  // never a gap of no one: the units whose box holds it
                 const std::string id = gap_width > 0 && width <= gap_width ? "BOUNDARY-GAP-NARROW"
                                        : gap_area > 0 && area <= gap_area  ? "BOUNDARY-GAP-SMALL"
                                                                            : "BOUNDARY-HOLE";
