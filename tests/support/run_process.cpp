@@ -37,7 +37,7 @@ std::string shared_path(const std::string& relative) {
 
 namespace {
 ProcessResult run_with(const std::vector<std::string>& args, const std::vector<std::string>& env,
-                       const std::string* stdin_text) {
+                       const std::string* stdin_text, int timeout_seconds = 0) {
     std::string dir = temp_dir();
     std::string in_path = "/dev/null";
     if (stdin_text) {
@@ -73,6 +73,8 @@ ProcessResult run_with(const std::vector<std::string>& args, const std::vector<s
         for (auto& e : envs)
             envp.push_back(e.data());
         envp.push_back(nullptr);
+        if (timeout_seconds > 0)
+            alarm(static_cast<unsigned>(timeout_seconds));  // survives execve
         execve(binary.c_str(), argv.data(), envp.data());
         _exit(127);
     }
@@ -95,6 +97,11 @@ ProcessResult run_geoadmin(const std::vector<std::string>& args,
 ProcessResult run_geoadmin_stdin(const std::vector<std::string>& args,
                                  const std::string& stdin_text) {
     return run_with(args, {}, &stdin_text);
+}
+
+ProcessResult run_geoadmin_limited(const std::vector<std::string>& args,
+                                   const std::string* stdin_text, int timeout_seconds) {
+    return run_with(args, {}, stdin_text, timeout_seconds);
 }
 
 }  // namespace geoadmin::test

@@ -20,6 +20,9 @@ ProcessResult run_geoadmin(const std::vector<std::string>& args,
 /// The same, with `stdin_text` on standard input.
 ProcessResult run_geoadmin_stdin(const std::vector<std::string>& args,
                                  const std::string& stdin_text);
+/// Either of the above, killed (SIGALRM: exit code 128 + 14) after `timeout_seconds`.
+ProcessResult run_geoadmin_limited(const std::vector<std::string>& args,
+                                   const std::string* stdin_text, int timeout_seconds);
 
 /// Path of a fixture under tests/data.
 std::string data_path(const std::string& relative);

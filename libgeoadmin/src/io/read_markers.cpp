@@ -108,12 +108,12 @@ Layer& geometry_layer(VectorSource& source, const char* what, const char* geomet
     // A layer of another declared geometry type (points given as units) is the wrong file;
     // a layer of mixed types ("Unknown") is checked feature by feature.
     const std::string& type = layer.geometry_type();
-    const bool polygonal = type.find("Polygon") != std::string::npos ||
-                           type.find("Surface") != std::string::npos;
-    const bool linear = type.find("Line") != std::string::npos ||
-                        type.find("Curve") != std::string::npos;
-    const bool mixed = type.find("Unknown") != std::string::npos ||
-                       type.find("Collection") != std::string::npos;
+    const bool polygonal =
+        type.find("Polygon") != std::string::npos || type.find("Surface") != std::string::npos;
+    const bool linear =
+        type.find("Line") != std::string::npos || type.find("Curve") != std::string::npos;
+    const bool mixed =
+        type.find("Unknown") != std::string::npos || type.find("Collection") != std::string::npos;
     if (!mixed && (std::string(geometry) == "polygon" ? !polygonal : !linear)) {
         throw InputError(source.path(), "layer " + layer.name() + " holds " + type +
                                             " geometries; " + what + " need " + geometry + "s");
@@ -175,8 +175,8 @@ UnitLayer read_units(VectorSource& source, const RuleSet& rules, FindingSink& si
             if (i_name >= 0)
                 u.name = r.values[i_name].value_or("");
             u.wkb = r.wkb;
-            if (r.geometry_type.find("Polygon") == std::string::npos &&
-                !r.geometry_type.empty() && !u.wkb.empty()) {
+            if (r.geometry_type.find("Polygon") == std::string::npos && !r.geometry_type.empty() &&
+                !u.wkb.empty()) {
                 // Not an area: it cannot hold anything.
                 sink.add(rules.make("BOUNDARY-GEOM-NOT-POLYGON",
                                     {source.path(), layer.name(), r.row, r.fid, u.code, "geometry"},

@@ -287,9 +287,11 @@ DeclaredCrsProblem unreadable_declared_crs(const std::string& path, const std::s
                 continue;
             OGRSpatialReference srs;
             std::string text = file_head(prj, 1U << 20);
-            if (srs.SetFromUserInput(text.c_str(),
+            const bool blank = trim(text).empty();
+            if (!blank &&
+                srs.SetFromUserInput(text.c_str(),
                                      OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) ==
-                OGRERR_NONE)
+                    OGRERR_NONE)
                 return p;
             std::string shown = make_valid_utf8(text.substr(0, kShown));
             for (char& c : shown) {
@@ -298,9 +300,9 @@ DeclaredCrsProblem unreadable_declared_crs(const std::string& path, const std::s
             }
             while (!shown.empty() && shown.back() == ' ')
                 shown.pop_back();
-            p.declared = shown;
+            p.declared = blank ? std::filesystem::path(prj).filename().string() : shown;
             p.where = std::filesystem::path(prj).filename().string();
-            p.reason = text.empty() ? "the file is empty" : "not a CRS definition (WKT)";
+            p.reason = blank ? "the file is empty" : "not a CRS definition (WKT)";
             return p;
         }
         return p;

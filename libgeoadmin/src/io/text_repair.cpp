@@ -96,10 +96,12 @@ struct Repairer {
         const std::size_t keep_fields =
             too_long && !header.empty() ? std::min(fields.size(), header.size()) : fields.size();
         if (keep_fields < fields.size()) {
-            findings.push_back(rules.make("READ-FIELD-TOO-LONG", at(keep_fields),
-                                          {{"bytes", std::to_string(end - fields[keep_fields])},
-                                           {"kept", "0"},
-                                           {"limit", std::to_string(kMaxRecordBytes)}}));
+            // Values beyond the header, which GDAL ignores anyway: dropped here already.
+            Subject s = at(0);
+            s.field.clear();
+            findings.push_back(rules.make("READ-ROW-EXTRA-FIELDS", s,
+                                          {{"count", std::to_string(fields.size())},
+                                           {"header", std::to_string(header.size())}}));
         }
         std::size_t drop_i = 0;
         for (std::size_t f = 0; f < fields.size(); ++f) {
