@@ -302,8 +302,8 @@ struct RowScanner {
 
         // Values a user would read in the file: for x/y columns, X (north) first. Formatted
         // only when a finding needs them.
-        std::string shown_a(bool from_xy) const { return fmt(from_xy ? cy : cx); }
-        std::string shown_b(bool from_xy) const { return fmt(from_xy ? cx : cy); }
+        std::string shown_a(bool xy_columns) const { return fmt(xy_columns ? cy : cx); }
+        std::string shown_b(bool xy_columns) const { return fmt(xy_columns ? cx : cy); }
     };
 
     void row(Record& record, std::vector<GdalCapture::Message>& messages,
