@@ -16,10 +16,13 @@ if [ ! -f "$dir/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S . -B "$dir" "${generator[@]}" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DGEOADMIN_SANITIZE=ON -DGEOADMIN_BUILD_FUZZERS=ON -DGEOADMIN_BUILD_TESTS=OFF >/dev/null
 fi
-targets=(values scheme romanize rules names boundaries)
+# FUZZ_TARGETS="a b" runs only those (two invocations can share the cores).
+read -r -a targets <<<"${FUZZ_TARGETS:-values scheme romanize rules names boundaries}"
 cmake --build "$dir" --parallel "$(nproc)" --target "${targets[@]/#/geoadmin_fuzz_}"
-seeds="$dir/fuzz-seeds"
+dir=$(cd "$dir" && pwd)
+seeds="$dir/fuzz-seeds-$$"
 tests/fuzz/make_seeds.sh "$seeds" >/dev/null
+trap 'rm -rf "$seeds"' EXIT
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 failed=0
@@ -31,9 +34,9 @@ for t in "${targets[@]}"; do
   log="$out/log.txt"
   status=0
   # -timeout=1: an input that takes more than a second is a failure, as a crash is.
-  (cd "$out" && "../../tests/fuzz/geoadmin_fuzz_$t" -max_total_time="$seconds" -timeout=1 \
+  (cd "$out" && "$dir/tests/fuzz/geoadmin_fuzz_$t" -max_total_time="$seconds" -timeout=1 \
     -rss_limit_mb=2048 -max_len=4096 -print_final_stats=1 -report_slow_units=1 \
-    corpus "../../fuzz-seeds/$t") >"$log" 2>&1 || status=$?
+    corpus "$seeds/$t") >"$log" 2>&1 || status=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
   corpus=$(find "$out/corpus" -type f | wc -l)
   slowest=$(grep -o 'Slowest unit: [0-9]* s' "$log" | grep -o '[0-9]*' | sort -n | tail -1 || true)

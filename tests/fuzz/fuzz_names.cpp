@@ -23,8 +23,8 @@ struct Fixture {
         const std::string path = "/tmp/geoadmin-fuzz-names-header.csv";
         std::ofstream(path) << "name,code,category,admin_code,romanization\n"
                                "横溪村,330523101001,村,330523101,Hengxi Cun\n";
-        source = std::make_unique<geoadmin::VectorSource>(
-            geoadmin::VectorSource::open(path, {}, rules));
+        source =
+            std::make_unique<geoadmin::VectorSource>(geoadmin::VectorSource::open(path, {}, rules));
     }
 };
 }  // namespace

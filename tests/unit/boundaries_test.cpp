@@ -420,4 +420,26 @@ TEST(Boundaries, BoundaryLineNetwork) {
 }
 
 }  // namespace
+// Found by the fuzz target: a ring with no vertices (GeoJSON "coordinates": [[]]), at the
+// end of a unit's data or between rings, is a ring with too few vertices, not a read past
+// the end.
+TEST(Boundaries, EmptyRingsAreTooFewVerticesNotAReadPastTheEnd) {
+    auto units = grid3();
+    CoverageUnit& u = units.front();
+    const auto n = static_cast<std::uint32_t>(u.coords.size());
+    u.ring_start.push_back(n);  // an empty ring after the last one
+    u.polygon_start.back() = static_cast<std::uint32_t>(u.ring_start.size() - 1);
+    CoverageUnit hollow;  // a polygon of one empty ring: no vertex at all
+    hollow.code = "hollow";
+    hollow.row = 10;
+    hollow.ring_start = {0, 0};
+    hollow.polygon_start = {0, 1};
+    units.push_back(hollow);
+    auto layer = layer_of(units);
+    auto result = check(layer, RuleSet::builtin(), {});
+    EXPECT_TRUE(first(result.findings, "BOUNDARY-GEOM-INVALID") != nullptr ||
+                first(result.findings, "BOUNDARY-GEOM-EMPTY") != nullptr)
+        << (result.findings.empty() ? "no finding" : result.findings.front().rule);
+}
+
 }  // namespace geoadmin

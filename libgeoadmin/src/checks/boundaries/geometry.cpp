@@ -145,7 +145,7 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
     bool too_few = false;
     LonLat too_few_at{};
     for (std::size_t r = 0; r < u.rings(); ++r) {
-        const LonLat* p = &u.coords[u.ring_start[r]];
+        const LonLat* p = u.coords.data() + u.ring_start[r];  // an empty ring may end the data
         const std::size_t n = u.ring_start[r + 1] - u.ring_start[r];
         closed_start.push_back(static_cast<std::uint32_t>(closed.size()));
         closed.insert(closed.end(), p, p + n);
@@ -171,9 +171,17 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
     std::vector<double> signed_areas;
     std::vector<int> kept_of_ring(u.rings(), -1);
     for (std::size_t r = 0; r + 1 < closed_start.size(); ++r) {
-        const LonLat* p = &closed[closed_start[r]];
+        const LonLat* p = closed.data() + closed_start[r];
         const std::size_t n = closed_start[r + 1] - closed_start[r];
         const std::size_t first = norm.size();
+        if (n == 0) {
+            // An empty ring: too few vertices, placed at the unit's first vertex if any.
+            if (!too_few && !u.coords.empty()) {
+                too_few = true;
+                too_few_at = u.coords.front();
+            }
+            continue;
+        }
         for (std::size_t i = 0; i < n; ++i) {
             if (i > 0 && same(p[i], norm.back())) {
                 repeated.push_back(p[i]);
