@@ -19,6 +19,19 @@
 namespace geoadmin {
 
 namespace {
+// A key as the text report shows it: whole up to 80 bytes (the JSON output keeps it all).
+std::string shortened_key(const std::string& key) {
+    constexpr std::size_t kShown = 80;
+    if (key.size() <= kShown)
+        return key;
+    std::size_t n = kShown;
+    while (n > 0 && (static_cast<unsigned char>(key[n]) & 0xC0U) == 0x80U)
+        --n;
+    return key.substr(0, n) + "... (" + std::to_string(key.size()) + " bytes)";
+}
+}  // namespace
+
+namespace {
 
 std::string severity_label(Severity s, Lang lang) {
     if (lang == Lang::en)
@@ -86,7 +99,7 @@ class TextSink : public FindingSink {
         for (const auto& f : findings) {
             m_out << severity_label(f.severity, m_lang) << "  " << f.rule << "  " << location(f);
             if (!f.key.empty())
-                m_out << " [" << f.key << "]";
+                m_out << " [" << shortened_key(f.key) << "]";
             if (!f.field.empty())
                 m_out << " " << (zh ? "字段 " : "field ") << f.field;
             m_out << (zh ? "：" : ": ") << m_rules.message(f, m_lang);

@@ -705,6 +705,12 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         open_shapefile(impl, options, rules, capture);
     } else {
         impl.dataset = open_dataset(path, {}, capture, path);
+        // A folder of shapefiles: its encoding is declared or detected as for one.
+        const GDALDriver* driver = impl.dataset->GetDriver();
+        if (driver != nullptr && std::string(driver->GetDescription()) == "ESRI Shapefile") {
+            impl.dataset.reset();
+            open_shapefile(impl, options, rules, capture);
+        }
     }
 
     // Layers.
