@@ -231,7 +231,8 @@ Crs Crs::from_user_input(const std::string& text,
             throw UsageError("'" + text + "' is too large to be a CRS definition (over 1 MB)");
         std::ifstream in(text, std::ios::binary);
         definition.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-        while (!definition.empty() && std::isspace(static_cast<unsigned char>(definition.back())))
+        while (!definition.empty() &&
+               std::isspace(static_cast<unsigned char>(definition.back())) != 0)
             definition.pop_back();
     }
     if (crs.m_impl->srs.SetFromUserInput(

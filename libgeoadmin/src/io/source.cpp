@@ -517,7 +517,7 @@ void check_shapefile_parts(const std::string& path) {
         for (auto& c : upper_ext)
             c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         for (const std::string& e : {std::string(ext), upper_ext}) {
-            const std::string p = fs::path(path).replace_extension(e).string();
+            std::string p = fs::path(path).replace_extension(e).string();
             if (fs::exists(p, ec))
                 return p;
         }

@@ -34,7 +34,7 @@ std::string describe_code_point(char32_t c) {
     UErrorCode status = U_ZERO_ERROR;
     const int32_t n = u_charName(static_cast<UChar32>(c), U_UNICODE_CHAR_NAME, name,
                                  static_cast<int32_t>(sizeof name), &status);
-    if (U_FAILURE(status) || n <= 0)
+    if (U_FAILURE(status) != 0 || n <= 0)
         return code;
     return std::string(code) + " " + std::string(name, static_cast<std::size_t>(n));
 }
@@ -149,7 +149,7 @@ void NameChecker::Impl::check_characters(const Record& r, const std::string& nam
             // Letters (and digits) of another script: Latin with accents, Greek, Arabic ...
             UErrorCode status = U_ZERO_ERROR;
             const UScriptCode script = uscript_getScript(uc, &status);
-            if (script == USCRIPT_LATIN || U_FAILURE(status))
+            if (script == USCRIPT_LATIN || U_FAILURE(status) != 0)
                 latin += u32_to_utf8(c);
             else if (script != USCRIPT_HAN)
                 scripts[script] += u32_to_utf8(c);
@@ -167,7 +167,7 @@ void NameChecker::Impl::check_characters(const Record& r, const std::string& nam
     for (const auto& [script, text] : scripts) {
         MessageArgs args = script_args(script);
         args.emplace_back("text", text);
-        emit(out, "NAME-CHAR-SCRIPT", subject(r, f_name, key), std::move(args));
+        emit(out, "NAME-CHAR-SCRIPT", subject(r, f_name, key), args);
     }
     for (char32_t c : reported) {
         HanziInfo info = hanzi_info(c);
