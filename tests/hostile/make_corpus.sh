@@ -139,4 +139,5 @@ cp register.csv input_copy.csv
 printf '北京\n\xff\xfe abc\n上\x00海\n西安\x1b[31m\n' >stdin_binary.txt
 { printf '北京\n'; head -c 3000000 /dev/zero | tr '\0' a; printf '\n天津\n'; } >stdin_long_line.txt
 head -c 20000000 /dev/zero | tr '\0' b >stdin_no_newline.txt
+touch .complete  # the corpus is whole: tests may use it
 echo "corpus: $(ls | wc -l) entries in $out"
