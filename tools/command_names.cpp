@@ -27,7 +27,7 @@ constexpr std::size_t kMaxLineBytes = 4096;
 std::string printable_excerpt(std::string_view text) {
     constexpr std::size_t kShown = 60;
     std::string out;
-    const std::string valid = make_valid_utf8(text.substr(0, kShown));
+    const std::string valid = make_valid_utf8(utf8_prefix(text, kShown));
     for (char c : valid) {
         const auto u = static_cast<unsigned char>(c);
         if (u < 0x20 || u == 0x7F) {

@@ -10,6 +10,7 @@
 #include "core/json_util.hpp"
 #include "embedded_data.hpp"
 #include "geoadmin/core/error.hpp"
+#include "geoadmin/text/text.hpp"
 
 namespace geoadmin {
 
@@ -126,20 +127,8 @@ std::string value_problem(const json& old, const json& v, const json& limit, std
 
 namespace {
 
-// A value as a message shows it: whole up to 200 bytes, else its start (on a character
-// boundary) and its length, so that a 50,000-digit "number" is not echoed in full.
-void append_shortened(std::string& out, std::string_view value) {
-    constexpr std::size_t kShown = 200;
-    if (value.size() <= kShown) {
-        out += value;
-        return;
-    }
-    std::size_t n = kShown;
-    while (n > 0 && (static_cast<unsigned char>(value[n]) & 0xC0U) == 0x80U)
-        --n;
-    out.append(value.data(), n);
-    out += "... (" + std::to_string(value.size()) + " bytes)";
-}
+// A value longer than this is shown by its start and its length (a 50,000-digit "number").
+constexpr std::size_t kMaxValueShown = 200;
 
 // Terms may hold placeholders of their own; this deep at most (a term naming itself stops).
 constexpr int kMaxTermDepth = 4;
@@ -161,7 +150,7 @@ void format_into(std::string& out, std::string_view tmpl, const MessageArgs& arg
                 }
                 if (found != nullptr) {
                     if (!found->term || depth >= kMaxTermDepth)
-                        append_shortened(out, found->value);
+                        out += shortened(found->value, kMaxValueShown);
                     else
                         format_into(out, term ? term(found->value) : found->value, args, term,
                                     depth + 1);

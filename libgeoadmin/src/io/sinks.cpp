@@ -1,4 +1,5 @@
 #include "geoadmin/io/sinks.hpp"
+#include "geoadmin/text/text.hpp"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -17,19 +18,6 @@
 #include "io/gdal_util.hpp"
 
 namespace geoadmin {
-
-namespace {
-// A key as the text report shows it: whole up to 80 bytes (the JSON output keeps it all).
-std::string shortened_key(const std::string& key) {
-    constexpr std::size_t kShown = 80;
-    if (key.size() <= kShown)
-        return key;
-    std::size_t n = kShown;
-    while (n > 0 && (static_cast<unsigned char>(key[n]) & 0xC0U) == 0x80U)
-        --n;
-    return key.substr(0, n) + "... (" + std::to_string(key.size()) + " bytes)";
-}
-}  // namespace
 
 namespace {
 
@@ -99,7 +87,7 @@ class TextSink : public FindingSink {
         for (const auto& f : findings) {
             m_out << severity_label(f.severity, m_lang) << "  " << f.rule << "  " << location(f);
             if (!f.key.empty())
-                m_out << " [" << shortened_key(f.key) << "]";
+                m_out << " [" << shortened(f.key, 80) << "]";  // the JSON keeps it whole
             if (!f.field.empty())
                 m_out << " " << (zh ? "字段 " : "field ") << f.field;
             m_out << (zh ? "：" : ": ") << m_rules.message(f, m_lang);

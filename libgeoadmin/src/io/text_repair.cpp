@@ -1,5 +1,7 @@
 #include "io/text_repair.hpp"
 
+#include "geoadmin/text/text.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -9,15 +11,6 @@ namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 constexpr std::string_view kBom = "\xEF\xBB\xBF";
-
-// The longest prefix of `s` of at most `n` bytes that ends on a character boundary.
-std::string_view utf8_prefix(std::string_view s, std::size_t n) {
-    if (s.size() <= n)
-        return s;
-    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0U) == 0x80U)
-        --n;
-    return s.substr(0, n);
-}
 
 // A field's text without its quotes, for naming header fields.
 std::string unquoted(std::string_view raw) {

@@ -32,6 +32,22 @@ bool is_valid_utf8(std::string_view bytes) {
     return true;
 }
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes)
+        return text;
+    std::size_t n = max_bytes;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0U) == 0x80U)
+        --n;
+    return text.substr(0, n);
+}
+
+std::string shortened(std::string_view text, std::size_t max_bytes) {
+    if (text.size() <= max_bytes)
+        return std::string(text);
+    return std::string(utf8_prefix(text, max_bytes)) + "... (" + std::to_string(text.size()) +
+           " bytes)";
+}
+
 std::string make_valid_utf8(std::string_view bytes) {
     std::string out;
     out.reserve(bytes.size());

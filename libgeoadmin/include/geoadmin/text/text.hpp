@@ -30,6 +30,11 @@ GEOADMIN_API bool is_known_encoding(const std::string& name);
 
 /// `bytes` with every invalid UTF-8 sequence replaced by U+FFFD, for messages.
 GEOADMIN_API std::string make_valid_utf8(std::string_view bytes);
+/// The longest start of UTF-8 `text` of at most `max_bytes` that ends on a character boundary.
+GEOADMIN_API std::string_view utf8_prefix(std::string_view text, std::size_t max_bytes);
+/// `text` as a message shows it: whole up to `max_bytes`, else its start and its length
+/// ("1111... (50004 bytes)").
+GEOADMIN_API std::string shortened(std::string_view text, std::size_t max_bytes);
 
 /// Columns `text` takes in a terminal: East Asian wide and full-width characters count 2.
 GEOADMIN_API std::size_t display_width(std::string_view text);
