@@ -159,8 +159,7 @@ void check_faces(CoverageRun& run) {
                     GeomPtr g = own(h, unit_geom(h, layer.units[u]));
                     // Units along the gap share a stretch of its boundary, not just a point;
                     // a unit GEOS cannot relate (an invalid one) is counted in.
-                    const char r =
-                        g ? GEOSRelatePattern_r(h, face, g.get(), "****1****") : char{2};
+                    const char r = g ? GEOSRelatePattern_r(h, face, g.get(), "****1****") : char{2};
                     if (r != 0)
                         around.push_back(u);
                 }
