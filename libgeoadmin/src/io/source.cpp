@@ -335,6 +335,48 @@ DeclaredCrsProblem unreadable_declared_crs(const std::string& path, const std::s
     return p;
 }
 
+// `text` repaired (see detail::repair_delimited_text) until no quote is left unclosed; the
+// parts of `impl` and the wide rows `wide` then describe the repaired text.
+std::string repaired_text(std::string_view text, char delim, std::uint64_t part_bytes,
+                          const std::vector<std::uint64_t>& stray_quotes, const RuleSet& rules,
+                          detail::SourceImpl& impl,
+                          std::vector<std::pair<std::int64_t, int>>& wide) {
+    std::string repaired = detail::repair_delimited_text(text, delim, stray_quotes, rules,
+                                                         impl.path, impl.open_findings);
+    // A quote dropped may show another that never closes: repair until none is left.
+    constexpr int kMaxRepairs = 16;
+    for (int pass = 0;; ++pass) {
+        WideRowScanner scan(delim, 0, part_bytes);
+        scan.feed(repaired);
+        wide = scan.finish(impl.header_fields, impl.parts);
+        if (scan.damage().stray_quotes.empty())
+            return repaired;
+        if (pass == kMaxRepairs) {
+            throw InputError(impl.path,
+                             "quotes are unbalanced all through the file: it is not a "
+                             "delimited text (or its quote character is not \")");
+        }
+        repaired = detail::repair_delimited_text(repaired, delim, scan.damage().stray_quotes, rules,
+                                                 impl.path, impl.open_findings);
+    }
+}
+
+// A copy of `text` in GDAL's memory file system, read by GDAL instead of `path`; its name.
+std::string in_memory_copy(const std::string& path, const std::string& text,
+                           detail::SourceImpl& impl) {
+    impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
+                       std::filesystem::path(path).filename().string();
+    auto* copy = static_cast<GByte*>(VSIMalloc(text.size() + 1));
+    if (copy == nullptr)
+        throw Error("out of memory reading " + path);
+    std::memcpy(copy, text.c_str(), text.size() + 1);  // with its NUL
+    VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), copy, text.size(), TRUE);
+    if (f == nullptr)
+        throw Error("cannot create an in-memory copy of " + path);
+    VSIFCloseL(f);
+    return impl.vsimem_path;
+}
+
 // A delimited text: transcoded to UTF-8 in memory when it is in another encoding, its
 // rows with extra fields found, the byte offsets of its parts noted, then opened by GDAL.
 void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, const RuleSet& rules,
@@ -454,42 +496,13 @@ void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, c
     auto wide = wide_rows->finish(impl.header_fields, impl.parts);
     if (wide_rows->damage().any()) {
         // Damage GDAL would pass over in silence: read a repaired copy, each repair a finding.
-        if (!in_memory) {
+        if (!in_memory)
             in_memory = detail::read_text_file(path);
-        }
-        std::string repaired = detail::repair_delimited_text(strip_bom(*in_memory), delim,
-                                                             wide_rows->damage().stray_quotes,
-                                                             rules, path, impl.open_findings);
-        // A quote dropped may show another that never closes: repair until none is left.
-        constexpr int kMaxRepairs = 16;
-        for (int pass = 0;; ++pass) {
-            wide_rows.emplace(delim, 0, kPartBytes);
-            wide_rows->feed(repaired);
-            wide = wide_rows->finish(impl.header_fields, impl.parts);
-            if (wide_rows->damage().stray_quotes.empty())
-                break;
-            if (pass == kMaxRepairs) {
-                throw InputError(path,
-                                 "quotes are unbalanced all through the file: it is not a "
-                                 "delimited text (or its quote character is not \")");
-            }
-            repaired = detail::repair_delimited_text(
-                repaired, delim, wide_rows->damage().stray_quotes, rules, path, impl.open_findings);
-        }
-        in_memory = std::move(repaired);
+        in_memory = repaired_text(strip_bom(*in_memory), delim, kPartBytes,
+                                  wide_rows->damage().stray_quotes, rules, impl, wide);
     }
     if (in_memory) {
-        impl.vsimem_path = "/vsimem/geoadmin_" + std::to_string(g_vsimem_counter++) + "/" +
-                           std::filesystem::path(path).filename().string();
-        auto* copy = static_cast<GByte*>(VSIMalloc(in_memory->size() + 1));
-        if (copy == nullptr)
-            throw Error("out of memory reading " + path);
-        std::memcpy(copy, in_memory->c_str(), in_memory->size() + 1);  // with its NUL
-        VSILFILE* f = VSIFileFromMemBuffer(impl.vsimem_path.c_str(), copy, in_memory->size(), TRUE);
-        if (f == nullptr)
-            throw Error("cannot create an in-memory copy of " + path);
-        VSIFCloseL(f);
-        open_path = impl.vsimem_path;
+        open_path = in_memory_copy(path, *in_memory, impl);
         in_memory.reset();
     }
     for (const auto& [row, count] : wide) {

@@ -98,6 +98,16 @@ void normalise_orientation(CoverageUnit& u, const std::vector<LonLat>& norm,
 
 }  // namespace
 
+// Points and lines of a unit's collection, left out of the check: where the first one is.
+Finding stray_members_finding(const CoverageUnit& u, const Subject& s, const RuleSet& rules) {
+    Finding f = rules.make("BOUNDARY-GEOM-STRAY-MEMBERS", s,
+                           {{"code", label(u)},
+                            {"type", u.geometry_type},
+                            {"count", std::to_string(u.stray_members)}});
+    f.geometry_wkt = point_wkt(u.stray_at);
+    return f;
+}
+
 // Checks one unit's geometry and normalises it in place (closed rings, no repeated
 // vertices, exteriors counter-clockwise, holes clockwise).
 UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
@@ -117,16 +127,8 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
         }
         return res;
     }
-    if (u.stray_members > 0 && rules.enabled("BOUNDARY-GEOM-STRAY-MEMBERS")) {
-        Finding f = rules.make("BOUNDARY-GEOM-STRAY-MEMBERS", s,
-                               {{"code", label(u)},
-                                {"type", u.geometry_type},
-                                {"count", std::to_string(u.stray_members)}});
-        char wkt[96];
-        std::snprintf(wkt, sizeof wkt, "POINT (%.9f %.9f)", u.stray_at.lon, u.stray_at.lat);
-        f.geometry_wkt = wkt;
-        res.findings.push_back(std::move(f));
-    }
+    if (u.stray_members > 0 && rules.enabled("BOUNDARY-GEOM-STRAY-MEMBERS"))
+        res.findings.push_back(stray_members_finding(u, s, rules));
     if (u.rings() == 0)
         return res;  // coordinates unusable: the reader has said why
     if (u.has_z && rules.enabled("BOUNDARY-GEOM-3D"))
