@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <future>
 
 #include <iostream>
@@ -41,6 +42,61 @@ std::string printable_excerpt(std::string_view text) {
     if (text.size() > kShown)
         out += "... (" + std::to_string(text.size()) + " bytes)";
     return out;
+}
+
+// Reads `in` in blocks of whole lines (about a megabyte each, a byte-order mark at the start
+// dropped) and hands each to `on_block` with the number of its first line. A line longer
+// than kMaxLineBytes is never held whole: `on_overlong` gets its number and its first bytes,
+// and the reading goes on after it.
+void for_each_line_block(std::streambuf& in,
+                         const std::function<void(std::string_view, std::int64_t)>& on_block,
+                         const std::function<void(std::int64_t, std::string_view)>& on_overlong) {
+    std::string buffer, carry;
+    constexpr std::size_t kBlock = std::size_t{1} << 20;
+    std::int64_t next_line = 1;
+    bool first = true;
+    bool overlong = false;  // inside a line too long, skipping to its end
+    while (true) {
+        buffer = std::move(carry);
+        carry.clear();
+        const std::size_t have = buffer.size();
+        buffer.resize(have + kBlock);
+        const auto got = static_cast<std::size_t>(in.sgetn(buffer.data() + have, kBlock));
+        buffer.resize(have + got);
+        if (buffer.empty())
+            return;
+        std::string_view text(buffer);
+        if (overlong) {
+            const std::size_t nl = text.find('\n');
+            if (nl == std::string_view::npos && got > 0)
+                continue;  // still inside it: dropped
+            overlong = false;
+            text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        }
+        if (got > 0) {
+            // Keep a partial last line for the next block.
+            const std::size_t last = text.rfind('\n');
+            const std::string_view tail =
+                last == std::string_view::npos ? text : text.substr(last + 1);
+            text.remove_suffix(tail.size());
+            if (tail.size() > kMaxLineBytes) {
+                on_overlong(next_line + std::count(text.begin(), text.end(), '\n'),
+                            tail.substr(0, 60));
+                overlong = true;
+            } else {
+                carry = std::string(tail);
+            }
+        }
+        if (first && !text.empty()) {
+            text = strip_bom(text);
+            first = false;
+        }
+        if (!text.empty())
+            on_block(text, next_line);
+        next_line += std::count(text.begin(), text.end(), '\n') + (overlong ? 1 : 0);
+        if (got == 0)
+            return;
+    }
 }
 
 /// The category table and romanizer a command uses: built in, or from --categories /
@@ -193,76 +249,27 @@ int CommandNamesRomanize::run(Context& ctx) {
         }
     } else {
         // Names from stdin in blocks of whole lines; each block is romanized in two halves
-        // on two threads, and the output keeps the input's order. A line longer than
-        // kMaxLineBytes is skipped (read on to its end, never held whole).
-        std::streambuf* in = std::cin.rdbuf();
-        std::string buffer, carry;
-        constexpr std::size_t kBlock = std::size_t{1} << 20;
-        std::int64_t next_line = 1;
-        bool first = true;
-        bool overlong = false;  // inside a line too long, skipping to its end
-        while (true) {
-            buffer = std::move(carry);
-            carry.clear();
-            const std::size_t have = buffer.size();
-            buffer.resize(have + kBlock);
-            const auto got = static_cast<std::size_t>(in->sgetn(buffer.data() + have, kBlock));
-            buffer.resize(have + got);
-            if (buffer.empty())
-                break;
-            std::string_view text(buffer);
-            if (overlong) {
-                const std::size_t nl = text.find('\n');
-                if (nl == std::string_view::npos && got > 0)
-                    continue;  // still inside it: dropped
-                overlong = false;
-                text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
-            }
-            if (got > 0) {
-                // Keep a partial last line for the next block.
-                const std::size_t last = text.rfind('\n');
-                const std::string_view tail =
-                    last == std::string_view::npos ? text : text.substr(last + 1);
-                if (tail.size() > kMaxLineBytes) {
-                    ctx.err << "geoadmin: line "
-                            << next_line +
-                                   std::count(text.begin(),
-                                              text.end() - static_cast<std::ptrdiff_t>(tail.size()),
-                                              '\n')
-                            << ": longer than " << kMaxLineBytes << " bytes (not a name), skipped: "
-                            << printable_excerpt(tail.substr(0, 60)) << "...\n";
-                    ++total.skipped;
-                    overlong = true;
-                    text.remove_suffix(tail.size());
-                } else {
-                    carry = std::string(tail);
-                    text.remove_suffix(tail.size());
-                }
-            }
-            if (first && !text.empty()) {
-                text = strip_bom(text);
-                first = false;
-            }
-            if (text.empty()) {
-                if (got == 0)
-                    break;
-                continue;
-            }
-            std::size_t mid = text.size() / 2;
-            mid = mid == 0 ? 0 : text.find('\n', mid);
-            mid = mid == std::string_view::npos ? text.size() : mid + 1;
-            const std::int64_t second_line =
-                next_line +
-                std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(mid), '\n');
-            auto second = std::async(std::launch::async, [&, rest = text.substr(mid)]() {
-                return block(rest, second_line);
+        // on two threads, and the output keeps the input's order.
+        for_each_line_block(
+            *std::cin.rdbuf(),
+            [&](std::string_view text, std::int64_t first_line) {
+                std::size_t mid = text.size() / 2;
+                mid = mid == 0 ? 0 : text.find('\n', mid);
+                mid = mid == std::string_view::npos ? text.size() : mid + 1;
+                const std::int64_t second_line =
+                    first_line +
+                    std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(mid), '\n');
+                auto second = std::async(std::launch::async, [&, rest = text.substr(mid)]() {
+                    return block(rest, second_line);
+                });
+                emit(block(text.substr(0, mid), first_line));
+                emit(second.get());
+            },
+            [&](std::int64_t line, std::string_view start) {
+                ctx.err << "geoadmin: line " << line << ": longer than " << kMaxLineBytes
+                        << " bytes (not a name), skipped: " << printable_excerpt(start) << "...\n";
+                ++total.skipped;
             });
-            emit(block(text.substr(0, mid), next_line));
-            emit(second.get());
-            next_line += std::count(text.begin(), text.end(), '\n') + (overlong ? 1 : 0);
-            if (got == 0)
-                break;
-        }
     }
     ctx.out.flush();
     if (total.skipped != 0) {
