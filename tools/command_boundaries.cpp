@@ -121,6 +121,7 @@ int CommandBoundariesCheck::run(Context& ctx) {
         scan.progress = [&](std::int64_t done, std::int64_t total) {
             progress.update(done, total);
         };
+        scan.projected_parts = true;  // checked in the CRS they came in
         units = read_coverage(source, rules, sink, scan);
         progress.finish();
     }

@@ -4,6 +4,8 @@
 //   geoadmin_make_coverage --out townships.gpkg --parents counties.gpkg
 //                          [--rows 200 --cols 200 --edge-vertices 66] [--planted planted.csv]
 //                          [--divisions divisions-2023.csv] [--seed N]
+//                          [--epsg 4526 --cell 1000 --origin 38400000,3000000]
+//                          [--adjacent]
 //
 // Townships are cells of a brick pattern (every other row shifted by half a cell, so that
 // three townships meet at each junction, as in real coverages) spread over 75–133 E,
@@ -20,6 +22,14 @@
 // crossings (pulled in at one end, pushed out at the other), T-junctions (a vertex added to one
 // copy of an edge), a duplicated township, a missing township (a hole in the coverage and in its
 // county), a county outline pushed 100 m outwards, and a township code outside its county.
+// With --adjacent the defects sit side by side along the middle row (each next to the
+// last) instead of spread over the grid.
+//
+// With --epsg N (a projected CRS, e.g. 4526, CGCS2000 Gauss–Krüger zone 38 with the zone
+// prefix) the same pattern is laid out in that CRS's metres: cells --cell metres wide from
+// --origin EASTING,NORTHING (default 38400000,3000000: 100 km west of zone 38's central
+// meridian, about 27 N), so 200 columns of 5 km run 900 km east of the meridian, far
+// outside the zone.
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -57,13 +67,31 @@ struct Options {
     int rows = 200, cols = 200, inner = 66;
     std::string out, parents, planted, divisions = GEOADMIN_DIVISIONS_CSV;
     std::uint64_t seed = 2026;
+    int epsg = 4490;     // 4490: longitude/latitude; otherwise a projected CRS in metres
+    double cell = 1000;  // metres, projected only
+    double east0 = 38400000, north0 = 3000000;
+    bool adjacent = false;
 };
+
+bool projected(const Options& o) {
+    return o.epsg != 4490;
+}
+
+// Degrees (or metres) per metre east and north at `y`.
+P per_metre(const Options& o, double y) {
+    if (projected(o))
+        return {1, 1};
+    return {1 / (111320.0 * std::cos(y * M_PI / 180)), 1 / 110574.0};
+}
 
 class Grid {
   public:
     explicit Grid(const Options& o) : m_o(o) {
-        m_dx = 58.0 / o.cols;
-        m_dy = 30.0 / o.rows;
+        if (projected(o)) {
+            m_x0 = o.east0, m_y0 = o.north0, m_dx = o.cell, m_dy = o.cell;
+        } else {
+            m_x0 = 75.0, m_y0 = 20.0, m_dx = 58.0 / o.cols, m_dy = 30.0 / o.rows;
+        }
     }
     int columns_on_line() const { return 2 * m_o.cols + 2; }
     int corner_id(int line, int k) const { return line * columns_on_line() + k; }
@@ -71,7 +99,7 @@ class Grid {
         const int line = id / columns_on_line(), k = id % columns_on_line();
         const double jx = (unit_random(m_o.seed, 1, static_cast<std::uint64_t>(id)) - 0.5) * 0.3;
         const double jy = (unit_random(m_o.seed, 2, static_cast<std::uint64_t>(id)) - 0.5) * 0.3;
-        return {75.0 + (k + jx) * m_dx / 2, 20.0 + (line + jy) * m_dy};
+        return {m_x0 + (k + jx) * m_dx / 2, m_y0 + (line + jy) * m_dy};
     }
     // The edge between two corners, from `a` to `b`, with its inner vertices (the same
     // doubles whichever way it is asked for).
@@ -115,7 +143,7 @@ class Grid {
 
   private:
     const Options& m_o;
-    double m_dx, m_dy;
+    double m_x0, m_y0, m_dx, m_dy;
 };
 
 struct Cell {
@@ -136,12 +164,13 @@ std::vector<P> ring_of(const Cell& c) {
 // Moves the inner vertices of an edge sideways by `metres` (positive = to the left of the
 // edge's direction, which is the cell's inside for a counter-clockwise ring); `from`..`to`
 // is the fraction of the inner vertices moved.
-void shift_edge(std::vector<P>& e, double metres, double from = 0, double to = 1) {
+void shift_edge(const Options& o, std::vector<P>& e, double metres, double from = 0,
+                double to = 1) {
     const P p = e.front(), q = e.back();
     const double len = std::hypot(q.x - p.x, q.y - p.y);
     const double nx = -(q.y - p.y) / len, ny = (q.x - p.x) / len;
-    const double lat = p.y * M_PI / 180;
-    const double dx = metres / (111320.0 * std::cos(lat)), dy = metres / 110574.0;
+    const P k = per_metre(o, p.y);
+    const double dx = metres * k.x, dy = metres * k.y;
     const std::size_t n = e.size() - 2;
     for (std::size_t i = 1; i + 1 < e.size(); ++i) {
         const double f = static_cast<double>(i - 1) / static_cast<double>(n);
@@ -154,12 +183,12 @@ void shift_edge(std::vector<P>& e, double metres, double from = 0, double to = 1
 
 // Moves the inner vertices sideways by an offset going linearly from `first` to `last`
 // metres: the copy crosses the original between two vertices.
-void tilt_edge(std::vector<P>& e, double first, double last) {
+void tilt_edge(const Options& o, std::vector<P>& e, double first, double last) {
     const P p = e.front(), q = e.back();
     const double len = std::hypot(q.x - p.x, q.y - p.y);
     const double nx = -(q.y - p.y) / len, ny = (q.x - p.x) / len;
-    const double lat = p.y * M_PI / 180;
-    const double kx = 1 / (111320.0 * std::cos(lat)), ky = 1 / 110574.0;
+    const P k = per_metre(o, p.y);
+    const double kx = k.x, ky = k.y;
     const std::size_t n = e.size() - 2;
     for (std::size_t i = 1; i + 1 < e.size(); ++i) {
         const double f = static_cast<double>(i - 1) / static_cast<double>(n - 1);
@@ -169,9 +198,9 @@ void tilt_edge(std::vector<P>& e, double first, double last) {
     }
 }
 
-OGRLayer* create_layer(GDALDataset* ds, const char* name) {
+OGRLayer* create_layer(GDALDataset* ds, const char* name, int epsg) {
     OGRSpatialReference srs;
-    srs.importFromEPSG(4490);
+    srs.importFromEPSG(epsg);
     srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
     OGRLayer* layer = ds->CreateLayer(name, &srs, wkbPolygon, nullptr);
     for (const char* f : {"code", "name", "parent_code"}) {
@@ -242,10 +271,26 @@ int main(int argc, char** argv) {
             o.divisions = next();
         else if (a == "--seed")
             o.seed = std::stoull(next());
+        else if (a == "--epsg")
+            o.epsg = std::stoi(next());
+        else if (a == "--cell")
+            o.cell = std::stod(next());
+        else if (a == "--origin") {
+            const std::string v = next();
+            const auto comma = v.find(',');
+            if (comma == std::string::npos) {
+                std::cerr << "--origin needs EASTING,NORTHING\n";
+                return 1;
+            }
+            o.east0 = std::stod(v.substr(0, comma));
+            o.north0 = std::stod(v.substr(comma + 1));
+        } else if (a == "--adjacent")
+            o.adjacent = true;
         else {
             std::cerr << "usage: geoadmin_make_coverage --out UNITS.gpkg [--parents P.gpkg] "
                          "[--rows 200] [--cols 200] [--edge-vertices 66] [--planted FILE] "
-                         "[--divisions CSV] [--seed N]\n";
+                         "[--divisions CSV] [--seed N] [--epsg N --cell M --origin E,N] "
+                         "[--adjacent]\n";
             return 1;
         }
     }
@@ -315,6 +360,11 @@ int main(int argc, char** argv) {
     };
     std::set<std::pair<int, int>> used;
     auto pick = [&](int k) {
+        if (o.adjacent) {  // side by side along the middle row, then the rows above it
+            const int per_row = (o.cols - 2) / 2;
+            return std::make_pair(o.rows / 2 + (k / per_row) % (o.rows / 2 - 1),
+                                  1 + 2 * (k % per_row));
+        }
         // Interior cells spread over the grid, away from each other and the edges.
         const int r = 2 + static_cast<int>(unit_random(o.seed, 100, static_cast<std::uint64_t>(k)) *
                                            (o.rows - 4));
@@ -327,8 +377,8 @@ int main(int argc, char** argv) {
     auto next_free = [&]() {
         while (true) {
             auto rc = pick(k++);
-            bool clash = false;
-            for (int dr = -1; dr <= 1 && !clash; ++dr)
+            bool clash = o.adjacent && used.count(rc) > 0;
+            for (int dr = -1; dr <= 1 && !clash && !o.adjacent; ++dr)
                 for (int dc = -1; dc <= 2 && !clash; ++dc)
                     clash = used.count({rc.first + dr, rc.second + dc}) > 0;
             if (!clash) {
@@ -342,17 +392,17 @@ int main(int argc, char** argv) {
     for (int i = 0; i < per_kind; ++i) {
         {  // gap: the right edge of (r, c) pulled 3 m into (r, c)
             auto [r, c] = next_free();
-            shift_edge(at(r, c).edges[2], 3.0);
+            shift_edge(o, at(r, c).edges[2], 3.0);
             record("gap", at(r, c).code, at(r, c + 1).code, mid(at(r, c).edges[2]));
         }
         {  // overlap: pushed 3 m into (r, c+1)
             auto [r, c] = next_free();
-            shift_edge(at(r, c).edges[2], -3.0);
+            shift_edge(o, at(r, c).edges[2], -3.0);
             record("overlap", at(r, c).code, at(r, c + 1).code, mid(at(r, c).edges[2]));
         }
         {  // crossing: in at one end, out at the other
             auto [r, c] = next_free();
-            tilt_edge(at(r, c).edges[2], 3.25, -2.75);
+            tilt_edge(o, at(r, c).edges[2], 3.25, -2.75);
             record("crossing", at(r, c).code, at(r, c + 1).code, mid(at(r, c).edges[2]));
         }
         {  // T-junction: a vertex in the middle of one segment of (r, c)'s copy
@@ -398,7 +448,7 @@ int main(int argc, char** argv) {
 
     GDALAllRegister();
     GDALDataset* ds = create(o.out);
-    OGRLayer* layer = create_layer(ds, "townships");
+    OGRLayer* layer = create_layer(ds, "townships", o.epsg);
     ds->StartTransaction();
     std::size_t vertices = 0, written = 0;
     for (const auto& cell : cells) {
@@ -433,7 +483,7 @@ int main(int argc, char** argv) {
                 county_names[county_of(r, c)] = counties[b % counties.size()].second;
             }
         GDALDataset* pds = create(o.parents);
-        OGRLayer* players = create_layer(pds, "counties");
+        OGRLayer* players = create_layer(pds, "counties", o.epsg);
         pds->StartTransaction();
         for (const auto& [code, list] : members) {
             std::set<std::pair<int, int>> directed;
@@ -469,7 +519,7 @@ int main(int argc, char** argv) {
             for (std::size_t i = 0; i < outline.size(); ++i) {
                 auto e = grid.edge(outline[i].first, outline[i].second);
                 if (code == pushed_parent && static_cast<int>(i) == lowest) {
-                    shift_edge(e, -100.0);
+                    shift_edge(o, e, -100.0);
                     record("parent-uncovered", code, "", e[e.size() / 2]);
                 }
                 ring.insert(ring.end(), e.begin(), e.end() - 1);

@@ -261,6 +261,32 @@ TEST(BoundariesCheck, ProjectedDataAreCheckedInTheirOwnPlane) {
     }
 }
 
+TEST(BoundariesCheck, ACoverageRunningPastItsZoneStaysInItAndIsSaidToBeOutside) {
+    // 200 townships in EPSG:4526 (zone 38, with the prefix), 10 km cells from 38 900 000
+    // to 39 400 000 east: past 39 000 000 the eastings look like zone 39's, and from about
+    // 39 330 000 they would even fit zone 39's western strip. Read per value, a part of the
+    // coverage moved 3 degrees west onto the rest, and the check never finished. The layer
+    // starts under its own prefix: all of it is zone 38, said to lie outside the zone.
+    // (bench/geoadmin_make_coverage --epsg 4526 --cell 10000 --rows 4 --cols 50
+    //  --origin 38900000,3000000 --edge-vertices 1, as GeoJSON.)
+    int code = -1;
+    auto findings = check({data_path("boundaries/gk_zone38_far_east.geojson")}, &code);
+    auto counts = count_rules(findings);
+    EXPECT_EQ(code, 0);
+    EXPECT_EQ(counts.count("BOUNDARY-OVERLAP"), 0u);
+    EXPECT_EQ(counts.count("CRS-DECLARED-MISMATCH"), 0u);
+    EXPECT_EQ(counts["CRS-GK-ZONE"], 1);
+    ASSERT_EQ(counts["CRS-GK-OUTSIDE-ZONE"], 1);
+    for (const auto& f : findings) {
+        if (f["rule"] == "CRS-GK-OUTSIDE-ZONE") {
+            const std::string m = f["message_en"];
+            EXPECT_NE(m.find("200 features"), std::string::npos) << m;
+            EXPECT_NE(m.find("112.25-116.00E"), std::string::npos) << m;
+            EXPECT_EQ(f["severity"], "warning");
+        }
+    }
+}
+
 TEST(BoundariesCheck, UsageAndUnreadableFiles) {
     EXPECT_EQ(run_geoadmin({"boundaries", "check"}).exit_code, 2);
     EXPECT_EQ(run_geoadmin({"boundaries", "check", "x.gpkg", "--gap-width", "-1"}).exit_code, 2);

@@ -49,6 +49,7 @@ CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules, FindingS
             u.has_z = r.has_z;
             u.geometry_type = r.geometry_type;
             u.bounds = r.bounds;
+            u.planar = r.parts_projected;
             std::size_t n = 0;
             bool other = false;
             for (std::size_t k = 0; k < r.parts.size(); ++k) {
@@ -77,6 +78,11 @@ CoverageLayer read_coverage(VectorSource& source, const RuleSet& rules, FindingS
                 }
                 u.ring_start.push_back(static_cast<std::uint32_t>(u.coords.size()));
                 u.coords.insert(u.coords.end(), r.parts[k].begin(), r.parts[k].end());
+            }
+            if (u.planar) {
+                u.bounds = Bounds{};
+                for (const auto& p : u.coords)
+                    u.bounds.expand(p.lon, p.lat);
             }
             if (!u.ring_start.empty()) {
                 u.ring_start.push_back(static_cast<std::uint32_t>(u.coords.size()));

@@ -5,9 +5,11 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <functional>
+#include <iomanip>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -57,10 +59,11 @@ inline std::string gk_crs_label(const GkZone& z, bool prefixed) {
     return label;
 }
 
-// Every linestring and ring of `g` as CGCS2000 lon/lat vertex sequences.
-// `part_polygon` receives, per part, the polygon it is a ring of (-1 for points and lines).
+// Every linestring and ring of `g` as CGCS2000 lon/lat vertex sequences (null `transform`:
+// as read, axes put right). `part_polygon` receives, per part, the polygon it is a ring of
+// (-1 for points and lines).
 inline std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& g, bool swap_axes,
-                                                             const ToCgcs2000& transform,
+                                                             const ToCgcs2000* transform,
                                                              std::vector<int>& part_polygon) {
     std::vector<std::vector<LonLat>> parts;
     part_polygon.clear();
@@ -74,7 +77,7 @@ inline std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& 
         curve.getPoints(xs.data(), sizeof(double), ys.data(), sizeof(double));
         if (swap_axes)
             xs.swap(ys);
-        if (!transform.transform_many(xs.size(), xs.data(), ys.data()))
+        if (transform != nullptr && !transform->transform_many(xs.size(), xs.data(), ys.data()))
             return;
         std::vector<LonLat> part(xs.size());
         for (std::size_t i = 0; i < xs.size(); ++i)
@@ -88,7 +91,7 @@ inline std::vector<std::vector<LonLat>> vertices_in_cgcs2000(const OGRGeometry& 
                 const auto& p = *geom.toPoint();
                 double x = swap_axes ? p.getY() : p.getX();
                 double y = swap_axes ? p.getX() : p.getY();
-                if (transform.transform(x, y)) {
+                if (transform == nullptr || transform->transform(x, y)) {
                     parts.push_back({{x, y}});
                     part_polygon.push_back(-1);
                 }
@@ -168,11 +171,31 @@ struct PendingRule {
 // Features per Gauss–Krüger zone, keyed (width, zone, prefixed).
 using ZoneKey = std::tuple<int, int, bool>;
 
+// Features of a Gauss–Krüger zone that lie outside its usable range (one finding a zone).
+struct OutsideZone {
+    std::int64_t count = 0;
+    std::int64_t first_row = 0;
+    double west_most = 0, east_most = 0;  // the farthest longitudes reached
+    double reach = 0;  // the largest (longitude - central meridian) x cos(latitude), degrees
+
+    void merge(const OutsideZone& other) {
+        if (count == 0) {
+            *this = other;
+            return;
+        }
+        count += other.count;
+        west_most = std::min(west_most, other.west_most);
+        east_most = std::max(east_most, other.east_most);
+        reach = std::max(reach, other.reach);
+    }
+};
+
 // What the rows of one part of a layer left for the end of the scan; the parts are folded
 // in input order.
 struct ScanTally {
     std::map<std::string, PendingRule> pending;
     std::map<ZoneKey, std::int64_t> zone_counts;
+    std::map<ZoneKey, OutsideZone> outside_zone;
     std::int64_t geographic = 0, plain = 0, unclassified = 0;
     std::int64_t features = 0, unreadable = 0, located = 0;
     Bounds extent;
@@ -187,6 +210,8 @@ struct ScanTally {
         }
         for (const auto& [key, n] : other.zone_counts)
             zone_counts[key] += n;
+        for (const auto& [key, o] : other.outside_zone)
+            outside_zone[key].merge(o);
         geographic += other.geographic;
         plain += other.plain;
         unclassified += other.unclassified;
@@ -214,6 +239,11 @@ struct RowScanner {
     std::optional<ToCgcs2000> fixed_transform;
     std::optional<GkZone> fixed_zone;
     bool fixed_prefixed = false;
+    // The overlap strips by which a zone's coordinates run into its neighbours (degrees).
+    double west_strip = 0, east_strip = 0;
+    // The layer's stored extent starts under the declared zone's prefix: values running
+    // east past the zone are that zone's, however much they look like the next zone's.
+    bool anchored_in_declared_zone = false;
     std::map<int, ToCgcs2000> zone_transforms;  // key: width*100+zone
     std::optional<ToCgcs2000> cgcs2000_identity;
     // The values come from text known to be valid UTF-8 as a whole (a part of a delimited
@@ -237,7 +267,9 @@ struct RowScanner {
              : from_lonlat ? layer.field_index("lat")
                            : -1),
           key_index(layer.key_field_index()),
-          geometry_field(from_geometry ? "geometry" : "") {
+          geometry_field(from_geometry ? "geometry" : ""),
+          west_strip(r.number("CRS-GK-OUTSIDE-ZONE", "west_strip_minutes") / 60.0),
+          east_strip(r.number("CRS-GK-OUTSIDE-ZONE", "east_strip_minutes") / 60.0) {
         for (const auto& f : layer.m_fields)
             field_names.push_back(f.name);
         if (layer.m_assume_crs && !layer.m_assume_crs->empty()) {
@@ -249,6 +281,13 @@ struct RowScanner {
             fixed_transform.emplace(*fixed_crs);
             fixed_zone = fixed_crs->gk_zone();
             fixed_prefixed = fixed_crs->gk_prefixed();
+        }
+        if (fixed_zone && fixed_prefixed && layer.m_stored_extent) {
+            // Some of the layer carries the declared zone's own prefix: it is that zone's
+            // (a wrong label would put all of it under another prefix).
+            const auto& e = *layer.m_stored_extent;
+            const double lo = fixed_zone->zone * 1.0e6, hi = lo + 1.0e6;
+            anchored_in_declared_zone = (e[0] >= lo && e[0] < hi) || (e[1] >= lo && e[1] < hi);
         }
     }
 
@@ -312,6 +351,7 @@ struct RowScanner {
         record.has_position = false;
         record.bounds = Bounds{};
         record.parts.clear();
+        record.parts_projected = false;
         record.part_polygon.clear();
         record.wkb.clear();
         record.has_z = false;
@@ -461,6 +501,7 @@ struct RowScanner {
         const double ux = (raw.minx + raw.maxx) / 2.0;  // easting of the un-swapped centre
         raw.value_zone = raw.cls.form == CoordForm::gk_prefixed ? gk_zone_from_prefixed_easting(ux)
                                                                 : std::nullopt;
+        read_in_declared_zone(raw, ux, (raw.miny + raw.maxy) / 2.0);
         if (raw.cls.form == CoordForm::geographic)
             ++tally.geographic;
         if (raw.cls.form == CoordForm::unknown)
@@ -488,6 +529,47 @@ struct RowScanner {
     MessageArgs place_args(const RawCoords& raw) const {
         return MessageArgs{
             {"a", raw.shown_a(from_xy)}, {"b", raw.shown_b(from_xy)}, term("what", "coords.these")};
+    }
+
+    /// Values in a declared (or assumed) zone with the prefix may run past the zone's edge,
+    /// where the leading digits turn into the next zone's number (38 500 000 + 600 km =
+    /// 39 100 000): they stay in the declared zone unless they fit the other zone's usable
+    /// range and not the declared one's (a wrong label, CRS-DECLARED-MISMATCH).
+    void read_in_declared_zone(RawCoords& raw, double easting, double northing) const {
+        if (!fixed_zone || !fixed_prefixed || raw.projected_other ||
+            (raw.cls.form != CoordForm::gk_prefixed && raw.cls.form != CoordForm::unknown))
+            return;
+        const GkZone z = *fixed_zone;
+        const bool northing_ok = northing >= 300'000.0 && northing <= 6'100'000.0;
+        if (!northing_ok || std::fabs(easting - (z.zone * 1.0e6 + 500'000.0)) >= 1.0e6)
+            return;
+        if (!anchored_in_declared_zone && raw.value_zone && raw.value_zone->zone != z.zone &&
+            gk_easting_in_range(easting, northing, *raw.value_zone,
+                                usable_range(*raw.value_zone)) &&
+            !gk_easting_in_range(easting, northing, z, usable_range(z)))
+            return;
+        raw.cls.form = CoordForm::gk_prefixed;
+        raw.value_zone = z;
+    }
+
+    GkUsableRange usable_range(const GkZone& z) const {
+        return gk_usable_range(z, west_strip, east_strip);
+    }
+
+    /// Features taken in a Gauss–Krüger zone beyond its usable range (lon0..lon1 their
+    /// longitudes): tallied for one finding a zone.
+    void note_outside_zone(const Record& record, const std::optional<GkZone>& zone, bool prefixed,
+                           double lon0, double lon1, double lat, ScanTally& tally) const {
+        if (!zone)
+            return;
+        const GkUsableRange range = usable_range(*zone);
+        if (range.contains(lon0) && range.contains(lon1))
+            return;
+        const double cm = zone->central_meridian();
+        const double reach =
+            std::max(std::fabs(lon0 - cm), std::fabs(lon1 - cm)) * std::cos(lat * M_PI / 180.0);
+        OutsideZone one{1, record.row, std::min(lon0, lon1), std::max(lon0, lon1), reach};
+        tally.outside_zone[ZoneKey{zone->width, zone->zone, prefixed}].merge(one);
     }
 
     /// The transform of the values inferred from their form (geographic, or the zone of
@@ -581,6 +663,11 @@ struct RowScanner {
             } else if (!in_china_lonlat((x0 + x1) / 2, (y0 + y1) / 2)) {
                 defer(tally, "CRS-OUT-OF-CHINA", place(record, raw), place_args(raw));
             } else {
+                if (fixed_transform && transform == &*fixed_transform)
+                    note_outside_zone(record, fixed_zone, fixed_prefixed, x0, x1, (y0 + y1) / 2,
+                                      tally);
+                else if (raw.cls.form == CoordForm::gk_prefixed)
+                    note_outside_zone(record, raw.value_zone, true, x0, x1, (y0 + y1) / 2, tally);
                 record.bounds.expand(x0, y0);
                 record.bounds.expand(x1, y1);
                 if (is_point) {
@@ -590,8 +677,14 @@ struct RowScanner {
                 }
                 located = true;
                 if (options.geometry && from_geometry) {
-                    record.parts = vertices_in_cgcs2000(*geometry, raw.swap_axes, *transform,
-                                                        record.part_polygon);
+                    // In the declared projected CRS, kept as read when asked (the check
+                    // works in it): no round trip through lon/lat.
+                    record.parts_projected = options.projected_parts && fixed_transform &&
+                                             transform == &*fixed_transform &&
+                                             fixed_crs->is_projected();
+                    record.parts = vertices_in_cgcs2000(
+                        *geometry, raw.swap_axes, record.parts_projected ? nullptr : transform,
+                        record.part_polygon);
                 }
                 if (options.wkb && from_geometry) {
                     record.wkb = wkb_in_cgcs2000(*geometry, raw.swap_axes, *transform);
@@ -612,6 +705,38 @@ struct RowScanner {
                 }
             }
         }
+    }
+
+    /// CRS-GK-OUTSIDE-ZONE for the features of one zone beyond its usable range: how far
+    /// they reach and the scale error there (the transverse Mercator's scale is about
+    /// 1 + (Δλ cos φ)² / 2 at Δλ from the central meridian).
+    Finding outside_zone_finding(const ZoneKey& key, const OutsideZone& o,
+                                 const Subject& layer_subject) const {
+        const GkZone z{std::get<0>(key), std::get<1>(key)};
+        const GkUsableRange range = usable_range(z);
+        const double cm = z.central_meridian();
+        const double l = o.reach * M_PI / 180.0;
+        const double scale = l * l / 2.0;  // relative length error
+        auto deg = [](double v) {
+            std::ostringstream out;
+            out << std::fixed << std::setprecision(2) << v;
+            return out.str();
+        };
+        std::ostringstream per;
+        per << std::fixed << std::setprecision(0) << (scale > 0 ? 1.0 / scale : 0.0);
+        return rules.make("CRS-GK-OUTSIDE-ZONE", layer_subject,
+                          {{"width", std::to_string(z.width)},
+                           {"zone", std::to_string(z.zone)},
+                           {"cm", deg(cm)},
+                           {"west", deg(range.west)},
+                           {"east", deg(range.east)},
+                           {"west_strip", fmt(west_strip * 60.0)},
+                           {"east_strip", fmt(east_strip * 60.0)},
+                           {"count", std::to_string(o.count)},
+                           {"row", std::to_string(o.first_row)},
+                           {"from", deg(o.west_most)},
+                           {"to", deg(o.east_most)},
+                           {"per", per.str()}});
     }
 
     // Folds the tally of the whole layer into the summary and the layer-level findings.
@@ -660,6 +785,8 @@ struct RowScanner {
                                            term("prefix", prefixed ? "gk.prefixed" : "gk.plain"),
                                            {"count", std::to_string(n)}}));
         }
+        for (const auto& [key, o] : tally.outside_zone)
+            findings.push_back(outside_zone_finding(key, o, layer_subject));
         // What the values say the CRS is.
         if (tally.geographic > 0 && tally.zone_counts.empty() && tally.plain == 0) {
             summary.inferred_crs = "CGCS2000 longitude/latitude (EPSG:4490)";

@@ -745,6 +745,16 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         layer.m_feature_count =
             ogr->TestCapability(OLCFastFeatureCount) != 0 ? ogr->GetFeatureCount(TRUE) : -1;
         layer.m_geometry_type = OGRGeometryTypeToName(ogr->GetGeomType());
+        // The extent when the file stores it, or when the layer is small and counts its
+        // features fast (a GeoJSON, in memory already); never a pass over a CSV for it.
+        if (ogr->GetGeomType() != wkbNone &&
+            (ogr->TestCapability(OLCFastGetExtent) != 0 ||
+             (layer.m_feature_count >= 0 && layer.m_feature_count <= 100'000))) {
+            OGREnvelope env;
+            if (ogr->GetExtent(&env, TRUE) == OGRERR_NONE && env.IsInit())
+                layer.m_stored_extent =
+                    std::array<double, 4>{env.MinX, env.MinY, env.MaxX, env.MaxY};
+        }
         OGRFeatureDefn* defn = ogr->GetLayerDefn();
         std::vector<std::string> headers;
         for (int f = 0; f < defn->GetFieldCount(); ++f) {

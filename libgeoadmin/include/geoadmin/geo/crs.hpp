@@ -22,6 +22,21 @@ struct GEOADMIN_API GkZone {
     double central_meridian() const { return width == 3 ? zone * 3.0 : zone * 6.0 - 3.0; }
 };
 
+/// Where a zone's coordinates are still used: the zone itself widened by the overlap
+/// strips of topographic practice (a zone runs into its eastern neighbour by up to 30'
+/// and into its western by up to 15'; the strips are rule parameters).
+struct GEOADMIN_API GkUsableRange {
+    double west = 0, east = 0;  ///< longitudes, degrees
+    bool contains(double lon) const { return lon >= west && lon <= east; }
+};
+GEOADMIN_API GkUsableRange gk_usable_range(const GkZone& zone, double west_strip_deg,
+                                           double east_strip_deg);
+/// Whether a prefixed easting (with its northing) plausibly lies in `zone`'s usable range:
+/// a quick test on the numbers (the longitude offset from the easting by the local scale),
+/// good to a small fraction of the strips, for telling which of two zones a value is in.
+GEOADMIN_API bool gk_easting_in_range(double prefixed_easting, double northing, const GkZone& zone,
+                                      const GkUsableRange& range);
+
 /// The zone whose number prefixes an easting (Y = 39 504 797.49 -> 3° zone 39).
 /// Numbers 13..23 are 6° zones, 24..45 3° zones; anything else is no zone prefix.
 GEOADMIN_API std::optional<GkZone> gk_zone_from_prefixed_easting(double easting);

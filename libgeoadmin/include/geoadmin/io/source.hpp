@@ -2,6 +2,7 @@
 
 #include "geoadmin/core/export.hpp"
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -50,6 +51,9 @@ struct GEOADMIN_API Record {
     /// With ScanOptions::geometry: the vertices in CGCS2000 lon/lat, one sequence per
     /// linestring or polygon ring (exterior ring first), axes put right where swapped.
     std::vector<std::vector<LonLat>> parts;
+    /// With ScanOptions::projected_parts: `parts` are as read, in the layer's declared (or
+    /// assumed) projected CRS (x easting, y northing), not in lon/lat.
+    bool parts_projected = false;
     /// Per part of `parts`: the polygon (0, 1 ... within a multipolygon) whose ring it is,
     /// its exterior ring first; -1 for points and lines.
     std::vector<int> part_polygon;
@@ -63,6 +67,9 @@ struct GEOADMIN_API Record {
 struct GEOADMIN_API ScanOptions {
     /// Fill Record::parts with the geometry's vertices.
     bool geometry = false;
+    /// With `geometry`: a feature in the layer's declared (or assumed) projected CRS keeps
+    /// its vertices as read (Record::parts_projected); `bounds` stay CGCS2000.
+    bool projected_parts = false;
     /// Fill Record::wkb with the normalised geometry.
     bool wkb = false;
     /// Called with (done, total) now and then; total may be 0 when unknown.
@@ -137,6 +144,9 @@ class GEOADMIN_API Layer {
     std::string m_name;
     std::int64_t m_feature_count = -1;
     std::string m_geometry_type;
+    /// The layer's extent as its file stores it (GeoPackage, shapefile header), in its own
+    /// coordinates and axis order; none when the driver would have to read every feature.
+    std::optional<std::array<double, 4>> m_stored_extent;  // min x, min y, max x, max y
     std::vector<FieldInfo> m_fields;
     RecordKind m_kind = RecordKind::place_name;
     int m_kind_matches = 0;

@@ -38,6 +38,9 @@ struct GEOADMIN_API CoverageUnit {
     std::vector<std::uint32_t> ring_start;     ///< rings + 1 entries (empty: no polygon)
     std::vector<std::uint32_t> polygon_start;  ///< first ring of each polygon; polygons + 1
     Bounds bounds;
+    /// `coords` (and `bounds`) are in the layer's planar CRS already, as read
+    /// (ScanOptions::projected_parts), not CGCS2000 lon/lat.
+    bool planar = false;
     bool empty = false;        ///< no geometry or an empty one
     bool not_polygon = false;  ///< points or lines where a polygon was expected
     /// Points and lines of a collection that also holds polygons: left out of the check,

@@ -7,13 +7,16 @@ using namespace detail;  // NOLINT(google-build-using-namespace): the steps' sha
 
 namespace {
 
-// Every unit's coordinates from CGCS2000 lon/lat into `crs` (in place), bounds too.
+// Every unit's coordinates from CGCS2000 lon/lat into `crs` (in place), bounds too; units
+// read in it already (CoverageUnit::planar) stay as they are.
 void to_planar(CoverageLayer& layer, const Crs& crs, unsigned threads) {
     std::vector<std::unique_ptr<FromCgcs2000>> t;
     for (unsigned i = 0; i < threads; ++i)
         t.push_back(std::make_unique<FromCgcs2000>(crs));
     parallel_for(layer.units.size(), threads, 64, [&](std::size_t i, unsigned k) {
         auto& u = layer.units[i];
+        if (u.planar)
+            return;
         std::vector<double> xs(u.coords.size()), ys(u.coords.size());
         for (std::size_t j = 0; j < u.coords.size(); ++j)
             xs[j] = u.coords[j].lon, ys[j] = u.coords[j].lat;
@@ -23,6 +26,7 @@ void to_planar(CoverageLayer& layer, const Crs& crs, unsigned threads) {
             u.coords[j] = {xs[j], ys[j]};
             u.bounds.expand(xs[j], ys[j]);
         }
+        u.planar = true;
     });
 }
 
@@ -74,7 +78,7 @@ CoverageRun::CoverageRun(CoverageLayer& units, const RuleSet& rule_set,
       metric(geos.h, planar) {
     double max_abs_lat = 0;
     for (const auto& u : layer.units) {
-        if (u.bounds.valid)
+        if (u.bounds.valid && !u.planar)
             max_abs_lat =
                 std::max({max_abs_lat, std::abs(u.bounds.min_y), std::abs(u.bounds.max_y)});
     }

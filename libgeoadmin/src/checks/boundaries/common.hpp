@@ -208,15 +208,21 @@ inline bool same(LonLat a, LonLat b) {
     return a.lon == b.lon && a.lat == b.lat;
 }
 
-// Even-odd point in the unit's rings (boundary points count either way).
+// Even-odd point in the unit's rings, half-open: a point on a boundary counts as if it were
+// a hair to the east (and north) of it. An edge is taken the same way whichever way its
+// ring runs along it, so a point on an edge two units share is in exactly one of them.
 inline bool unit_contains(const CoverageUnit& u, double x, double y) {
     bool inside = false;
     for (std::size_t r = 0; r < u.rings(); ++r) {
         const LonLat* p = &u.coords[u.ring_start[r]];
         const std::size_t n = u.ring_start[r + 1] - u.ring_start[r];
         for (std::size_t i = 0, j = n - 1; i < n; j = i++) {
-            if ((p[i].lat > y) != (p[j].lat > y) &&
-                x < (p[j].lon - p[i].lon) * (y - p[i].lat) / (p[j].lat - p[i].lat) + p[i].lon)
+            LonLat a = p[i], b = p[j];
+            if ((a.lat > y) == (b.lat > y))
+                continue;
+            if (a.lat > b.lat)
+                std::swap(a, b);
+            if (x < (b.lon - a.lon) * (y - a.lat) / (b.lat - a.lat) + a.lon)
                 inside = !inside;
         }
     }

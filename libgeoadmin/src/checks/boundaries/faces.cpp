@@ -45,6 +45,66 @@ std::vector<GEOSGeometry*> unshared_chains(CoverageRun& run) {
     return chains;
 }
 
+// The part of a face one unit covers.
+struct Piece {
+    std::size_t unit = 0;
+    GeomPtr geom;
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // its extent
+};
+
+// The units that cover part of `face`, each with the part it covers. The cost stays with
+// the face's neighbourhood: a prepared face answers for the units the tree returns, and a
+// unit wholly inside it is its own part (no overlay).
+std::vector<Piece> pieces_of_face(GEOSContextHandle_t h, const CoverageLayer& layer,
+                                  const UnitTree& tree, const GEOSGeometry* face) {
+    std::vector<Piece> pieces;
+    const GEOSPreparedGeometry* prepared = GEOSPrepare_r(h, face);
+    if (prepared == nullptr)
+        return pieces;
+    for (std::size_t u : tree.query(face)) {
+        GeomPtr g = own(h, unit_geom(h, layer.units[u]));
+        if (!g || GEOSPreparedIntersects_r(h, prepared, g.get()) != 1)
+            continue;
+        GeomPtr piece = GEOSPreparedContains_r(h, prepared, g.get()) == 1
+                            ? std::move(g)
+                            : own(h, GEOSIntersection_r(h, g.get(), face));
+        double a = 0;
+        if (!piece || GEOSArea_r(h, piece.get(), &a) != 1 || !(a > 0))
+            continue;
+        Piece p{u, std::move(piece)};
+        GEOSGeom_getExtent_r(h, p.geom.get(), &p.x0, &p.y0, &p.x1, &p.y1);
+        pieces.push_back(std::move(p));
+    }
+    GEOSPreparedGeom_destroy_r(h, prepared);
+    return pieces;
+}
+
+// Every two pieces that overlap, with their overlap: pairs whose extents meet, found by a
+// sweep along x (so a face over many units costs what their neighbourhoods cost).
+std::vector<std::pair<std::vector<std::size_t>, GeomPtr>> overlapping_pieces(
+    GEOSContextHandle_t h, std::vector<Piece>& pieces) {
+    std::sort(pieces.begin(), pieces.end(),
+              [](const Piece& a, const Piece& b) { return a.x0 < b.x0; });
+    std::vector<std::pair<std::vector<std::size_t>, GeomPtr>> overlaps;
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+        for (std::size_t j = i + 1; j < pieces.size() && pieces[j].x0 <= pieces[i].x1; ++j) {
+            if (pieces[j].y0 > pieces[i].y1 || pieces[j].y1 < pieces[i].y0)
+                continue;
+            GeomPtr ov = own(h, GEOSIntersection_r(h, pieces[i].geom.get(), pieces[j].geom.get()));
+            double a = 0;
+            if (ov && GEOSArea_r(h, ov.get(), &a) == 1 && a > 0) {
+                std::vector<std::size_t> pair{std::min(pieces[i].unit, pieces[j].unit),
+                                              std::max(pieces[i].unit, pieces[j].unit)};
+                overlaps.emplace_back(std::move(pair), std::move(ov));
+            }
+        }
+    }
+    // In the order of the units, as before the sweep.
+    std::sort(overlaps.begin(), overlaps.end(),
+              [](const auto& a, const auto& b) { return a.first < b.first; });
+    return overlaps;
+}
+
 }  // namespace
 
 // Gaps and overlaps: the faces of the unshared linework.
@@ -97,31 +157,12 @@ void check_faces(CoverageRun& run) {
                     // The count is the same over the whole face (crossing a shared edge
                     // trades one unit for another), but which units overlap may change
                     // inside it: split the face by the units that cover part of it.
-                    std::vector<std::pair<std::size_t, GeomPtr>> pieces;
-                    for (std::size_t u : tree.query(face)) {
-                        GeomPtr g = own(h, unit_geom(h, layer.units[u]));
-                        if (!g || GEOSIntersects_r(h, g.get(), face) != 1)
-                            continue;
-                        GeomPtr piece = own(h, GEOSIntersection_r(h, g.get(), face));
-                        double a = 0;
-                        if (piece && GEOSArea_r(h, piece.get(), &a) == 1 && a > 0)
-                            pieces.emplace_back(u, std::move(piece));
-                    }
+                    std::vector<Piece> pieces = pieces_of_face(h, layer, tree, face);
                     std::vector<std::pair<std::vector<std::size_t>, GeomPtr>> overlaps;
-                    if (pieces.size() <= 2) {
+                    if (pieces.size() <= 2)
                         overlaps.emplace_back(in, own(h, GEOSGeom_clone_r(h, face)));
-                    } else {
-                        for (std::size_t i = 0; i < pieces.size(); ++i)
-                            for (std::size_t j = i + 1; j < pieces.size(); ++j) {
-                                GeomPtr ov = own(h, GEOSIntersection_r(h, pieces[i].second.get(),
-                                                                       pieces[j].second.get()));
-                                double a = 0;
-                                if (ov && GEOSArea_r(h, ov.get(), &a) == 1 && a > 0)
-                                    overlaps.emplace_back(
-                                        std::vector<std::size_t>{pieces[i].first, pieces[j].first},
-                                        std::move(ov));
-                            }
-                    }
+                    else
+                        overlaps = overlapping_pieces(h, pieces);
                     for (auto& [pair, geom] : overlaps) {
                         if (pair.size() == 2 &&
                             (duplicate_pairs.count(
