@@ -218,6 +218,35 @@ TEST(CheckMarkers, CoordinatesElevationAndReferences) {
     }
 }
 
+TEST(CheckMarkers, AMarkerInAZonesOverlapStripIsAnInfoNotAnError) {
+    // Zone 40 (central meridian 120 E) ends at 121.5 E; its eastern strip runs to 122.0 E.
+    RuleSet rules = RuleSet::builtin();
+    auto at = [](int row, const char* no, double lon, double given_lon) {
+        Marker m = marker(row, no, "单立", lon, 30.5);
+        m.x = 3377000.0;
+        m.y = 40500000.0 + (lon - 120.0) * 95900.0;  // zone 40, with the prefix
+        m.lon_given = given_lon;
+        m.lat_given = 30.5;
+        return m;
+    };
+    auto reg = reg_of({at(1, "S1", 121.93, 121.93),    // in the strip, coordinates agree
+                       at(2, "S2", 122.10, 122.10),    // past the strip
+                       at(3, "S3", 121.80, 121.90),    // in the strip, ~9.6 km apart
+                       at(4, "S4", 119.20, 119.20)});  // inside the zone
+    auto findings = check(reg, nullptr, rules, {});
+    EXPECT_TRUE(has(findings, "MARKER-ZONE-STRIP", "S1"));
+    EXPECT_FALSE(has(findings, "MARKER-ZONE-MISMATCH", "S1"));
+    EXPECT_TRUE(has(findings, "MARKER-ZONE-MISMATCH", "S2"));
+    EXPECT_TRUE(has(findings, "MARKER-ZONE-MISMATCH", "S3"));
+    EXPECT_TRUE(has(findings, "MARKER-COORD-MISMATCH", "S3"));
+    EXPECT_FALSE(has(findings, "MARKER-ZONE-STRIP", "S4"));
+    EXPECT_FALSE(has(findings, "MARKER-ZONE-MISMATCH", "S4"));
+    // A narrower strip is a parameter: 20' east puts S1 past it.
+    rules.apply_overrides_json(
+        R"({"rules": {"MARKER-ZONE-MISMATCH": {"parameters": {"east_strip_minutes": 20}}}})", "t");
+    EXPECT_TRUE(has(check(reg, nullptr, rules, {}), "MARKER-ZONE-MISMATCH", "S1"));
+}
+
 TEST(CheckMarkers, MissingColumnsAreReportedOnceAndEmptyValuesPerRow) {
     RuleSet rules = RuleSet::builtin();
     MarkerRegister reg;

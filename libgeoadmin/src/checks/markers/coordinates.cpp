@@ -13,13 +13,19 @@ void check_coordinates(MarkerRun& run) {
     const auto& rules = run.rules;
     const auto n = run.n;
     const double coord_tol = rules.number("MARKER-COORD-MISMATCH", "tolerance");
+    // A zone's coordinates run into its neighbours by the overlap strips of topographic
+    // practice: a marker there with X/Y and lon/lat that agree is in order (an info).
+    const double west_strip = rules.number("MARKER-ZONE-MISMATCH", "west_strip_minutes") / 60.0;
+    const double east_strip = rules.number("MARKER-ZONE-MISMATCH", "east_strip_minutes") / 60.0;
     for (std::size_t i = 0; i < n; ++i) {
         const Marker& m = reg.markers[i];
         const bool given_lonlat =
             m.lon_given && m.lat_given && in_china_lonlat(*m.lon_given, *m.lat_given);
+        bool coordinates_agree = true;
         if (m.x && m.y && given_lonlat && m.has_position) {
             double d = geodesic_distance(m.position, {*m.lon_given, *m.lat_given});
             if (d > coord_tol) {
+                coordinates_agree = false;
                 run.emit("MARKER-COORD-MISMATCH", m, "lon",
                          {{"distance", fmt(d)}, {"tolerance", fmt(coord_tol)}});
             }
@@ -28,16 +34,20 @@ void check_coordinates(MarkerRun& run) {
             // Either of X/Y may hold the easting when swapped; the reader reports the swap.
             for (double e : {*m.y, m.x.value_or(0)}) {
                 if (auto z = gk_zone_from_prefixed_easting(e)) {
-                    double off = std::fabs(*m.lon_given - z->central_meridian());
-                    if (off > z->width / 2.0 + 0.1) {
-                        run.emit(
-                            "MARKER-ZONE-MISMATCH", m, "y",
-                            {{"zone", std::to_string(z->zone)},
-                             {"width", std::to_string(z->width)},
-                             {"lon", fmt(*m.lon_given, 6)},
-                             {"expected",
-                              std::to_string(gk_zone_for_longitude(*m.lon_given, z->width).zone)}});
-                    }
+                    const double lon = *m.lon_given;
+                    const double off = std::fabs(lon - z->central_meridian());
+                    if (off <= z->width / 2.0)
+                        break;
+                    const GkUsableRange range = gk_usable_range(*z, west_strip, east_strip);
+                    const bool in_strip = range.contains(lon) && coordinates_agree;
+                    run.emit(
+                        in_strip ? "MARKER-ZONE-STRIP" : "MARKER-ZONE-MISMATCH", m, "y",
+                        {{"zone", std::to_string(z->zone)},
+                         {"width", std::to_string(z->width)},
+                         {"lon", fmt(lon, 6)},
+                         {"west", fmt(range.west, 2)},
+                         {"east", fmt(range.east, 2)},
+                         {"expected", std::to_string(gk_zone_for_longitude(lon, z->width).zone)}});
                     break;
                 }
             }
