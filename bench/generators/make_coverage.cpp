@@ -41,6 +41,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -350,9 +351,21 @@ int main(int argc, char** argv) {
         return cells[static_cast<std::size_t>(r) * o.cols + c];
     };
     // The neighbour across edge e of cell (r, c): right edge (2) -> (r, c+1); left (5) -> (r, c-1).
+    // Planted places are listed in CGCS2000 longitude/latitude, whatever the grid's CRS.
+    std::unique_ptr<OGRCoordinateTransformation> to_lonlat;
+    if (projected(o)) {
+        OGRSpatialReference from, to;
+        from.importFromEPSG(o.epsg);
+        from.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        to.importFromEPSG(4490);
+        to.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        to_lonlat.reset(OGRCreateCoordinateTransformation(&from, &to));
+    }
     auto record = [&](const char* kind, const std::string& a, const std::string& b, P p) {
         if (!planted.is_open())
             return;
+        if (to_lonlat)
+            to_lonlat->Transform(1, &p.x, &p.y);
         const std::string codes = b.empty() ? a : (a < b ? a + ";" + b : b + ";" + a);
         char buf[256];
         std::snprintf(buf, sizeof buf, "%s,%s,%.9f,%.9f\n", kind, codes.c_str(), p.x, p.y);

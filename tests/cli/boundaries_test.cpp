@@ -78,13 +78,16 @@ bool wkt_box_contains(const std::string& wkt, double x, double y) {
 
 }  // namespace
 
-TEST(BoundariesCheck, EveryPlantedDefectIsFoundWithItsUnits) {
+// Generates a coverage with planted defects (geoadmin_make_coverage `generator_args`),
+// checks it with its counties, and expects every defect found with its units and place.
+// `spread`: defects apart from each other, so that each is one finding of its own.
+void expect_planted_defects_found(const std::string& generator_args, bool spread) {
     const std::string dir = temp_dir();
     const std::string units = dir + "/townships.gpkg", parents = dir + "/counties.gpkg",
                       planted = dir + "/planted.csv";
-    const std::string cmd = std::string(GEOADMIN_MAKE_COVERAGE) +
-                            " --rows 24 --cols 24 --edge-vertices 8 --out " + units +
-                            " --parents " + parents + " --planted " + planted + " 2>/dev/null";
+    const std::string cmd = std::string(GEOADMIN_MAKE_COVERAGE) + " " + generator_args + " --out " +
+                            units + " --parents " + parents + " --planted " + planted +
+                            " 2>/dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
     const std::string junctions = dir + "/junctions.csv";
     int code = 0;
@@ -130,15 +133,28 @@ TEST(BoundariesCheck, EveryPlantedDefectIsFoundWithItsUnits) {
         EXPECT_TRUE(found) << "planted " << line << " not found";
     }
     EXPECT_EQ(kinds.size(), rule_of.size());
-    // Each gap/overlap/crossing is one polygon: no more than planted (crossings add one each).
     auto counts = count_rules(findings);
+    EXPECT_EQ(counts.count("BOUNDARY-GEOM-INVALID"), 0u);
+    if (!spread)
+        return;
+    // Each gap/overlap/crossing is one polygon: no more than planted (crossings add one each).
     EXPECT_EQ(counts["BOUNDARY-OVERLAP"], kinds["overlap"] + kinds["crossing"]);
     EXPECT_EQ(counts["BOUNDARY-GAP-NARROW"], kinds["gap"] + kinds["crossing"]);
     EXPECT_EQ(counts["BOUNDARY-EDGE-T-JUNCTION"], kinds["t-junction"]);
-    EXPECT_EQ(counts.count("BOUNDARY-GEOM-INVALID"), 0u);
     // Junctions: three townships meet at every inner corner of the brick pattern.
     std::string csv = read_file(junctions);
     EXPECT_GT(std::count(csv.begin(), csv.end(), '\n'), 24 * 24);
+}
+
+TEST(BoundariesCheck, EveryPlantedDefectIsFoundWithItsUnits) {
+    expect_planted_defects_found("--rows 24 --cols 24 --edge-vertices 8", true);
+}
+
+TEST(BoundariesCheck, DefectsSideBySideInAProjectedCoverageAreFoundToo) {
+    // Gauss–Krüger zone 38 with the prefix, 1 km cells: every defect next to the last
+    // along the middle rows (a gap beside an overlap beside a crossing ...).
+    expect_planted_defects_found(
+        "--rows 24 --cols 24 --edge-vertices 8 --epsg 4526 --cell 1000 --adjacent", false);
 }
 
 TEST(BoundariesCheck, TaiwanTownshipsTileExactlyAndHaveTheirJunctions) {
@@ -259,6 +275,95 @@ TEST(BoundariesCheck, ProjectedDataAreCheckedInTheirOwnPlane) {
             EXPECT_EQ(f["geometry"].get<std::string>().rfind("POINT (117.01", 0), 0u);
         }
     }
+}
+
+// Units from WKT in metres (as the JTS/GEOS coverage test cases are written), placed in
+// Gauss–Krüger zone 39 (EPSG:4527) by adding 39 500 000 / 3 300 000.
+std::string zone39_units(const std::string& name,
+                         const std::vector<std::pair<std::string, std::string>>& units) {
+    const std::string path = temp_dir() + "/" + name + ".csv";
+    std::ofstream out(path);
+    out << "code,WKT\n";
+    for (const auto& [code, wkt] : units) {
+        std::string placed;
+        // Numbers alternate x, y; everything else is copied.
+        bool x = true;
+        for (std::size_t i = 0; i < wkt.size();) {
+            if (std::isdigit(static_cast<unsigned char>(wkt[i])) || wkt[i] == '-' ||
+                wkt[i] == '.') {
+                std::size_t used = 0;
+                const double v = std::stod(wkt.substr(i), &used);
+                char buf[64];
+                std::snprintf(buf, sizeof buf, "%.3f", v + (x ? 39500000.0 : 3300000.0));
+                placed += buf;
+                x = !x;
+                i += used;
+            } else {
+                placed += wkt[i++];
+            }
+        }
+        out << code << ",\"" << placed << "\"\n";
+    }
+    return path;
+}
+
+std::vector<json> gaps_of(const std::vector<json>& findings) {
+    std::vector<json> out;
+    for (const auto& f : findings)
+        if (f["rule"] == "BOUNDARY-GAP-NARROW")
+            out.push_back(f);
+    return out;
+}
+
+TEST(BoundariesCheck, NarrowGapsOpenToTheOutsideAreFound) {
+    const std::vector<std::string> opts{"--assume-crs", "EPSG:4527", "--gap-width", "0.5"};
+    auto run = [&](const std::string& name,
+                   const std::vector<std::pair<std::string, std::string>>& units,
+                   std::vector<std::string> more = {}) {
+        std::vector<std::string> args{zone39_units(name, units)};
+        args.insert(args.end(), opts.begin(), opts.end());
+        args.insert(args.end(), more.begin(), more.end());
+        return check(args);
+    };
+    // A wedge 0.1 m wide at x = 1 between A and B, open to the west.
+    auto gaps = gaps_of(run("wedge", {{"A", "POLYGON ((1 5, 5 5, 9 5, 9 1, 1 1, 1 5))"},
+                                      {"B", "POLYGON ((1 9, 5 9, 5 5, 1 5.1, 1 9))"},
+                                      {"C", "POLYGON ((5 9, 9 9, 9 5, 5 5, 5 9))"}}));
+    ASSERT_EQ(gaps.size(), 1u);
+    EXPECT_EQ(gaps[0]["key"], "A,B");
+    EXPECT_EQ(gaps[0]["geometry"].get<std::string>().rfind("POLYGON", 0), 0u);
+    EXPECT_NE(gaps[0]["message_en"].get<std::string>().find("0.10 m wide"), std::string::npos);
+    // A slit 0.2 m wide right through, open at both ends; and one 2 m wide: not narrow.
+    gaps = gaps_of(run("slit", {{"A", "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"},
+                                {"B", "POLYGON ((10.2 0, 20 0, 20 10, 10.2 10, 10.2 0))"},
+                                {"C", "POLYGON ((22 0, 30 0, 30 10, 22 10, 22 0))"}}));
+    ASSERT_EQ(gaps.size(), 1u);
+    EXPECT_EQ(gaps[0]["key"], "A,B");
+    EXPECT_NE(gaps[0]["message_en"].get<std::string>().find("0.20 m wide and 2.00 m"),
+              std::string::npos)
+        << gaps[0]["message_en"];
+    // A gore: A and B share an edge, then part 2 m before the outline, 0.3 m apart at it.
+    const std::vector<std::pair<std::string, std::string>> gore{
+        {"A", "POLYGON ((0 0, 10 0, 10 8, 10 10, 0 10, 0 0))"},
+        {"B", "POLYGON ((10 0, 20 0, 20 10, 10.3 10, 10 8, 10 0))"}};
+    gaps = gaps_of(run("gore", gore));
+    ASSERT_EQ(gaps.size(), 1u);
+    EXPECT_EQ(gaps[0]["key"], "A,B");
+    // With the parent they should tile, the gore is the same one gap, not also uncovered.
+    const std::string parent =
+        zone39_units("gore_parent", {{"P", "POLYGON ((0 0, 20 0, 20 10, 0 10, 0 0))"}});
+    auto findings = run("gore2", gore, {"--parent", parent});
+    EXPECT_EQ(gaps_of(findings).size(), 1u);
+    EXPECT_EQ(count_rules(findings).count("BOUNDARY-PARENT-UNCOVERED"), 0u);
+    // An enclosed narrow gap is found once, by the faces step; a clean coverage has none.
+    gaps = gaps_of(run("enclosed", {{"A", "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"},
+                                    {"B", "POLYGON ((10.2 0, 20 0, 20 10, 10.2 10, 10.2 0))"},
+                                    {"C", "POLYGON ((0 10, 20 10, 20 12, 0 12, 0 10))"},
+                                    {"D", "POLYGON ((0 -2, 20 -2, 20 0, 0 0, 0 -2))"}}));
+    EXPECT_EQ(gaps.size(), 1u);
+    gaps = gaps_of(run("clean", {{"A", "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"},
+                                 {"B", "POLYGON ((10 0, 20 0, 20 10, 10 10, 10 0))"}}));
+    EXPECT_TRUE(gaps.empty());
 }
 
 TEST(BoundariesCheck, ACoverageRunningPastItsZoneStaysInItAndIsSaidToBeOutside) {

@@ -96,7 +96,8 @@ CoverageRun::CoverageRun(CoverageLayer& units, const RuleSet& rule_set,
             lines = &planar_lines;
         }
     }
-    tol_deg = planar ? tol_m : tol_m / metres_per_degree_lon(std::min(max_abs_lat, 80.0));
+    coords_per_metre = planar ? 1.0 : 1.0 / metres_per_degree_lon(std::min(max_abs_lat, 80.0));
+    tol_deg = tol_m * coords_per_metre;
 }
 
 }  // namespace detail
@@ -120,6 +121,7 @@ std::vector<Junction> check_boundaries(CoverageLayer& units, const RuleSet& rule
     {
         StepTimer t(observer, "faces");
         check_faces(run);
+        check_open_gaps(run);
         find_junctions(run);
     }
     if (run.lines != nullptr) {

@@ -685,8 +685,12 @@ struct CoverageRun {
     std::vector<char> parent_usable;  // per parent
     Matching m;                       // the shared-edge index
     std::set<std::uint64_t> duplicate_pairs;
+    double coords_per_metre = 1;          // a metre in the units' coordinates (lon: at the top)
+    std::vector<UnmatchedSeg> unmatched;  // segments no other unit shares
+    std::vector<GeomPtr> gap_faces;       // every gap the faces step found (enclosed)
     std::vector<std::pair<GeomPtr, double>> reported_gaps;  // narrow and small gaps, deg²
-    std::vector<NodeRec> nodes;  // vertices where the unit across changes
+    std::vector<std::size_t> open_gaps;  // which of reported_gaps are open to the outside
+    std::vector<NodeRec> nodes;          // vertices where the unit across changes
     std::size_t segments = 0;
     std::size_t unmatched_segments = 0;
     std::size_t parents_by_overlay = 0;
@@ -697,6 +701,7 @@ void check_codes(CoverageRun& run);
 void match_shared_edges(CoverageRun& run);
 void check_edges(CoverageRun& run);
 void check_faces(CoverageRun& run);
+void check_open_gaps(CoverageRun& run);
 void find_junctions(CoverageRun& run);
 void check_lines(CoverageRun& run);
 void check_parents(CoverageRun& run);

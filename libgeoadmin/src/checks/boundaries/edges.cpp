@@ -13,7 +13,8 @@ void check_edges(CoverageRun& run) {
     auto& usable = run.usable;
     auto& m = run.m;
     auto& duplicate_pairs = run.duplicate_pairs;
-    std::vector<UnmatchedSeg> unmatched;
+    std::vector<UnmatchedSeg>& unmatched = run.unmatched;
+    unmatched.clear();
     for_each_ring(layer, usable, m,
                   [&](std::size_t u, const CoverageUnit& unit,
                       const std::vector<std::int32_t>& across, std::uint32_t r0, std::uint32_t r1) {

@@ -209,6 +209,7 @@ void check_faces(CoverageRun& run) {
                 const std::string id = gap_width > 0 && width <= gap_width ? "BOUNDARY-GAP-NARROW"
                                        : gap_area > 0 && area <= gap_area  ? "BOUNDARY-GAP-SMALL"
                                                                            : "BOUNDARY-HOLE";
+                run.gap_faces.push_back(own(h, GEOSGeom_clone_r(h, face)));
                 if (!rules.enabled(id))
                     continue;
                 if (id != "BOUNDARY-HOLE") {

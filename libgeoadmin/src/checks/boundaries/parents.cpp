@@ -263,12 +263,22 @@ void report_parts(const ParentCompare& c, const char* id, const GEOSGeometry* di
         bool reported = false;
         double part_deg2 = 0;
         GEOSArea_r(hp, part, &part_deg2);
-        for (const auto& [gap, gap_deg2] : reported_gaps) {
-            if (std::abs(gap_deg2 - part_deg2) <= 0.01 * part_deg2 &&
-                GEOSIntersects_r(hp, gap.get(), part) == 1) {
-                reported = true;
-                break;
+        const auto& open_gaps = c.run.open_gaps;
+        for (std::size_t g = 0; g < reported_gaps.size() && !reported; ++g) {
+            const auto& [gap, gap_deg2] = reported_gaps[g];
+            if (GEOSIntersects_r(hp, gap.get(), part) != 1)
+                continue;
+            if (!std::binary_search(open_gaps.begin(), open_gaps.end(), g)) {
+                reported = std::abs(gap_deg2 - part_deg2) <= 0.01 * part_deg2;
+                continue;
             }
+            // A gap open to the outside is closed by a segment of its own, the part by the
+            // parent's outline: the same gap when they share most of their area.
+            GeomPtr common = own(hp, GEOSIntersection_r(hp, gap.get(), part));
+            double common_deg2 = 0;
+            if (common)
+                GEOSArea_r(hp, common.get(), &common_deg2);
+            reported = common_deg2 >= 0.5 * std::min(gap_deg2, part_deg2);
         }
         if (reported)
             continue;
