@@ -366,6 +366,34 @@ TEST(BoundariesCheck, NarrowGapsOpenToTheOutsideAreFound) {
     EXPECT_TRUE(gaps.empty());
 }
 
+TEST(BoundariesCheck, AnInvalidUnitHidesNothingOfItsNeighbours) {
+    // A is a bow-tie (self-intersecting); B overlaps its eastern triangle. The coverage
+    // steps work on GEOS's repair of A (two triangles) and say so.
+    auto findings = check({zone39_units("bowtie", {{"A", "POLYGON ((0 0, 10 10, 10 0, 0 10, 0 0))"},
+                                                   {"B", "POLYGON ((8 2, 20 2, 20 8, 8 8, 8 2))"}}),
+                           "--assume-crs", "EPSG:4527"});
+    auto counts = count_rules(findings);
+    EXPECT_EQ(counts["BOUNDARY-GEOM-INVALID"], 1);
+    ASSERT_EQ(counts["BOUNDARY-OVERLAP"], 1);
+    for (const auto& f : findings) {
+        if (f["rule"] != "BOUNDARY-OVERLAP")
+            continue;
+        EXPECT_EQ(f["key"], "A,B");
+        EXPECT_NE(f["message_en"].get<std::string>().find("repair of A"), std::string::npos)
+            << f["message_en"];
+        EXPECT_NE(f["message_zh"].get<std::string>().find("A 本身无效"), std::string::npos);
+        // 8..10 x 2..8, all inside the triangle (10 0, 10 10, 5 5): 12 m².
+        EXPECT_NE(f["message_en"].get<std::string>().find("over 12.00 m"), std::string::npos)
+            << f["message_en"];
+    }
+    // A valid pair says nothing of repairs.
+    findings = check({zone39_units("overlap", {{"A", "POLYGON ((0 0, 10 0, 10 10, 0 10, 0 0))"},
+                                               {"B", "POLYGON ((8 2, 20 2, 20 8, 8 8, 8 2))"}}),
+                      "--assume-crs", "EPSG:4527"});
+    for (const auto& f : findings)
+        EXPECT_EQ(f["message_en"].get<std::string>().find("repair"), std::string::npos);
+}
+
 TEST(BoundariesCheck, ACoverageRunningPastItsZoneStaysInItAndIsSaidToBeOutside) {
     // 200 townships in EPSG:4526 (zone 38, with the prefix), 10 km cells from 38 900 000
     // to 39 400 000 east: past 39 000 000 the eastings look like zone 39's, and from about

@@ -56,6 +56,39 @@ void findings_to_lonlat(CoverageRun& result, const Crs& crs) {
         t.transform(j.at.lon, j.at.lat);
 }
 
+// Findings of the coverage steps (from `first` on) say which of their units were checked
+// as GEOS's repair of them: {repaired} in their templates, empty when none was.
+void note_repaired_units(CoverageRun& run, std::size_t first) {
+    static const std::set<std::string> kCoverageRules{
+        "BOUNDARY-OVERLAP",       "BOUNDARY-GAP-NARROW",      "BOUNDARY-GAP-SMALL",
+        "BOUNDARY-HOLE",          "BOUNDARY-EDGE-T-JUNCTION", "BOUNDARY-EDGE-CROSSING",
+        "BOUNDARY-EDGE-UNMATCHED"};
+    std::set<std::string> repaired;
+    for (std::size_t u = 0; u < run.repaired.size(); ++u)
+        if (run.repaired[u] != 0)
+            repaired.insert(label(run.layer.units[u]));
+    for (std::size_t i = first; i < run.findings.size(); ++i) {
+        Finding& f = run.findings[i];
+        if (kCoverageRules.count(f.rule) == 0)
+            continue;
+        std::string units;
+        std::size_t start = 0;
+        while (start <= f.key.size()) {
+            const std::size_t comma = std::min(f.key.find(',', start), f.key.size());
+            const std::string code = f.key.substr(start, comma - start);
+            if (repaired.count(code) != 0)
+                units += (units.empty() ? "" : ",") + code;
+            start = comma + 1;
+        }
+        if (units.empty()) {
+            f.args.emplace_back("repaired", "");
+        } else {
+            f.args.push_back(term("repaired", "coverage.repaired"));
+            f.args.emplace_back("repaired_units", units);
+        }
+    }
+}
+
 }  // namespace
 
 namespace detail {
@@ -109,6 +142,7 @@ std::vector<Junction> check_boundaries(CoverageLayer& units, const RuleSet& rule
     CoverageRun run(units, rules, options);
     check_geometry(run);
     geometry.stop();
+    const std::size_t first_coverage_finding = run.findings.size();
     {
         StepTimer t(observer, "matching");
         check_codes(run);
@@ -132,6 +166,7 @@ std::vector<Junction> check_boundaries(CoverageLayer& units, const RuleSet& rule
         StepTimer t(observer, "parents");
         check_parents(run);
     }
+    note_repaired_units(run, first_coverage_finding);
     if (run.planar)
         findings_to_lonlat(run, units.planar_crs);
     if (observer != nullptr) {

@@ -271,6 +271,7 @@ struct UnitGeometryResult {
     bool hole_same_as_shell = false;
     bool mixed = false;  // exteriors running both ways
     bool usable = false;
+    bool repaired = false;  // invalid: the rings are GEOS's repair of it now
 };
 
 inline std::uint64_t dbits(double d) {
@@ -645,9 +646,11 @@ inline std::string multiline_wkt(const std::vector<std::pair<LonLat, LonLat>>& p
 UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
                                        const CoverageLayer& layer, const RuleSet& rules,
                                        const GeometryParams& params);
-/// Geometry checks of every unit of a layer, on `threads` threads; returns which are usable.
+/// Geometry checks of every unit of a layer, on `threads` threads; returns which are usable
+/// and, in `repaired`, which were invalid and are GEOS's repair of themselves now.
 std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rules, unsigned threads,
-                                       bool planar, std::vector<Finding>& findings);
+                                       bool planar, std::vector<Finding>& findings,
+                                       std::vector<char>* repaired = nullptr);
 /// Every boundary segment of the usable units matched with the unit across it.
 Matching match_segments(const CoverageLayer& layer, const std::vector<char>& usable,
                         unsigned threads);
@@ -682,6 +685,7 @@ struct CoverageRun {
     std::vector<Finding> findings;
     std::vector<Junction> junctions;
     std::vector<char> usable;         // per unit: geometry fit for the coverage steps
+    std::vector<char> repaired;       // per unit: checked as GEOS's repair of it (invalid)
     std::vector<char> parent_usable;  // per parent
     Matching m;                       // the shared-edge index
     std::set<std::uint64_t> duplicate_pairs;

@@ -96,6 +96,65 @@ void normalise_orientation(CoverageUnit& u, const std::vector<LonLat>& norm,
     u.polygon_start = std::move(new_polygon_start);
 }
 
+// Replaces the unit's rings by GEOS's repair of them (MakeValid, structure method: the
+// area the rings enclose, overlapping parts once, collapsed parts dropped), exteriors
+// counter-clockwise and holes clockwise; false (the unit as it was) when GEOS gives none.
+bool repair_unit(GEOSContextHandle_t h, CoverageUnit& u) {
+    GeomPtr g = own(h, unit_geom(h, u));
+    if (!g)
+        return false;
+    GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(h);
+    GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_STRUCTURE);
+    GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
+    GeomPtr fixed = own(h, GEOSMakeValidWithParams_r(h, g.get(), params));
+    GEOSMakeValidParams_destroy_r(h, params);
+    if (!fixed)
+        return false;
+    CoverageUnit out;
+    auto add_ring = [&](const GEOSGeometry* ring, bool exterior) {
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, ring);
+        unsigned n = 0;
+        GEOSCoordSeq_getSize_r(h, seq, &n);
+        char ccw = 0;
+        GEOSCoordSeq_isCCW_r(h, seq, &ccw);
+        out.ring_start.push_back(static_cast<std::uint32_t>(out.coords.size()));
+        const std::size_t first = out.coords.size();
+        for (unsigned i = 0; i < n; ++i) {
+            LonLat p;
+            GEOSCoordSeq_getXY_r(h, seq, i, &p.lon, &p.lat);
+            out.coords.push_back(p);
+        }
+        if ((ccw != 0) != exterior)
+            std::reverse(out.coords.begin() + static_cast<std::ptrdiff_t>(first), out.coords.end());
+    };
+    std::function<void(const GEOSGeometry*)> walk = [&](const GEOSGeometry* x) {
+        const int type = GEOSGeomTypeId_r(h, x);
+        if (type == GEOS_POLYGON) {
+            if (GEOSisEmpty_r(h, x) == 1)
+                return;
+            out.polygon_start.push_back(static_cast<std::uint32_t>(out.ring_start.size()));
+            add_ring(GEOSGetExteriorRing_r(h, x), true);
+            for (int i = 0; i < GEOSGetNumInteriorRings_r(h, x); ++i)
+                add_ring(GEOSGetInteriorRingN_r(h, x, i), false);
+        } else if (type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION) {
+            for (int i = 0; i < GEOSGetNumGeometries_r(h, x); ++i)
+                walk(GEOSGetGeometryN_r(h, x, i));
+        }
+    };
+    walk(fixed.get());
+    if (out.ring_start.empty())
+        return false;
+    out.ring_start.push_back(static_cast<std::uint32_t>(out.coords.size()));
+    out.polygon_start.push_back(static_cast<std::uint32_t>(out.ring_start.size() - 1));
+    u.coords = std::move(out.coords);
+    u.ring_start = std::move(out.ring_start);
+    u.polygon_start = std::move(out.polygon_start);
+    u.bounds = Bounds{};
+    for (const auto& p : u.coords)
+        u.bounds.expand(p.lon, p.lat);
+    return true;
+}
+
 }  // namespace
 
 // Points and lines of a unit's collection, left out of the check: where the first one is.
@@ -233,7 +292,8 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
     }
 
     // GEOS's verdict on the rings as read (closed).
-    if (rules.enabled("BOUNDARY-GEOM-INVALID")) {
+    bool invalid = too_few;
+    {
         std::string reason;
         std::optional<LonLat> where;
         if (too_few) {
@@ -241,8 +301,9 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
             where = too_few_at;
         } else {
             reason = geos_invalid_reason(h, u, closed, closed_start, where);
+            invalid = !reason.empty();
         }
-        if (!reason.empty()) {
+        if (!reason.empty() && rules.enabled("BOUNDARY-GEOM-INVALID")) {
             Finding f =
                 rules.make("BOUNDARY-GEOM-INVALID", s, {{"code", label(u)}, {"reason", reason}});
             if (where)
@@ -252,13 +313,18 @@ UnitGeometryResult check_unit_geometry(GEOSContextHandle_t h, CoverageUnit& u,
     }
 
     normalise_orientation(u, norm, norm_start, signed_areas, kept_of_ring, res);
+    // The coverage steps work on a repaired copy of an invalid unit, so that it hides
+    // nothing of its neighbours' (GEOS cannot overlay a self-intersecting polygon).
+    if (invalid && u.rings() > 0)
+        res.repaired = repair_unit(h, u);
     res.usable = u.rings() > 0;
     return res;
 }
 
 // Geometry checks of every unit of a layer, on `threads` threads; returns which are usable.
 std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rules, unsigned threads,
-                                       bool planar, std::vector<Finding>& findings) {
+                                       bool planar, std::vector<Finding>& findings,
+                                       std::vector<char>* repaired) {
     GeometryParams params;
     params.planar = planar;
     params.spike_angle = rules.number("BOUNDARY-GEOM-SPIKE", "max_angle");
@@ -270,6 +336,11 @@ std::vector<char> check_layer_geometry(CoverageLayer& layer, const RuleSet& rule
         results[i] = check_unit_geometry(contexts[t]->h, layer.units[i], layer, rules, params);
     });
     std::vector<char> usable(layer.units.size(), 0);
+    if (repaired != nullptr) {
+        repaired->assign(layer.units.size(), 0);
+        for (std::size_t i = 0; i < results.size(); ++i)
+            (*repaired)[i] = results[i].repaired ? 1 : 0;
+    }
     int ccw = 0, cw = 0;
     for (const auto& r : results) {
         ccw += static_cast<int>(r.exterior_orientation > 0);
@@ -308,7 +379,7 @@ void check_geometry(CoverageRun& run) {
     auto& findings = run.findings;
     const auto threads = run.threads;
     const auto planar = run.planar;
-    run.usable = check_layer_geometry(layer, rules, threads, planar, findings);
+    run.usable = check_layer_geometry(layer, rules, threads, planar, findings, &run.repaired);
     if (options.parents)
         run.parent_usable =
             check_layer_geometry(*options.parents, rules, threads, planar, findings);
