@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Benchmark of `geoadmin boundaries check` (figures in README.md).
 #
-#   bench/boundaries.sh [BUILD_DIR] [WORK_DIR]
+#   bench/boundaries.sh [BUILD_DIR] [WORK_DIR] [lonlat|projected|national]
+#
+# lonlat (default): the grid in CGCS2000 longitude/latitude over 75-133 E, 20-50 N.
+# projected: the same 200 x 200 grid in EPSG:4526 (Gauss-Kruger zone 38 with the zone
+#   prefix), 1 km cells, the defects side by side along the middle rows.
+# national: 5 km cells in EPSG:4526, 10 vertices an edge: 1,000 km wide, running 900 km
+#   east of the central meridian (CRS-GK-OUTSIDE-ZONE), defects side by side.
 #
 # Generates a whole-country township coverage with geoadmin_make_coverage (40,000
 # townships in 2,500 counties, 16.1 million vertices, shared edges matching exactly,
@@ -13,14 +19,21 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=${1:-$here/../build}
-work=${2:-/tmp/geoadmin-bench-boundaries}
+kind=${3:-lonlat}
+work=${2:-/tmp/geoadmin-bench-boundaries}/$kind
 geoadmin=$build/tools/geoadmin
 make_coverage=$build/bench/geoadmin_make_coverage
 mkdir -p "$work"
 units=$work/townships.gpkg
 parents=$work/counties.gpkg
 if [ ! -s "$units" ] || [ ! -s "$parents" ]; then
-  "$make_coverage" --out "$units" --parents "$parents" --planted "$work/planted.csv"
+  case $kind in
+    lonlat) grid=() ;;
+    projected) grid=(--epsg 4526 --cell 1000 --adjacent) ;;
+    national) grid=(--epsg 4526 --cell 5000 --edge-vertices 10 --adjacent) ;;
+    *) echo "unknown kind $kind (lonlat, projected, national)" >&2; exit 2 ;;
+  esac
+  "$make_coverage" --out "$units" --parents "$parents" --planted "$work/planted.csv" "${grid[@]}"
 fi
 ls -l "$units" "$parents"
 for run in 1 2 3; do

@@ -106,6 +106,31 @@ TEST(NamesCheck, EveryPlantedViolationOnItsRowAndKey) {
     }
 }
 
+TEST(NamesCheck, ALeadersNameIsAnErrorOnlyWhenItIsTheWholeSpecificOfANewName) {
+    // From the 2016 statistical table: a clan's temple, a mountain, a village; and names
+    // that are dedications.
+    const std::string path = geoadmin::test::temp_dir() + "/leaders.csv";
+    std::ofstream(path) << "name,code\n朱德家寺村委会,1\n朱德山村委会,2\n陈云村委会,3\n"
+                           "毛泽东社区居委会,4\n邓小平广场,5\n王朱德路,6\n朱德,7\n周恩来路,8\n";
+    auto r = run_geoadmin({"names", "check", path, "--format", "json", "--fail-on", "never"});
+    std::map<std::string, std::set<std::string>> by_key;
+    for (const auto& f : json_lines(r.out)) {
+        const std::string rule = f["rule"];
+        if (rule.rfind("NAME-LEADER", 0) == 0)
+            by_key[f["key"]].insert(rule + " " + f["severity"].get<std::string>());
+    }
+    const std::set<std::string> confirm{"NAME-LEADER-CONFIRM warning"};
+    const std::set<std::string> error{"NAME-LEADER error"};
+    EXPECT_EQ(by_key["1"], confirm);  // 朱德家寺: part of a longer specific
+    EXPECT_EQ(by_key["2"], confirm);  // 朱德山
+    EXPECT_EQ(by_key["3"], confirm);  // a village's name
+    EXPECT_EQ(by_key["4"], error);
+    EXPECT_EQ(by_key["5"], error);
+    EXPECT_EQ(by_key["6"], confirm);  // 王朱德
+    EXPECT_EQ(by_key["7"], error);
+    EXPECT_EQ(by_key["8"], error);
+}
+
 TEST(NamesCheck, AMissingColumnIsOneDatasetFinding) {
     auto r = run_geoadmin({"names", "check", data_path("names/planted.csv"), "--profile", "census",
                            "-q", "--format", "json", "--fail-on", "never"});

@@ -185,6 +185,8 @@ struct NameChecker::Impl {
     std::unordered_map<std::string, WordMatcher> province_restricted;
     double unit_tolerance = 0;
     std::unordered_set<std::u32string> every_generic;  // of every category
+    // Generics of settlements (村, 庄, 屯 …), whose names often coincide with a leader's.
+    std::unordered_set<std::u32string> settlement_generics;
 
     // The current layer.
     std::string dataset, layer_name;
@@ -276,6 +278,8 @@ struct NameChecker::Impl {
             words.add(w, kEnterprise);
         for (const auto& w : rules.list("NAME-LEADER", "words"))
             words.add(w, kLeader);
+        for (const auto& g : rules.list("NAME-LEADER", "settlement_generics"))
+            settlement_generics.insert(utf8_to_u32(g));
         unit_tolerance = rules.number("NAME-OUTSIDE-UNIT", "tolerance");
         for (const auto& c : categories.all())
             every_generic.insert(c.generics.begin(), c.generics.end());
@@ -318,6 +322,10 @@ struct NameChecker::Impl {
     void check_generic(const Record& r, const std::u32string& u, const Category* cat,
                        std::string_view key, std::vector<Finding>& out) const;
 
+    void check_leader(const Record& r, const std::u32string& u, const std::u32string& word,
+                      std::string_view key, std::vector<Finding>& out) const;
+    /// Length of the longest generic of any category the name ends with (0: none).
+    std::size_t generic_length(const std::u32string& u) const;
     void check_words(const Record& r, const std::u32string& u, std::string_view admin,
                      std::string_view key, std::vector<Finding>& out) const;
 
