@@ -99,7 +99,9 @@ int CommandBoundariesCheck::run(Context& ctx) {
             VectorSource src = VectorSource::open(m_parent, open, rules);
             for (const auto& f : src.open_findings())
                 out.findings.add(f);
-            out.parents = read_coverage(src, rules, out.findings);
+            ScanOptions parent_scan;
+            parent_scan.projected_parts = true;  // as the units: the same vertices alike
+            out.parents = read_coverage(src, rules, out.findings, parent_scan);
         }
         if (!m_lines.empty()) {
             OpenOptions line_open = open;

@@ -30,6 +30,41 @@ void to_planar(CoverageLayer& layer, const Crs& crs, unsigned threads) {
     });
 }
 
+// Units read as they are in the layer's projected CRS (CoverageUnit::planar) back into
+// CGCS2000 lon/lat, bounds too: a parent layer in another CRS than the units'.
+void to_lonlat(CoverageLayer& layer, unsigned threads) {
+    std::vector<std::unique_ptr<ToCgcs2000>> t;
+    for (unsigned i = 0; i < threads; ++i)
+        t.push_back(std::make_unique<ToCgcs2000>(layer.planar_crs));
+    parallel_for(layer.units.size(), threads, 64, [&](std::size_t i, unsigned k) {
+        auto& u = layer.units[i];
+        if (!u.planar)
+            return;
+        std::vector<double> xs(u.coords.size()), ys(u.coords.size());
+        for (std::size_t j = 0; j < u.coords.size(); ++j)
+            xs[j] = u.coords[j].lon, ys[j] = u.coords[j].lat;
+        t[k]->transform_many(xs.size(), xs.data(), ys.data());
+        u.bounds = Bounds{};
+        for (std::size_t j = 0; j < u.coords.size(); ++j) {
+            u.coords[j] = {xs[j], ys[j]};
+            u.bounds.expand(xs[j], ys[j]);
+        }
+        u.planar = false;
+    });
+}
+
+// A second layer (the parents) into the frame the units are checked in: as read when it
+// came in the same projected CRS (the same coordinates for the same vertices), else
+// through CGCS2000 lon/lat.
+void to_frame_of(CoverageLayer& other, const CoverageLayer& units, bool planar, unsigned threads) {
+    const bool same_crs =
+        planar && !other.planar_crs.empty() && other.planar_crs.wkt() == units.planar_crs.wkt();
+    if (!same_crs && !other.planar_crs.empty())
+        to_lonlat(other, threads);
+    if (planar && !same_crs)
+        to_planar(other, units.planar_crs, threads);
+}
+
 // The findings' geometries (and the junctions) from `crs` back to CGCS2000 lon/lat.
 void findings_to_lonlat(CoverageRun& result, const Crs& crs) {
     ToCgcs2000 t(crs);
@@ -117,8 +152,6 @@ CoverageRun::CoverageRun(CoverageLayer& units, const RuleSet& rule_set,
     }
     if (planar) {
         to_planar(layer, layer.planar_crs, threads);
-        if (options.parents)
-            to_planar(*options.parents, layer.planar_crs, threads);
         if (options.lines) {
             planar_lines = *options.lines;
             FromCgcs2000 t(layer.planar_crs);
@@ -129,6 +162,8 @@ CoverageRun::CoverageRun(CoverageLayer& units, const RuleSet& rule_set,
             lines = &planar_lines;
         }
     }
+    if (options.parents)
+        to_frame_of(*options.parents, layer, planar, threads);
     coords_per_metre = planar ? 1.0 : 1.0 / metres_per_degree_lon(std::min(max_abs_lat, 80.0));
     tol_deg = tol_m * coords_per_metre;
 }
