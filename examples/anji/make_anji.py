@@ -6,7 +6,8 @@ Real inputs (../../../shared/data, see README.md for sources and licences):
   - the 15 township-level units with their codes, names and seat points, and the
     villages with their points (nbs-codes-2016, GCJ-02).
 Made here, and documented as such:
-  - township polygons: Voronoi cells of the township seats clipped to the county outline
+  - township polygons: unions of the Voronoi cells of each township's seat and villages,
+    clipped to the county outline
     (the real township boundaries are not public), so neighbours share edges exactly;
   - boundary lines: the shared edges of neighbouring townships, with the unit on each side;
   - a marker register: a single marker (Q) at the middle of every line and a triple
@@ -140,16 +141,39 @@ def snap(geom, grid=0.001):
     return ogr.CreateGeometryFromWkt(wkt)
 
 
-# Voronoi cells by intersecting half-planes (GDAL 3.6's Python has no VoronoiDiagram).
+# Voronoi cells by intersecting half-planes (GDAL 3.6's Python has no VoronoiDiagram),
+# one per point: every township seat and every village with a point. A township is the
+# union of the cells of its seat and its own villages, clipped to the county: each village
+# lies in its own township (township boundaries are not public; this keeps the example
+# true to its own place names).
+sites = [(code, points[code]) for code, _, _, _ in towns]
+for vcode, _, town, lon, lat in villages:
+    if lon is None or town not in points:
+        continue
+    p = ogr.Geometry(ogr.wkbPoint)
+    p.AddPoint_2D(lon, lat)
+    p.Transform(to_gk)
+    sites.append((town, p))
+frame = county.Buffer(5000).GetEnvelope()
+frame = ogr.CreateGeometryFromWkt("POLYGON ((%f %f,%f %f,%f %f,%f %f,%f %f))" % (
+    frame[0], frame[2], frame[1], frame[2], frame[1], frame[3], frame[0], frame[3], frame[0],
+    frame[2]))
+cells = {}
+for i, (town, p) in enumerate(sites):
+    # The 40 nearest sites bound a cell here many times over (a township is a few km).
+    near = sorted(range(len(sites)), key=lambda j: p.Distance(sites[j][1]))[1:41]
+    cell = frame.Clone()
+    for j in near:
+        q = sites[j][1]
+        if q.Distance(p) > 0:
+            cell = cell.Intersection(half_plane(p, q))
+    cells.setdefault(town, []).append(snap(cell))
 units = []
 for code, name, lon, lat in towns:
-    cell = county.Buffer(5000).GetEnvelope()
-    cell = ogr.CreateGeometryFromWkt("POLYGON ((%f %f,%f %f,%f %f,%f %f,%f %f))" % (
-        cell[0], cell[2], cell[1], cell[2], cell[1], cell[3], cell[0], cell[3], cell[0], cell[2]))
-    for other, _, _, _ in towns:
-        if other != code:
-            cell = cell.Intersection(half_plane(points[code], points[other]))
-    piece = snap(snap(cell).Intersection(county))
+    union = ogr.Geometry(ogr.wkbMultiPolygon)
+    for c in cells[code]:
+        union.AddGeometry(c)
+    piece = snap(snap(union.UnionCascaded()).Intersection(county))
     if piece is not None and not piece.IsEmpty():
         units.append((code, name, piece))
 units.sort()
