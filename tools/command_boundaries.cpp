@@ -109,7 +109,9 @@ int CommandBoundariesCheck::run(Context& ctx) {
             VectorSource src = VectorSource::open(m_lines, line_open, rules);
             for (const auto& f : src.open_findings())
                 out.findings.add(f);
-            out.lines = read_boundary_lines(src, rules, out.findings);
+            ScanOptions line_scan;
+            line_scan.projected_parts = true;  // as the units: the same vertices alike
+            out.lines = read_boundary_lines(src, rules, out.findings, line_scan);
         }
         return out;
     });

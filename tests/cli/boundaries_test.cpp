@@ -150,6 +150,17 @@ TEST(BoundariesCheck, EveryPlantedDefectIsFoundWithItsUnits) {
     expect_planted_defects_found("--rows 24 --cols 24 --edge-vertices 8", true);
 }
 
+TEST(BoundariesCheck, TheExampleCountyTilesItsCountyAndItsLinesLieOnItsBoundaries) {
+    // Townships (shapefile), county and lines (GeoPackages) all in EPSG:4528: compared as
+    // read, vertex by vertex. Only information: the encoding, the zone, the exclaves.
+    auto findings = check({geoadmin::test::example("townships.shp"), "--parent",
+                           geoadmin::test::example("county.gpkg"), "--lines",
+                           geoadmin::test::example("boundary_lines.gpkg")});
+    for (const auto& f : findings)
+        EXPECT_EQ(f["severity"], "info") << f["rule"] << ": " << f["message_en"];
+    EXPECT_FALSE(findings.empty());
+}
+
 TEST(BoundariesCheck, AProjectedCoverageAndItsCountiesAreComparedVertexByVertex) {
     // Townships and counties in the same projected CRS are both taken as read: the
     // counties' outlines match the townships' edges exactly, so no county needs the

@@ -144,7 +144,7 @@ TEST(MarkersCheck, NormalizedGeoPackageWithLineFields) {
     auto info = run_geoadmin({"info", "--format", "json", out});
     json doc = json::parse(info.out);
     const json& layer = doc["sources"][0]["layers"][0];
-    EXPECT_EQ(layer["features"], 143);
+    EXPECT_EQ(layer["features"], 148);
     EXPECT_EQ(layer["crs_declared_code"], "EPSG:4490");
     bool chainage = false;
     for (const auto& f : layer["fields"])

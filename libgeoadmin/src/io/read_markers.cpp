@@ -149,9 +149,14 @@ LineLayer read_boundary_lines(VectorSource& source, const RuleSet& rules, Findin
             if (i_right >= 0)
                 line.right_code = r.values[i_right].value_or("");
             line.parts = r.parts;
+            line.planar = r.parts_projected;
             out.lines.push_back(std::move(line));
         },
         sink);
+    if (layer.assumed_crs() && layer.assumed_crs()->is_projected())
+        out.planar_crs = *layer.assumed_crs();
+    else if (!layer.assumed_crs() && layer.declared_crs().is_projected())
+        out.planar_crs = layer.declared_crs();
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "geoadmin/geo/crs.hpp"
 #include "geoadmin/model/geometry.hpp"
 
 namespace geoadmin {
@@ -18,12 +19,16 @@ struct GEOADMIN_API BoundaryLine {
     std::string left_code;
     std::string right_code;
     std::vector<std::vector<LonLat>> parts;
+    /// `parts` are as read in the layer's projected CRS (ScanOptions::projected_parts).
+    bool planar = false;
 };
 
 struct GEOADMIN_API LineLayer {
     std::string dataset;
     std::string layer;
     std::vector<BoundaryLine> lines;
+    /// The projected CRS lines marked `planar` are in; empty when none is.
+    Crs planar_crs;
 };
 
 }  // namespace geoadmin

@@ -65,6 +65,33 @@ void to_frame_of(CoverageLayer& other, const CoverageLayer& units, bool planar, 
         to_planar(other, units.planar_crs, threads);
 }
 
+// The boundary lines in the frame the units are checked in (see to_frame_of).
+LineLayer lines_in_frame_of(const LineLayer& in, const CoverageLayer& units, bool planar) {
+    LineLayer out = in;
+    const bool same_crs =
+        planar && !in.planar_crs.empty() && in.planar_crs.wkt() == units.planar_crs.wkt();
+    std::optional<ToCgcs2000> from_lines;
+    if (!in.planar_crs.empty() && !same_crs)
+        from_lines.emplace(in.planar_crs);
+    std::optional<FromCgcs2000> to_units;
+    if (planar)
+        to_units.emplace(units.planar_crs);
+    for (auto& l : out.lines) {
+        if (l.planar && same_crs)
+            continue;
+        for (auto& part : l.parts) {
+            for (auto& p : part) {
+                if (l.planar && from_lines)
+                    from_lines->transform(p.lon, p.lat);
+                if (to_units)
+                    to_units->transform(p.lon, p.lat);
+            }
+        }
+        l.planar = planar;
+    }
+    return out;
+}
+
 // The findings' geometries (and the junctions) from `crs` back to CGCS2000 lon/lat.
 void findings_to_lonlat(CoverageRun& result, const Crs& crs) {
     ToCgcs2000 t(crs);
@@ -139,8 +166,8 @@ CoverageRun::CoverageRun(CoverageLayer& units, const RuleSet& rule_set,
                                     : rule_set.number("BOUNDARY-GAP-NARROW", "width")),
       gap_area(opts.gap_area >= 0 ? opts.gap_area : rule_set.number("BOUNDARY-GAP-SMALL", "area")),
       tol_m(std::max(0.0, opts.snap_tolerance)),
-      // Data that came in a projected CRS are checked in it: back from lon/lat, which gives
-      // the same values (and the same values for the same vertex).
+      // Data that came in a projected CRS are checked in it, as read (the counties and
+      // lines too when they came in the same CRS: the same values for the same vertex).
       planar(!units.planar_crs.empty()),
       lines(opts.lines),
       metric(geos.h, planar) {
@@ -150,20 +177,14 @@ CoverageRun::CoverageRun(CoverageLayer& units, const RuleSet& rule_set,
             max_abs_lat =
                 std::max({max_abs_lat, std::abs(u.bounds.min_y), std::abs(u.bounds.max_y)});
     }
-    if (planar) {
+    if (planar)
         to_planar(layer, layer.planar_crs, threads);
-        if (options.lines) {
-            planar_lines = *options.lines;
-            FromCgcs2000 t(layer.planar_crs);
-            for (auto& l : planar_lines.lines)
-                for (auto& part : l.parts)
-                    for (auto& p : part)
-                        t.transform(p.lon, p.lat);
-            lines = &planar_lines;
-        }
-    }
     if (options.parents)
         to_frame_of(*options.parents, layer, planar, threads);
+    if (options.lines) {
+        lines_in_frame = lines_in_frame_of(*options.lines, layer, planar);
+        lines = &lines_in_frame;
+    }
     coords_per_metre = planar ? 1.0 : 1.0 / metres_per_degree_lon(std::min(max_abs_lat, 80.0));
     tol_deg = tol_m * coords_per_metre;
 }

@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <unordered_map>
@@ -677,7 +678,7 @@ struct CoverageRun {
     double tol_m = 0;      // snap tolerance, metres
     double tol_deg = 0;    // the same in the units' coordinates
     bool planar = false;   // checked in the projected CRS the data came in
-    LineLayer planar_lines;
+    LineLayer lines_in_frame;
     const LineLayer* lines = nullptr;  // in the units' coordinates
 
     Geos geos;
