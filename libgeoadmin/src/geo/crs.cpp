@@ -473,7 +473,8 @@ bool ToCgcs2000::transform_bounds(double& minx, double& miny, double& maxx, doub
         return true;
     }
     constexpr int kSteps = kBoundsDensify + 1;
-    std::array<double, 4 * kSteps> xs{}, ys{};
+    constexpr std::size_t kPoints = std::size_t{4} * kSteps;
+    std::array<double, kPoints> xs{}, ys{};
     for (int i = 0; i < kSteps; ++i) {
         const double f = static_cast<double>(i) / kSteps;
         xs[i] = minx + f * (maxx - minx), ys[i] = miny;                    // south, eastwards

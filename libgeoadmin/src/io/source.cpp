@@ -751,7 +751,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
             (ogr->TestCapability(OLCFastGetExtent) != 0 ||
              (layer.m_feature_count >= 0 && layer.m_feature_count <= 100'000))) {
             OGREnvelope env;
-            if (ogr->GetExtent(&env, TRUE) == OGRERR_NONE && env.IsInit())
+            if (ogr->GetExtent(&env, TRUE) == OGRERR_NONE && env.IsInit() != 0)
                 layer.m_stored_extent =
                     std::array<double, 4>{env.MinX, env.MinY, env.MaxX, env.MaxY};
         }

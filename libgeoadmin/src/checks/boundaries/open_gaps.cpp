@@ -79,8 +79,8 @@ class EnclosedGaps {
     bool contain(LonLat p) const {
         GeomPtr pt = own(m_h, GEOSGeom_createPointFromXY_r(m_h, p.lon, p.lat));
         struct Query {
-            GEOSContextHandle_t h;
-            const GEOSGeometry* point;
+            GEOSContextHandle_t h = nullptr;
+            const GEOSGeometry* point = nullptr;
             bool inside = false;
         } q{m_h, pt.get()};
         GEOSSTRtree_query_r(
