@@ -7,15 +7,16 @@ using namespace detail;  // NOLINT(google-build-using-namespace): the steps' sha
 
 namespace {
 
-// Every unit's coordinates from CGCS2000 lon/lat into `crs` (in place), bounds too; units
-// read in it already (CoverageUnit::planar) stay as they are.
-void to_planar(CoverageLayer& layer, const Crs& crs, unsigned threads) {
-    std::vector<std::unique_ptr<FromCgcs2000>> t;
+// The coordinates (and bounds) of the units whose `planar` flag is `from_planar`, in
+// place, through a transform of type T (ToCgcs2000 or FromCgcs2000) made from `crs`.
+template <class T>
+void transform_units(CoverageLayer& layer, const Crs& crs, bool from_planar, unsigned threads) {
+    std::vector<std::unique_ptr<T>> t;
     for (unsigned i = 0; i < threads; ++i)
-        t.push_back(std::make_unique<FromCgcs2000>(crs));
+        t.push_back(std::make_unique<T>(crs));
     parallel_for(layer.units.size(), threads, 64, [&](std::size_t i, unsigned k) {
         auto& u = layer.units[i];
-        if (u.planar)
+        if (u.planar != from_planar)
             return;
         std::vector<double> xs(u.coords.size()), ys(u.coords.size());
         for (std::size_t j = 0; j < u.coords.size(); ++j)
@@ -26,31 +27,20 @@ void to_planar(CoverageLayer& layer, const Crs& crs, unsigned threads) {
             u.coords[j] = {xs[j], ys[j]};
             u.bounds.expand(xs[j], ys[j]);
         }
-        u.planar = true;
+        u.planar = !from_planar;
     });
 }
 
-// Units read as they are in the layer's projected CRS (CoverageUnit::planar) back into
-// CGCS2000 lon/lat, bounds too: a parent layer in another CRS than the units'.
+// Every unit's coordinates from CGCS2000 lon/lat into `crs`; units read in it already
+// (CoverageUnit::planar) stay as they are.
+void to_planar(CoverageLayer& layer, const Crs& crs, unsigned threads) {
+    transform_units<FromCgcs2000>(layer, crs, false, threads);
+}
+
+// Units read as they are in the layer's projected CRS back into CGCS2000 lon/lat: a
+// parent layer in another CRS than the units'.
 void to_lonlat(CoverageLayer& layer, unsigned threads) {
-    std::vector<std::unique_ptr<ToCgcs2000>> t;
-    for (unsigned i = 0; i < threads; ++i)
-        t.push_back(std::make_unique<ToCgcs2000>(layer.planar_crs));
-    parallel_for(layer.units.size(), threads, 64, [&](std::size_t i, unsigned k) {
-        auto& u = layer.units[i];
-        if (!u.planar)
-            return;
-        std::vector<double> xs(u.coords.size()), ys(u.coords.size());
-        for (std::size_t j = 0; j < u.coords.size(); ++j)
-            xs[j] = u.coords[j].lon, ys[j] = u.coords[j].lat;
-        t[k]->transform_many(xs.size(), xs.data(), ys.data());
-        u.bounds = Bounds{};
-        for (std::size_t j = 0; j < u.coords.size(); ++j) {
-            u.coords[j] = {xs[j], ys[j]};
-            u.bounds.expand(xs[j], ys[j]);
-        }
-        u.planar = false;
-    });
+    transform_units<ToCgcs2000>(layer, layer.planar_crs, true, threads);
 }
 
 // A second layer (the parents) into the frame the units are checked in: as read when it
