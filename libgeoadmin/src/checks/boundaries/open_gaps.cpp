@@ -150,11 +150,17 @@ GeomPtr sliver_between(GEOSContextHandle_t h, const CoverageUnit& ua,
         return nullptr;
     if (GEOSisValid_r(h, poly.get()) == 1)
         return poly;
-    // Stretches that cross once the ends are joined: the area they close, made valid.
-    GeomPtr valid = own(h, GEOSMakeValid_r(h, poly.get()));
-    if (!valid)
-        return nullptr;
-    return own(h, GEOSBuffer_r(h, valid.get(), 0, 8));
+    // Stretches that cross once the ends are joined: the area they close, made valid
+    // (linework method, as for invalid units; lines and points it leaves are dropped).
+    GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(h);
+    GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_LINEWORK);
+    GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
+    GeomPtr valid = own(h, GEOSMakeValidWithParams_r(h, poly.get(), params));
+    GEOSMakeValidParams_destroy_r(h, params);
+    const int type = valid ? GEOSGeomTypeId_r(h, valid.get()) : -1;
+    if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
+        return valid;
+    return nullptr;
 }
 
 }  // namespace
