@@ -1,5 +1,6 @@
 #include "command_names.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -133,8 +134,22 @@ std::string CommandNamesRomanize::examples() const {
            "  geoadmin names romanize --category village 东风村\n"
            "      Dongfengcun (villages and natural settlements are one word)\n"
            "  cut -d, -f2 names.csv | geoadmin names romanize --format json\n"
-           "      one JSON object per name, read from stdin\n";
+           "      one JSON object per name, read from stdin\n"
+           "  geoadmin names romanize --code 450325 兴安县\n"
+           "      Xing'an Xian (in Guangxi; in Inner Mongolia, 15, 兴安 is Hinggan)\n"
+           "  printf '152200\\t兴安盟\\n440104\\t新圩\\n' | geoadmin names romanize\n"
+           "      CODE<TAB>NAME lines: each name read where its division code puts it\n";
 }
+
+namespace {
+
+// A division code as romanize takes it: 2 to 12 digits.
+bool is_division_code(std::string_view s) {
+    return s.size() >= 2 && s.size() <= 12 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
 
 void CommandNamesRomanize::declare(po::options_description& options,
                                    po::positional_options_description& positional) {
@@ -145,8 +160,12 @@ void CommandNamesRomanize::declare(po::options_description& options,
         "settlement, street, residential, building, bridge, river, lake, mountain (or its "
         "Chinese label); default: guessed from the generic part of each name")(
         "tones", po::bool_switch(&m_tones), "write tone marks (Xī'ān Shì)")(
-        "style", po::value(&m_style)->value_name("STYLE"),
-        "standard (the default) or sign: all capitals, apostrophes kept")(
+        "code", po::value(&m_code)->value_name("CODE"),
+        "the division code of where the names are (45, 450325 ...): readings and "
+        "spellings that hold in some regions only apply there (兴安 Hinggan in Inner "
+        "Mongolia, 圩 xū in Guangdong and Guangxi); on stdin a line CODE<TAB>NAME gives "
+        "its own")("style", po::value(&m_style)->value_name("STYLE"),
+                   "standard (the default) or sign: all capitals, apostrophes kept")(
         "format", po::value(&m_format)->value_name("FMT"),
         "text: NAME<TAB>ROMANIZATION per line (the default); json: one JSON object per line")(
         "readings", po::value(&m_readings)->value_name("FILE"),
@@ -163,6 +182,8 @@ void CommandNamesRomanize::setup(const po::variables_map& /*vm*/) {
         throw UsageError("--format must be text or json, not '" + m_format + "'");
     if (!m_category.empty() && m_categories.empty() && !CategoryTable::builtin().find(m_category))
         throw UsageError("--category: unknown category '" + m_category + "'");
+    if (!m_code.empty() && !is_division_code(m_code))
+        throw UsageError("--code must be a division code of 2 to 12 digits, not '" + m_code + "'");
 }
 
 int CommandNamesRomanize::run(Context& ctx) {
@@ -178,6 +199,10 @@ int CommandNamesRomanize::run(Context& ctx) {
     // One name (of input line `line`, 0 for a name given as an argument) -> its output line
     // appended to `out`, problems to `err`.
     enum class Result { ok, incomplete, skipped };
+    // Names whose reading depends on the place (no code): the first few said one by one.
+    constexpr int kMaxDependsNotes = 20;
+    std::atomic<int> noted{0};
+    std::atomic<std::int64_t> depending{0};
     auto one = [&](std::string_view name, std::int64_t line, std::string& out,
                    std::string& err) -> Result {
         name = strip_bom(name);
@@ -199,17 +224,42 @@ int CommandNamesRomanize::run(Context& ctx) {
                    problem + ", skipped: " + printable_excerpt(name) + "\n";
             return Result::skipped;
         }
-        Romanization r = tables.romanizer->romanize(name, options);
+        // CODE<TAB>NAME: the name read where its code puts it.
+        std::string_view code = m_code;
+        const std::string_view line_text = name;
+        if (const std::size_t tab = name.find('\t');
+            tab != std::string_view::npos && is_division_code(name.substr(0, tab))) {
+            code = name.substr(0, tab);
+            name.remove_prefix(tab + 1);
+        }
+        RomanizeOptions here = options;
+        here.code = code;
+        Romanization r = tables.romanizer->romanize(name, here);
         if (m_format == "json") {
             nlohmann::json j = {
                 {"name", std::string(name)}, {"romanization", r.text}, {"complete", r.complete}};
+            if (!code.empty())
+                j["code"] = std::string(code);
+            if (!r.depends_on.empty())
+                j["depends_on"] = r.depends_on;
             out += j.dump();
             out += '\n';
         } else {
-            out += name;
+            out += line_text;
             out += '\t';
             out += r.text;
             out += '\n';
+        }
+        if (!r.depends_on.empty())
+            depending.fetch_add(1);
+        if (!r.depends_on.empty() && noted.fetch_add(1) < kMaxDependsNotes) {
+            std::string regions;
+            for (const auto& region : r.depends_on)
+                regions += (regions.empty() ? "" : ", ") + region;
+            err += "geoadmin: " + (line > 0 ? "line " + std::to_string(line) + ": " : "") +
+                   "the reading of " + std::string(name) +
+                   " depends on where it is: it differs where the division code begins " + regions +
+                   "; give --code or CODE<TAB>NAME\n";
         }
         return r.complete ? Result::ok : Result::incomplete;
     };
@@ -279,6 +329,11 @@ int CommandNamesRomanize::run(Context& ctx) {
     if (total.incomplete != 0) {
         ctx.err << "geoadmin: " << total.incomplete
                 << " name(s) with characters that have no reading (left as written)\n";
+    }
+    if (depending.load() > kMaxDependsNotes) {
+        ctx.err << "geoadmin: " << depending.load()
+                << " name(s) in all read differently in some regions (the first "
+                << kMaxDependsNotes << " above): give their codes, CODE<TAB>NAME\n";
     }
     if (total.skipped != 0 || total.incomplete != 0)
         return kExitFindings;

@@ -14,7 +14,7 @@ class CommandNamesRomanize : public Command {
     std::string summary_zh() const override { return "按汉语地名拼写规则给出地名的罗马字母拼写"; }
     std::string usage() const override {
         return "geoadmin names romanize [options] [NAME...]   (no NAME: one name per line on "
-               "stdin)";
+               "stdin, or CODE<TAB>NAME)";
     }
     std::string examples() const override;
     void declare(po::options_description& options,
@@ -25,6 +25,7 @@ class CommandNamesRomanize : public Command {
 
   private:
     std::vector<std::string> m_names;
+    std::string m_code;
     std::string m_category;
     std::string m_style = "standard";
     std::string m_format = "text";

@@ -45,6 +45,30 @@ TEST(NamesRomanize, StdinTonesSignAndJson) {
     EXPECT_EQ(j["complete"], true);
 }
 
+TEST(NamesRomanize, ThePlaceComesFromCodeOrFromEachLine) {
+    auto r = run_geoadmin({"names", "romanize", "--code", "450325", "兴安县"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "兴安县\tXing'an Xian\n");
+    EXPECT_EQ(r.err, "");
+    r = run_geoadmin({"names", "romanize", "--code", "15", "兴安盟"});
+    EXPECT_EQ(r.out, "兴安盟\tHinggan Meng\n");
+    // CODE<TAB>NAME lines: each read where its code puts it; a line without a code is
+    // pinyin, and stderr says its reading depends on the place.
+    r = run_geoadmin_stdin({"names", "romanize"},
+                           "152200\t兴安盟\n440104\t新圩镇\n320000\t新圩镇\n兴安县\n");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out,
+              "152200\t兴安盟\tHinggan Meng\n440104\t新圩镇\tXinxu Zhen\n320000\t新圩镇\tXinwei "
+              "Zhen\n兴安县\tXing'an Xian\n");
+    EXPECT_NE(r.err.find("line 4: the reading of 兴安县 depends on where it is"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("line 1"), std::string::npos) << r.err;
+    r = run_geoadmin_stdin({"names", "romanize", "--format", "json"}, "兴安县\n");
+    json j = json::parse(r.out);
+    EXPECT_EQ(j["depends_on"], json::array({"15"}));
+    EXPECT_EQ(run_geoadmin({"names", "romanize", "--code", "4503a", "兴安县"}).exit_code, 2);
+}
+
 TEST(NamesRomanize, BadOptionsAndUnreadableCharacters) {
     EXPECT_EQ(run_geoadmin({"names", "romanize", "--style", "loud", "西安"}).exit_code, 2);
     EXPECT_EQ(run_geoadmin({"names", "romanize", "--category", "planet", "西安"}).exit_code, 2);
@@ -129,6 +153,24 @@ TEST(NamesCheck, ALeadersNameIsAnErrorOnlyWhenItIsTheWholeSpecificOfANewName) {
     EXPECT_EQ(by_key["6"], confirm);  // 王朱德
     EXPECT_EQ(by_key["7"], error);
     EXPECT_EQ(by_key["8"], error);
+}
+
+TEST(NamesCheck, RomanizationsAreJudgedWhereThePlaceIs) {
+    // 兴安 is Hinggan in Inner Mongolia and Xing'an in Guangxi: the record's code decides.
+    const std::string path = geoadmin::test::temp_dir() + "/hinggan.csv";
+    std::ofstream(path) << "地名代码,标准名称,行政区划代码,罗马字母拼写\n"
+                           "152200000000,兴安盟,152200,Hinggan Meng\n"
+                           "450325000000,兴安县,450325,Hinggan Xian\n"
+                           "450325000001,兴安县,450325,Xing'an Xian\n";
+    auto r = run_geoadmin({"names", "check", path, "--format", "json", "--fail-on", "never"});
+    std::vector<std::string> keys;
+    for (const auto& f : json_lines(r.out)) {
+        if (f["rule"] == "NAME-ROMANIZATION") {
+            keys.push_back(f["key"]);
+            EXPECT_EQ(f["suggested"], "Xing'an Xian");
+        }
+    }
+    EXPECT_EQ(keys, std::vector<std::string>{"450325000000"});
 }
 
 TEST(NamesCheck, AMissingColumnIsOneDatasetFinding) {

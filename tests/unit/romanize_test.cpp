@@ -10,10 +10,11 @@ using namespace geoadmin;
 namespace {
 
 std::string roman(const std::string& name, const char* category = nullptr, bool tones = false,
-                  bool sign = false) {
+                  bool sign = false, std::string_view code = {}) {
     RomanizeOptions o;
     o.tones = tones;
     o.sign = sign;
+    o.code = code;
     if (category)
         o.category = CategoryTable::builtin().by_id(category);
     return Romanizer::builtin().romanize(name, o).text;
@@ -86,9 +87,38 @@ TEST(Romanize, SegmentationByCategory) {
     EXPECT_EQ(roman("浦东新区"), "Pudong Xinqu");
     EXPECT_EQ(roman("长阳土家族自治县"), "Changyang Tujiazu Zizhixian");
     EXPECT_EQ(roman("沛县"), "Pei Xian");
-    EXPECT_EQ(roman("乌鲁木齐市"), "Urumqi Shi");
-    EXPECT_EQ(roman("科尔沁左翼中旗"), "Horqin Zuoyi Zhongqi");
+    EXPECT_EQ(roman("乌鲁木齐市", nullptr, false, false, "650100"), "Urumqi Shi");
+    EXPECT_EQ(roman("科尔沁左翼中旗", nullptr, false, false, "150521"), "Horqin Zuoyi Zhongqi");
     EXPECT_EQ(roman("人民路", "street"), "Renmin Lu");
+}
+
+TEST(Romanize, TheRegionOfThePlaceDecidesRegionalSpellingsAndReadings) {
+    auto in = [](const std::string& name, std::string_view code) {
+        return roman(name, nullptr, false, false, code);
+    };
+    // 兴安: Hinggan in Inner Mongolia (兴安盟 152200), Xing'an in Guangxi (兴安县 450325).
+    EXPECT_EQ(in("兴安盟", "152200"), "Hinggan Meng");
+    EXPECT_EQ(in("兴安县", "450325"), "Xing'an Xian");
+    EXPECT_EQ(in("兴安县", "45"), "Xing'an Xian");
+    // The transcriptions hold in their own regions only: 和田 is Hotan in Xinjiang, 阿里 Ngari
+    // in Tibet; elsewhere they are pinyin (阿里山 in Taiwan, 71).
+    EXPECT_EQ(in("和田市", "653201"), "Hotan Shi");
+    EXPECT_EQ(in("和田村", "330523"), "Hetiancun");
+    EXPECT_EQ(in("阿里山", "71"), "Ali Shan");
+    // 圩: xū for the market towns of Guangdong and Guangxi, wéi for polders elsewhere.
+    EXPECT_EQ(in("新圩镇", "440104"), "Xinxu Zhen");
+    EXPECT_EQ(in("新圩镇", "450000"), "Xinxu Zhen");
+    EXPECT_EQ(in("新圩镇", "320000"), "Xinwei Zhen");
+    // Without a code: pinyin, and the result says what depends on the place.
+    Romanization r = Romanizer::builtin().romanize("兴安县", {});
+    EXPECT_EQ(r.text, "Xing'an Xian");
+    EXPECT_EQ(r.depends_on, std::vector<std::string>{"15"});
+    r = Romanizer::builtin().romanize("新圩镇", {});
+    EXPECT_EQ(r.depends_on, (std::vector<std::string>{"44", "45"}));
+    EXPECT_TRUE(Romanizer::builtin().romanize("长沙市", {}).depends_on.empty());
+    RomanizeOptions with_code;
+    with_code.code = "440104";
+    EXPECT_TRUE(Romanizer::builtin().romanize("新圩镇", with_code).depends_on.empty());
 }
 
 TEST(Romanize, TonesSignsAndNumbers) {

@@ -161,10 +161,34 @@ Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
             longest = std::max(longest, w.size());
             r.m_words[w] = std::move(syllables);
         }
+        // A spelling: "Hohhot", or {"spelling": "Hinggan", "regions": ["15"]}.
         for (const auto& [word, spelled] : member("spellings", kEmptyObject).items()) {
             std::u32string w = utf8_to_u32(word);
-            if (!w.empty())
-                r.m_spellings[w[0]].emplace_back(w, spelled.get<std::string>());
+            if (w.empty())
+                continue;
+            Spelling sp{w, {}, {}};
+            if (spelled.is_object()) {
+                sp.text = spelled.at("spelling").get<std::string>();
+                sp.regions = spelled.at("regions").get<std::vector<std::string>>();
+            } else {
+                sp.text = spelled.get<std::string>();
+            }
+            r.m_spellings[w[0]].push_back(std::move(sp));
+        }
+        // {"圩": {"44": "xu1", "45": "xu1"}}: a character's reading in some regions.
+        for (const auto& [chars, by_region] : member("regional_chars", kEmptyObject).items()) {
+            std::u32string c = utf8_to_u32(chars);
+            if (c.size() != 1)
+                throw ConfigError(origin, "regional_chars." + chars + ": expected one character");
+            for (const auto& [region, reading] : by_region.items()) {
+                std::string letters;
+                int tone = 0;
+                if (!split_tone(reading.get<std::string>(), letters, tone) || letters.size() > 6)
+                    throw ConfigError(origin, "regional_chars." + chars + "." + region +
+                                                  ": expected a reading like \"xu1\"");
+                r.m_regional_chars.push_back(
+                    {c[0], {region}, Syllable::make(letters, tone, false)});
+            }
         }
         for (const auto& group : member("ethnic_groups", kEmptyArray))
             r.m_ethnic.push_back(utf8_to_u32(group.get<std::string>()) + U"族");
@@ -265,8 +289,23 @@ std::string Romanizer::reading(char32_t cp) const {
     return split_tone(std::string(first), text, tone) ? text : std::string();
 }
 
+bool Romanizer::Place::in(const std::vector<std::string>& regions) const {
+    if (regions.empty())
+        return true;
+    if (code.empty()) {
+        if (depends_on != nullptr) {
+            for (const auto& r : regions)
+                if (std::find(depends_on->begin(), depends_on->end(), r) == depends_on->end())
+                    depends_on->push_back(r);
+        }
+        return false;
+    }
+    return std::any_of(regions.begin(), regions.end(),
+                       [&](const std::string& r) { return code.substr(0, r.size()) == r; });
+}
+
 template <class F>
-void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
+void Romanizer::each_syllable(std::u32string_view text, const Place& place, F&& f) const {
     thread_local std::u32string key;  // lookup key, its buffer reused from name to name
     std::string literal;
     for (size_t i = 0; i < text.size();) {
@@ -294,6 +333,17 @@ void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
                 continue;
         }
         char32_t c = text[i++];
+        const RegionalReading* regional = nullptr;
+        for (const auto& rr : m_regional_chars) {
+            if (rr.c == c && place.in(rr.regions)) {
+                regional = &rr;
+                break;
+            }
+        }
+        if (regional != nullptr) {
+            f(regional->syllable.view(), regional->syllable.tone, false);
+            continue;
+        }
         if (c >= kDenseFirst && c <= kDenseLast) {
             if (std::uint16_t k = m_dense_chars[c - kDenseFirst]) {
                 const Syllable& s = m_char_list[k - 1];
@@ -324,10 +374,10 @@ void Romanizer::each_syllable(std::u32string_view text, F&& f) const {
     }
 }
 
-void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& out,
-                             bool& complete) const {
+void Romanizer::syllables_of(std::u32string_view text, const Place& place,
+                             std::vector<Syllable>& out, bool& complete) const {
     out.reserve(out.size() + text.size());
-    each_syllable(text, [&](std::string_view syllable, int tone, bool literal) {
+    each_syllable(text, place, [&](std::string_view syllable, int tone, bool literal) {
         complete = complete && !literal;
         if (literal)
             add_literal(out, syllable);
@@ -336,7 +386,7 @@ void Romanizer::syllables_of(std::u32string_view text, std::vector<Syllable>& ou
     });
 }
 
-void Romanizer::tokenize(std::u32string_view text, bool allow_spellings,
+void Romanizer::tokenize(std::u32string_view text, bool allow_spellings, const Place& place,
                          std::vector<Syllable>& syllables, std::vector<Span>& spans) const {
     bool complete = true;
     size_t han_start = std::u32string_view::npos;
@@ -348,7 +398,7 @@ void Romanizer::tokenize(std::u32string_view text, bool allow_spellings,
         if (han_start == std::u32string_view::npos)
             return;
         open();
-        syllables_of(text.substr(han_start, end - han_start), syllables, complete);
+        syllables_of(text.substr(han_start, end - han_start), place, syllables, complete);
         close();
         han_start = std::u32string_view::npos;
     };
@@ -382,9 +432,9 @@ void Romanizer::tokenize(std::u32string_view text, bool allow_spellings,
             const std::string* spelled = nullptr;
             size_t spelled_len = 0;
             auto starts = m_spellings.find(c);
-            static const std::vector<std::pair<std::u32string, std::string>> kNone;
-            for (const auto& [word, spelling] :
-                 starts == m_spellings.end() ? kNone : starts->second) {
+            static const std::vector<Spelling> kNone;
+            for (const Spelling& sp : starts == m_spellings.end() ? kNone : starts->second) {
+                const std::u32string& word = sp.word;
                 if (word.size() > spelled_len && rest.compare(0, word.size(), word) == 0) {
                     // Only a whole part, or one followed by a direction (左翼, 右旗, 中旗 ...).
                     bool whole = word.size() == rest.size();
@@ -392,8 +442,8 @@ void Romanizer::tokenize(std::u32string_view text, bool allow_spellings,
                         !whole &&
                         std::u32string_view(U"左右前中后东西南北").find(rest[word.size()]) !=
                             std::u32string_view::npos;
-                    if (whole || before_direction) {
-                        spelled = &spelling;
+                    if ((whole || before_direction) && place.in(sp.regions)) {
+                        spelled = &sp.text;
                         spelled_len = word.size();
                     }
                 }
@@ -430,7 +480,7 @@ void Romanizer::sound_key(std::u32string_view u, std::string& key) const {
     auto flush = [&](size_t end) {
         if (!in_run)
             return;
-        each_syllable(std::u32string_view(u).substr(run_start, end - run_start),
+        each_syllable(std::u32string_view(u).substr(run_start, end - run_start), Place{},
                       [&](std::string_view s, int, bool) { key += s; });
         in_run = false;
     };
@@ -463,6 +513,7 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
         u.remove_prefix(1);
     while (!u.empty() && u_isWhitespace(static_cast<UChar32>(u.back())))
         u.remove_suffix(1);
+    const Place place{options.code, &result.depends_on};
     const Category* category = options.category;
     const Category* owner = nullptr;
     size_t generic_len = m_categories->generic_length(u, category, &owner);
@@ -483,14 +534,14 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
     };
     auto joined = [&](std::u32string_view text) {
         const size_t first = spans.size();
-        tokenize(text, false, syllables, spans);
+        tokenize(text, false, place, syllables, spans);
         join_from(first);
     };
 
     if ((category && category->one_word) || generic_len == 0) {
         // Villages, natural settlements and names without a generic: one word, unless a
         // minority-language spelling or a numeral splits it.
-        tokenize(u, true, syllables, spans);
+        tokenize(u, true, place, syllables, spans);
         bool plain = std::all_of(spans.begin(), spans.end(), [](const Span& t) {
             return t.spelled == nullptr && !(t.end - t.begin == 1 && syllables[t.begin].literal);
         });
@@ -518,7 +569,7 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
                 }
             }
         }
-        tokenize(specific, true, syllables, spans);
+        tokenize(specific, true, place, syllables, spans);
         for (const auto& e : ethnic)
             joined(e);
         if (const std::string* spelled = m_categories->generic_spelling(generic)) {

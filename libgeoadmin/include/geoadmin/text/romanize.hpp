@@ -21,11 +21,20 @@ struct GEOADMIN_API RomanizeOptions {
     bool tones = false;                  ///< tone marks (Xī'ān)
     bool sign = false;                   ///< capitals for signs (XI'AN SHI), apostrophes kept
     const Category* category = nullptr;  ///< rules of this category; guessed when null
+    /// Where the place is: a division code (or any code that starts with one: 45 Guangxi,
+    /// 450325 兴安县, a 12-digit village code). Readings and spellings that hold in some
+    /// regions only (兴安 is Hinggan in Inner Mongolia, Xing'an in Guangxi; 圩 reads xū in
+    /// Guangdong and Guangxi) apply where it says; empty: nowhere.
+    std::string_view code;
 };
 
 struct GEOADMIN_API Romanization {
     std::string text;
     bool complete = true;  ///< false when a character had no reading (left as is)
+    /// Without a code: the name holds a word or character that reads differently in some
+    /// regions (their code prefixes here, e.g. "15" for 兴安): the reading depends on where
+    /// the place is. Empty when it does not, or when a code was given.
+    std::vector<std::string> depends_on;
 };
 
 /// Hanzi -> pinyin for place names: readings from Unihan, corrected by the place-name
@@ -73,15 +82,25 @@ class GEOADMIN_API Romanizer {
         std::uint32_t begin = 0, end = 0;
         const std::string* spelled = nullptr;
     };
+    /// Where a name is romanized: its code, and what depends on the place when none is
+    /// given (null: not collected).
+    struct Place {
+        std::string_view code;
+        std::vector<std::string>* depends_on = nullptr;
+        /// Whether a rule of these regions (code prefixes) applies here; notes them in
+        /// `depends_on` when no code is given.
+        bool in(const std::vector<std::string>& regions) const;
+    };
     /// Appends the words of `text` (runs of Han characters, of Latin letters and digits,
     /// symbols, spelled parts) to `spans`, their syllables to `syllables`.
-    void tokenize(std::u32string_view text, bool allow_spellings, std::vector<Syllable>& syllables,
-                  std::vector<Span>& spans) const;
-    void syllables_of(std::u32string_view text, std::vector<Syllable>& out, bool& complete) const;
+    void tokenize(std::u32string_view text, bool allow_spellings, const Place& place,
+                  std::vector<Syllable>& syllables, std::vector<Span>& spans) const;
+    void syllables_of(std::u32string_view text, const Place& place, std::vector<Syllable>& out,
+                      bool& complete) const;
     /// Calls f(text, tone, literal) for each syllable of `text` without allocating: text is
     /// ASCII pinyin ("v" for ü), or the character as written when it has no reading.
     template <class F>
-    void each_syllable(std::u32string_view text, F&& f) const;
+    void each_syllable(std::u32string_view text, const Place& place, F&& f) const;
 
     const CategoryTable* m_categories = nullptr;
     std::unordered_map<std::u32string, std::vector<Syllable>> m_words;
@@ -94,8 +113,21 @@ class GEOADMIN_API Romanizer {
     std::vector<Syllable> m_char_list;
     void build_dense();
     std::unordered_map<char32_t, Syllable> m_chars;
-    // Minority-language spellings by their first character: (word, spelling).
-    std::unordered_map<char32_t, std::vector<std::pair<std::u32string, std::string>>> m_spellings;
+    // Minority-language spellings by their first character; `regions` (code prefixes)
+    // where they hold, empty: everywhere.
+    struct Spelling {
+        std::u32string word;
+        std::string text;
+        std::vector<std::string> regions;
+    };
+    std::unordered_map<char32_t, std::vector<Spelling>> m_spellings;
+    // Readings of a character that hold in some regions only (圩 xū in 44, 45).
+    struct RegionalReading {
+        char32_t c = 0;
+        std::vector<std::string> regions;
+        Syllable syllable;
+    };
+    std::vector<RegionalReading> m_regional_chars;
     std::vector<std::u32string> m_ethnic;  // 土家族 ..., longest first
 };
 

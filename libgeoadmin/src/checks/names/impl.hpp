@@ -346,7 +346,8 @@ struct NameChecker::Impl {
     void check_position(const Record& r, std::string_view key, const std::string& admin_raw,
                         const std::string& admin, std::vector<Finding>& out) const;
     void check_romanization(const Record& r, std::string_view key, const std::string& name,
-                            const Category* cat, std::vector<Finding>& out) const;
+                            const Category* cat, std::string_view place_code,
+                            std::vector<Finding>& out) const;
     void remember(const Record& r, std::string_view key, const std::string& name,
                   const std::u32string& u, const std::string& admin, const std::string& code,
                   const Category& category);

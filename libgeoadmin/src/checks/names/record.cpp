@@ -111,7 +111,8 @@ void NameChecker::Impl::check(const Record& r, std::vector<Finding>& out) {
     check_admin(r, key, admin_raw, admin, code, cat, out);
     check_position(r, key, admin_raw, admin, out);
     if (!name_empty)
-        check_romanization(r, key, name, guessed ? nullptr : cat, out);
+        check_romanization(r, key, name, guessed ? nullptr : cat,
+                           admin.empty() ? std::string_view(code) : std::string_view(admin), out);
     if (!name_empty && cat != nullptr)
         remember(r, key, name, u, admin, code, *cat);
 }
@@ -167,11 +168,13 @@ void NameChecker::Impl::check_position(const Record& r, std::string_view key,
 // The romanization given against the standard spelling (toned and sign forms accepted).
 void NameChecker::Impl::check_romanization(const Record& r, std::string_view key,
                                            const std::string& name, const Category* cat,
+                                           std::string_view place_code,
                                            std::vector<Finding>& out) const {
     const std::string* roman_v = value(r, f_roman);
     if ((roman_v != nullptr) && !trim_ascii(*roman_v).empty()) {
         RomanizeOptions ro;
         ro.category = cat;
+        ro.code = place_code;  // where the place is: regional readings and spellings
         Romanization expected = romanizer.romanize(name, ro);
         std::string given(trim_ascii(*roman_v));
         if (expected.complete && given != expected.text) {
