@@ -10,7 +10,7 @@ n=0
 seed() { n=$((n + 1)); printf '%s' "$2" >"$out/$1/seed-$n"; }
 
 # values: coordinates, DMS angles, azimuths, elevations and codes of the example register
-iconv -f GB18030 -t UTF-8 "$root/examples/anji/markers.csv" | head -40 | tail -n +2 |
+iconv -f GB18030 -t UTF-8 "$root/examples/anji/markers.csv" | sed -n '2,40p' |
   awk -F, '{ print $6; print $7; print $8; print $9; print $10; print $13 }' |
   sort -u | while IFS= read -r v; do seed values "$v"; done
 for v in '３３０５２３' '1,234.5' '119°30′15.5″' "119d30'15\"" '30:45:10N' '-0.0' '1e308' '330523101001'; do
