@@ -122,6 +122,19 @@ struct NameTables {
     }
 };
 
+// Says on stderr that a name (of input line `line`, 0 for an argument) reads otherwise in
+// `regions`.
+std::string depends_note(std::int64_t line, std::string_view name,
+                         const std::vector<std::string>& regions) {
+    std::string list;
+    for (const auto& region : regions)
+        list += (list.empty() ? "" : ", ") + region;
+    return "geoadmin: " + (line > 0 ? "line " + std::to_string(line) + ": " : "") +
+           "the reading of " + std::string(name) +
+           " depends on where it is: it differs where the division code begins " + list +
+           "; give --code or CODE<TAB>NAME\n";
+}
+
 }  // namespace
 
 std::string CommandNamesRomanize::examples() const {
@@ -252,15 +265,8 @@ int CommandNamesRomanize::run(Context& ctx) {
         }
         if (!r.depends_on.empty())
             depending.fetch_add(1);
-        if (!r.depends_on.empty() && noted.fetch_add(1) < kMaxDependsNotes) {
-            std::string regions;
-            for (const auto& region : r.depends_on)
-                regions += (regions.empty() ? "" : ", ") + region;
-            err += "geoadmin: " + (line > 0 ? "line " + std::to_string(line) + ": " : "") +
-                   "the reading of " + std::string(name) +
-                   " depends on where it is: it differs where the division code begins " + regions +
-                   "; give --code or CODE<TAB>NAME\n";
-        }
+        if (!r.depends_on.empty() && noted.fetch_add(1) < kMaxDependsNotes)
+            err += depends_note(line, name, r.depends_on);
         return r.complete ? Result::ok : Result::incomplete;
     };
     // Lines skipped, names left (partly) as written.

@@ -95,6 +95,18 @@ inline GEOSGeometry* unit_geom(GEOSContextHandle_t h, const CoverageUnit& u) {
                                        static_cast<unsigned>(polys.size()));
 }
 
+// GEOS's repair of an invalid geometry: MakeValid's linework method (noded, polygonized),
+// collapsed parts dropped; null when GEOS gives none. (Not the structure method: in GEOS
+// 3.11 its buffer step leaks memory when it meets a topology error.)
+inline GeomPtr make_valid(GEOSContextHandle_t h, const GEOSGeometry* g) {
+    GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(h);
+    GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_LINEWORK);
+    GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
+    GeomPtr valid = own(h, GEOSMakeValidWithParams_r(h, g, params));
+    GEOSMakeValidParams_destroy_r(h, params);
+    return valid;
+}
+
 // Metres per degree of latitude and of longitude at a latitude (CGCS2000/GRS 80 ellipsoid,
 // series to 1 cm per degree).
 // Puts lon/lat geometries into metres around a centre by the local scale of the ellipsoid:

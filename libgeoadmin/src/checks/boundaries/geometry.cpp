@@ -105,11 +105,7 @@ bool repair_unit(GEOSContextHandle_t h, CoverageUnit& u) {
     GeomPtr g = own(h, unit_geom(h, u));
     if (!g)
         return false;
-    GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(h);
-    GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_LINEWORK);
-    GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
-    GeomPtr fixed = own(h, GEOSMakeValidWithParams_r(h, g.get(), params));
-    GEOSMakeValidParams_destroy_r(h, params);
+    GeomPtr fixed = make_valid(h, g.get());
     if (!fixed)
         return false;
     CoverageUnit out;

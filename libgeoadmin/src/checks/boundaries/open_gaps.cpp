@@ -152,11 +152,7 @@ GeomPtr sliver_between(GEOSContextHandle_t h, const CoverageUnit& ua,
         return poly;
     // Stretches that cross once the ends are joined: the area they close, made valid
     // (linework method, as for invalid units; lines and points it leaves are dropped).
-    GEOSMakeValidParams* params = GEOSMakeValidParams_create_r(h);
-    GEOSMakeValidParams_setMethod_r(h, params, GEOS_MAKE_VALID_LINEWORK);
-    GEOSMakeValidParams_setKeepCollapsed_r(h, params, 0);
-    GeomPtr valid = own(h, GEOSMakeValidWithParams_r(h, poly.get(), params));
-    GEOSMakeValidParams_destroy_r(h, params);
+    GeomPtr valid = make_valid(h, poly.get());
     const int type = valid ? GEOSGeomTypeId_r(h, valid.get()) : -1;
     if (type == GEOS_POLYGON || type == GEOS_MULTIPOLYGON)
         return valid;
