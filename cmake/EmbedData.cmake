@@ -3,7 +3,8 @@
 set(content "// Generated from data-schemas/ by cmake/EmbedData.cmake. Do not edit.\n")
 string(APPEND content "#include <string_view>\nnamespace geoadmin::detail {\n")
 foreach(pair "rules.json;kRulesJson" "aliases.json;kAliasesJson" "categories.json;kCategoriesJson"
-             "readings.json;kReadingsJson" "divisions-2023.csv;kDivisionsCsv")
+             "readings.json;kReadingsJson" "place-readings.tsv;kPlaceReadingsTsv"
+             "divisions-2023.csv;kDivisionsCsv")
   list(GET pair 0 file)
   list(GET pair 1 symbol)
   file(READ "${SCHEMA_DIR}/${file}" text)

@@ -6,11 +6,14 @@
 //
 // Kept per character: whether it is one of the 8,105 characters of the 2013 Table of
 // General Standard Chinese Characters (kTGH) and its number there; its readings, the
-// usual one first (kMandarin), then those of kTGHZ2013 and kHanyuPinyin; and, for a
+// usual one first (kMandarin, unless the 2013 standard dictionary kTGHZ2013 does not have
+// it: then kTGHZ2013's first, as 罗 luó, 子 zǐ, 甸 diàn, 珲 hún, 坻 dǐ), then those of
+// kTGHZ2013 and kHanyuPinyin; and, for a
 // character outside the table, the standard character it is a traditional form
 // (kSimplifiedVariant) or a variant (kZVariant, kSemanticVariant) of.
 #include <bzlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -175,8 +178,17 @@ int main(int argc, char** argv) {
     }
     size_t tgh_count = 0;
     for (auto& [cp, e] : table) {
-        add_readings(e, e.mandarin, false);
         add_readings(e, e.tghz, true);
+        std::vector<std::string> standard;
+        standard.swap(e.readings);
+        add_readings(e, e.mandarin, false);
+        // kMandarin's first reading leads unless the standard dictionary lacks it.
+        if (!standard.empty() && !e.readings.empty() &&
+            std::find(standard.begin(), standard.end(), e.readings.front()) == standard.end())
+            e.readings.insert(e.readings.begin(), standard.front());
+        for (const auto& r : standard)
+            if (std::find(e.readings.begin(), e.readings.end(), r) == e.readings.end())
+                e.readings.push_back(r);
         add_readings(e, e.hanyu, true);
         if (e.tgh)
             ++tgh_count;

@@ -81,6 +81,39 @@ TEST(Romanize, PlaceNameReadingsOfPolyphonicCharacters) {
     EXPECT_EQ(roman("什邡市"), "Shifang Shi");
 }
 
+// Readings CC-CEDICT gives place names (data-schemas/place-readings.tsv), under the curated
+// words of readings.json where the two disagree.
+TEST(Romanize, PlaceNameReadingsFromCcCedict) {
+    EXPECT_EQ(roman("黄陂区"), "Huangpi Qu");    // a district of Wuhan (陂 bēi elsewhere)
+    EXPECT_EQ(roman("宝坻区"), "Baodi Qu");      // 坻 chí elsewhere
+    EXPECT_EQ(roman("珲春市"), "Hunchun Shi");   // 珲 huī elsewhere
+    EXPECT_EQ(roman("称多县"), "Chenduo Xian");  // 称 chēng elsewhere
+    EXPECT_EQ(roman("九华山"), "Jiuhua Shan");   // not the 华山 (Huà) of Shaanxi
+    EXPECT_EQ(roman("南华县"), "Nanhua Xian");   // nor the 华县 (Huà) inside it
+    // The curated reading stands where CC-CEDICT reads otherwise (万柏林 wàn bó lín there).
+    EXPECT_EQ(roman("万柏林区"), "Wanbailin Qu");
+    EXPECT_EQ(roman("筠连县"), "Junlian Xian");
+}
+
+TEST(Romanize, AWordOfTheReadingsMayRunOnIntoTheGeneric) {
+    // 蔚县 yù and 单县 shàn are words with their generic: the specific is read in the name.
+    EXPECT_EQ(roman("蔚县"), "Yu Xian");
+    EXPECT_EQ(roman("单县"), "Shan Xian");
+    EXPECT_EQ(roman("单城镇"), "Shancheng Zhen");
+    // A generic that would cut a word, or leave one character before a long generic, is
+    // not the generic: 林区 is the generic of 神农架林区 only.
+    EXPECT_EQ(roman("金林区"), "Jinlin Qu");
+    EXPECT_EQ(roman("神农架林区"), "Shennongjia Linqu");
+    EXPECT_EQ(roman("矿区"), "Kuang Qu");
+}
+
+TEST(Romanize, TheStandardDictionaryReadingLeadsWhereUnihansUsualOneIsNotInIt) {
+    // kMandarin gives 罗 luō, 子 zi (neutral) and 甸 diān; kTGHZ2013 luó, zǐ, diàn.
+    EXPECT_EQ(roman("罗江区", nullptr, true), "Luójiāng Qū");
+    EXPECT_EQ(roman("子长市", nullptr, true), "Zǐcháng Shì");
+    EXPECT_EQ(roman("蔡甸区", nullptr, true), "Càidiàn Qū");
+}
+
 TEST(Romanize, SegmentationByCategory) {
     EXPECT_EQ(roman("东风村", "village"), "Dongfengcun");
     EXPECT_EQ(roman("东华门街道"), "Donghuamen Jiedao");

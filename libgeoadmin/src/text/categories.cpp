@@ -137,12 +137,12 @@ const Category* CategoryTable::find(std::string_view label) const {
 }
 
 size_t CategoryTable::generic_length(std::u32string_view name, const Category* category,
-                                     const Category** matched) const {
+                                     const Category** matched, size_t shorter_than) const {
     size_t best = 0;
     const Category* owner = nullptr;
     auto consider = [&](const Category& cat) {
         for (const auto& g : cat.generics) {
-            if (g.size() <= best || g.size() >= name.size())
+            if (g.size() <= best || g.size() >= name.size() || g.size() >= shorter_than)
                 continue;
             if (name.compare(name.size() - g.size(), g.size(), g) == 0) {
                 best = g.size();
@@ -157,7 +157,8 @@ size_t CategoryTable::generic_length(std::u32string_view name, const Category* c
         thread_local std::u32string key;  // reused buffer
         auto lengths = name.empty() ? m_generic_lengths.end() : m_generic_lengths.find(name.back());
         const std::uint32_t mask = lengths == m_generic_lengths.end() ? 0 : lengths->second;
-        for (size_t len = std::min(m_max_generic, name.empty() ? 0 : name.size() - 1);
+        const size_t longest = std::min(m_max_generic, shorter_than - 1);
+        for (size_t len = std::min(longest, name.empty() ? 0 : name.size() - 1);
              mask != 0 && len > 0; --len) {
             if (len >= 32 || ((mask & (std::uint32_t{1} << len)) == 0U))
                 continue;  // no generic of this length ends with the name's last character

@@ -139,28 +139,9 @@ Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
             }
             r.m_chars[c[0]] = Syllable::make(letters, tone, false);
         }
-        for (const auto& [word, reading] : member("words", kEmptyObject).items()) {
-            std::u32string w = utf8_to_u32(word);
-            std::vector<Syllable> syllables;
-            std::istringstream parts(reading.get<std::string>());
-            std::string part;
-            while (parts >> part) {
-                std::string letters;
-                int tone = 0;
-                if (!split_tone(part, letters, tone) || letters.size() > 6) {
-                    throw ConfigError(origin, "words." + word + ": bad syllable \"" + part + "\"");
-                }
-                syllables.push_back(Syllable::make(letters, tone, false));
-            }
-            if (syllables.size() != w.size()) {
-                throw ConfigError(origin, "words." + word + ": " +
-                                              std::to_string(syllables.size()) + " syllables for " +
-                                              std::to_string(w.size()) + " characters");
-            }
-            size_t& longest = r.m_word_starts[w[0]];
-            longest = std::max(longest, w.size());
-            r.m_words[w] = std::move(syllables);
-        }
+        for (const auto& [word, reading] : member("words", kEmptyObject).items())
+            r.add_word(word, reading.get<std::string>(), origin, "words." + word);
+        r.add_place_readings();
         // A spelling: "Hohhot", or {"spelling": "Hinggan", "regions": ["15"]}.
         for (const auto& [word, spelled] : member("spellings", kEmptyObject).items()) {
             std::u32string w = utf8_to_u32(word);
@@ -199,6 +180,54 @@ Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
     }
     r.build_dense();
     return r;
+}
+
+void Romanizer::add_word(std::string_view word, std::string_view reading, const std::string& origin,
+                         const std::string& where) {
+    std::u32string w = utf8_to_u32(word);
+    std::vector<Syllable> syllables;
+    for (size_t at = 0; at < reading.size();) {
+        size_t space = reading.find(' ', at);
+        std::string_view part = reading.substr(
+            at, space == std::string_view::npos ? std::string_view::npos : space - at);
+        at = space == std::string_view::npos ? reading.size() : space + 1;
+        if (part.empty())
+            continue;
+        std::string letters;
+        int tone = 0;
+        if (!split_tone(std::string(part), letters, tone) || letters.size() > 6)
+            throw ConfigError(origin, where + ": bad syllable \"" + std::string(part) + "\"");
+        syllables.push_back(Syllable::make(letters, tone, false));
+    }
+    if (w.empty() || syllables.size() != w.size()) {
+        throw ConfigError(origin, where + ": " + std::to_string(syllables.size()) +
+                                      " syllables for " + std::to_string(w.size()) + " characters");
+    }
+    if (!m_words.emplace(w, std::move(syllables)).second)
+        return;  // the first reading given stands: readings.json before CC-CEDICT's
+    size_t& longest = m_word_starts[w[0]];
+    longest = std::max(longest, w.size());
+}
+
+void Romanizer::add_place_readings() {
+    // data-schemas/place-readings.tsv: word<TAB>syllables<TAB>gloss, '#' comments.
+    static const std::string kOrigin = "data-schemas/place-readings.tsv";
+    std::string_view text = detail::kPlaceReadingsTsv;
+    size_t line_no = 0;
+    while (!text.empty()) {
+        size_t nl = text.find('\n');
+        std::string_view line = text.substr(0, nl);
+        text.remove_prefix(nl == std::string_view::npos ? text.size() : nl + 1);
+        ++line_no;
+        if (line.empty() || line.front() == '#')
+            continue;
+        size_t tab = line.find('\t');
+        size_t tab2 = line.find('\t', tab == std::string_view::npos ? tab : tab + 1);
+        if (tab == std::string_view::npos)
+            throw ConfigError(kOrigin, "line " + std::to_string(line_no) + ": no tab");
+        add_word(line.substr(0, tab), line.substr(tab + 1, tab2 - tab - 1), kOrigin,
+                 "line " + std::to_string(line_no));
+    }
 }
 
 namespace {
@@ -305,10 +334,11 @@ bool Romanizer::Place::in(const std::vector<std::string>& regions) const {
 }
 
 template <class F>
-void Romanizer::each_syllable(std::u32string_view text, const Place& place, F&& f) const {
+void Romanizer::each_syllable(std::u32string_view text, size_t end, const Place& place,
+                              F&& f) const {
     thread_local std::u32string key;  // lookup key, its buffer reused from name to name
     std::string literal;
-    for (size_t i = 0; i < text.size();) {
+    for (size_t i = 0; i < end;) {
         char32_t lead = text[i];
         size_t longest = 0;
         if (lead >= kDenseFirst && lead <= kDenseLast) {
@@ -318,13 +348,15 @@ void Romanizer::each_syllable(std::u32string_view text, const Place& place, F&& 
         }
         if (longest > 0) {
             bool matched = false;
+            // A word may run on past `end` into what follows (单县 shan4 xian4 read from the
+            // whole name gives the specific 单 its reading): only its syllables before `end`.
             for (size_t len = std::min(longest, text.size() - i); len >= m_shortest_word; --len) {
                 key.assign(text.substr(i, len));
                 auto it = m_words.find(key);
                 if (it == m_words.end())
                     continue;
-                for (const Syllable& s : it->second)
-                    f(s.view(), s.tone, false);
+                for (size_t k = 0; k < len && i + k < end; ++k)
+                    f(it->second[k].view(), it->second[k].tone, false);
                 i += len;
                 matched = true;
                 break;
@@ -374,10 +406,10 @@ void Romanizer::each_syllable(std::u32string_view text, const Place& place, F&& 
     }
 }
 
-void Romanizer::syllables_of(std::u32string_view text, const Place& place,
+void Romanizer::syllables_of(std::u32string_view text, size_t end, const Place& place,
                              std::vector<Syllable>& out, bool& complete) const {
-    out.reserve(out.size() + text.size());
-    each_syllable(text, place, [&](std::string_view syllable, int tone, bool literal) {
+    out.reserve(out.size() + end);
+    each_syllable(text, end, place, [&](std::string_view syllable, int tone, bool literal) {
         complete = complete && !literal;
         if (literal)
             add_literal(out, syllable);
@@ -386,28 +418,32 @@ void Romanizer::syllables_of(std::u32string_view text, const Place& place,
     });
 }
 
-void Romanizer::tokenize(std::u32string_view text, bool allow_spellings, const Place& place,
-                         std::vector<Syllable>& syllables, std::vector<Span>& spans) const {
+void Romanizer::tokenize(std::u32string_view text, size_t end, bool allow_spellings,
+                         const Place& place, std::vector<Syllable>& syllables,
+                         std::vector<Span>& spans) const {
     bool complete = true;
     size_t han_start = std::u32string_view::npos;
     auto open = [&]() {
         spans.push_back({static_cast<std::uint32_t>(syllables.size()), 0, nullptr});
     };
     auto close = [&]() { spans.back().end = static_cast<std::uint32_t>(syllables.size()); };
-    auto flush_han = [&](size_t end) {
+    auto flush_han = [&](size_t stop) {
         if (han_start == std::u32string_view::npos)
             return;
         open();
-        syllables_of(text.substr(han_start, end - han_start), place, syllables, complete);
+        // The last run may read a word on into the text after `end`; others stop at `stop`.
+        syllables_of(
+            text.substr(han_start, stop == end ? text.size() - han_start : stop - han_start),
+            stop - han_start, place, syllables, complete);
         close();
         han_start = std::u32string_view::npos;
     };
-    for (size_t i = 0; i < text.size();) {
+    for (size_t i = 0; i < end;) {
         char32_t c = text[i];
         if (is_ascii_alnum(c)) {
             flush_han(i);
             size_t j = i;
-            while (j < text.size() && is_ascii_alnum(text[j]))
+            while (j < end && is_ascii_alnum(text[j]))
                 ++j;
             open();
             add_literal(syllables, u32_to_utf8(text.substr(i, j - i)));
@@ -428,7 +464,7 @@ void Romanizer::tokenize(std::u32string_view text, bool allow_spellings, const P
             continue;
         }
         if (allow_spellings && han_start == std::u32string_view::npos) {
-            std::u32string_view rest = text.substr(i);
+            std::u32string_view rest = text.substr(i, end - i);
             const std::string* spelled = nullptr;
             size_t spelled_len = 0;
             auto starts = m_spellings.find(c);
@@ -459,7 +495,7 @@ void Romanizer::tokenize(std::u32string_view text, bool allow_spellings, const P
             han_start = i;
         ++i;
     }
-    flush_han(text.size());
+    flush_han(end);
 }
 
 std::string Romanizer::sound_key(std::string_view name) const {
@@ -480,8 +516,8 @@ void Romanizer::sound_key(std::u32string_view u, std::string& key) const {
     auto flush = [&](size_t end) {
         if (!in_run)
             return;
-        each_syllable(std::u32string_view(u).substr(run_start, end - run_start), Place{},
-                      [&](std::string_view s, int, bool) { key += s; });
+        each_syllable(std::u32string_view(u).substr(run_start, end - run_start), end - run_start,
+                      Place{}, [&](std::string_view s, int, bool) { key += s; });
         in_run = false;
     };
     for (size_t i = 0; i < u.size(); ++i) {
@@ -505,6 +541,23 @@ void Romanizer::sound_key(std::u32string_view u, std::string& key) const {
     flush(u.size());
 }
 
+bool Romanizer::cuts_word(std::u32string_view u, size_t split) const {
+    thread_local std::u32string key;
+    const size_t first = split >= 255 ? split - 254 : 0;
+    for (size_t k = first; k < split; ++k) {
+        auto starts = m_word_starts.find(u[k]);
+        if (starts == m_word_starts.end())
+            continue;
+        // Words from k that end past the split but before the end of the name.
+        for (size_t len = std::min(starts->second, u.size() - k - 1); k + len > split; --len) {
+            key.assign(u.substr(k, len));
+            if (m_words.count(key) != 0)
+                return true;
+        }
+    }
+    return false;
+}
+
 Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& options) const {
     Romanization result;
     const std::u32string whole = utf8_to_u32(name);
@@ -517,6 +570,21 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
     const Category* category = options.category;
     const Category* owner = nullptr;
     size_t generic_len = m_categories->generic_length(u, category, &owner);
+    // A generic that cuts a known word in two is not the generic: 万柏林区 ends in 林区
+    // (forest district), but 万柏林 is a word, so the generic is 区.
+    while (generic_len > 0 && cuts_word(u, u.size() - generic_len))
+        generic_len = m_categories->generic_length(u, category, &owner, generic_len);
+    // Nor one of two characters or more that leaves a one-character specific when a shorter
+    // generic would not: 金林区 is 金林 + 区, not 金 + 林区 (a specific of one character goes
+    // with a generic of one: 沛县, 矿区).
+    if (generic_len >= 2 && u.size() - generic_len == 1) {
+        const Category* shorter_owner = nullptr;
+        if (size_t shorter = m_categories->generic_length(u, category, &shorter_owner, generic_len);
+            shorter > 0) {
+            generic_len = shorter;
+            owner = shorter_owner;
+        }
+    }
     if (!category)
         category = owner;
 
@@ -534,14 +602,14 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
     };
     auto joined = [&](std::u32string_view text) {
         const size_t first = spans.size();
-        tokenize(text, false, place, syllables, spans);
+        tokenize(text, text.size(), false, place, syllables, spans);
         join_from(first);
     };
 
     if ((category && category->one_word) || generic_len == 0) {
         // Villages, natural settlements and names without a generic: one word, unless a
         // minority-language spelling or a numeral splits it.
-        tokenize(u, true, place, syllables, spans);
+        tokenize(u, u.size(), true, place, syllables, spans);
         bool plain = std::all_of(spans.begin(), spans.end(), [](const Span& t) {
             return t.spelled == nullptr && !(t.end - t.begin == 1 && syllables[t.begin].literal);
         });
@@ -569,7 +637,8 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
                 }
             }
         }
-        tokenize(specific, true, place, syllables, spans);
+        // The specific is read in the whole name: a word may run on into what follows.
+        tokenize(u, specific.size(), true, place, syllables, spans);
         for (const auto& e : ethnic)
             joined(e);
         if (const std::string* spelled = m_categories->generic_spelling(generic)) {

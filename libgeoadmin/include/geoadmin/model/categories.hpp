@@ -46,9 +46,10 @@ class GEOADMIN_API CategoryTable {
 
     /// The longest generic of `category` (or of any category when nullptr) that ends
     /// `name` and leaves at least one character before it: its length in characters, 0
-    /// when none. `matched` receives the first category owning that generic.
+    /// when none. `matched` receives the first category owning that generic. Only generics
+    /// shorter than `shorter_than` characters count (the next candidate after one refused).
     size_t generic_length(std::u32string_view name, const Category* category,
-                          const Category** matched = nullptr) const;
+                          const Category** matched = nullptr, size_t shorter_than = SIZE_MAX) const;
     /// A generic written as more than one word ("街道办事处" -> "Jiedao Banshichu").
     const std::string* generic_spelling(std::u32string_view generic) const;
 

@@ -91,16 +91,28 @@ class GEOADMIN_API Romanizer {
         /// `depends_on` when no code is given.
         bool in(const std::vector<std::string>& regions) const;
     };
-    /// Appends the words of `text` (runs of Han characters, of Latin letters and digits,
-    /// symbols, spelled parts) to `spans`, their syllables to `syllables`.
-    void tokenize(std::u32string_view text, bool allow_spellings, const Place& place,
+    /// Appends the words of text[0, end) (runs of Han characters, of Latin letters and
+    /// digits, symbols, spelled parts) to `spans`, their syllables to `syllables`; the text
+    /// after `end` is context a word may run on into.
+    void tokenize(std::u32string_view text, size_t end, bool allow_spellings, const Place& place,
                   std::vector<Syllable>& syllables, std::vector<Span>& spans) const;
-    void syllables_of(std::u32string_view text, const Place& place, std::vector<Syllable>& out,
-                      bool& complete) const;
-    /// Calls f(text, tone, literal) for each syllable of `text` without allocating: text is
-    /// ASCII pinyin ("v" for ü), or the character as written when it has no reading.
+    void syllables_of(std::u32string_view text, size_t end, const Place& place,
+                      std::vector<Syllable>& out, bool& complete) const;
+    /// Calls f(text, tone, literal) for each syllable of text[0, end) without allocating:
+    /// text is ASCII pinyin ("v" for ü), or the character as written when it has no
+    /// reading. A word may start before `end` and run on past it.
     template <class F>
-    void each_syllable(std::u32string_view text, const Place& place, F&& f) const;
+    void each_syllable(std::u32string_view text, size_t end, const Place& place, F&& f) const;
+    /// Whether a word of the readings starts before `split` and ends after it but before
+    /// the end of `u`: a generic split there would cut it.
+    bool cuts_word(std::u32string_view u, size_t split) const;
+    /// Adds a word and its syllables ("zhang3 zi3") unless it has a reading already;
+    /// `where` names the entry in errors.
+    void add_word(std::string_view word, std::string_view reading, const std::string& origin,
+                  const std::string& where);
+    /// The place-name readings of CC-CEDICT (data-schemas/place-readings.tsv), under the
+    /// curated words.
+    void add_place_readings();
 
     const CategoryTable* m_categories = nullptr;
     std::unordered_map<std::u32string, std::vector<Syllable>> m_words;
