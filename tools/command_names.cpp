@@ -180,9 +180,11 @@ void CommandNamesRomanize::declare(po::options_description& options,
         "its own")("style", po::value(&m_style)->value_name("STYLE"),
                    "standard (the default) or sign: all capitals, apostrophes kept")(
         "format", po::value(&m_format)->value_name("FMT"),
-        "text: NAME<TAB>ROMANIZATION per line (the default); json: one JSON object per line")(
+        "text: NAME<TAB>ROMANIZATION per line (the default); json: one JSON object per line (name, "
+        "code, romanization, complete, depends_on, syllables: each character's reading as huang2)")(
         "readings", po::value(&m_readings)->value_name("FILE"),
-        "place-name readings to use instead of the built-in data-schemas/readings.json")(
+        "place-name readings to use instead of the built-in data-schemas/readings.json "
+        "(CC-CEDICT's place-name readings, data-schemas/place-readings.tsv, stay under them)")(
         "categories", po::value(&m_categories)->value_name("FILE"),
         "category table to use instead of the built-in data-schemas/categories.json");
     positional.add("name", -1);
@@ -204,6 +206,7 @@ int CommandNamesRomanize::run(Context& ctx) {
     RomanizeOptions options;
     options.tones = m_tones;
     options.sign = m_style == "sign";
+    options.syllables = m_format == "json";
     if (!m_category.empty()) {
         options.category = tables.categories->find(m_category);
         if (!options.category)
@@ -255,6 +258,7 @@ int CommandNamesRomanize::run(Context& ctx) {
                 j["code"] = std::string(code);
             if (!r.depends_on.empty())
                 j["depends_on"] = r.depends_on;
+            j["syllables"] = r.syllables;
             out += j.dump();
             out += '\n';
         } else {

@@ -43,6 +43,10 @@ TEST(NamesRomanize, StdinTonesSignAndJson) {
     json j = json::parse(r.out);
     EXPECT_EQ(j["romanization"], "Dongfengcun");
     EXPECT_EQ(j["complete"], true);
+    // Each character's reading, a transcription as written.
+    EXPECT_EQ(j["syllables"], json::parse(R"(["dong1", "feng1", "cun1"])"));
+    r = run_geoadmin({"names", "romanize", "--format", "json", "--code", "150100", "呼和浩特市"});
+    EXPECT_EQ(json::parse(r.out)["syllables"], json::parse(R"(["Hohhot", "shi4"])"));
 }
 
 TEST(NamesRomanize, ThePlaceComesFromCodeOrFromEachLine) {

@@ -1,9 +1,17 @@
 // Character data from Unihan and the place-name romanizer.
 #include <gtest/gtest.h>
 
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "geoadmin/core/error.hpp"
 #include "geoadmin/text/hanzi.hpp"
 #include "geoadmin/text/romanize.hpp"
+#include "test_config.hpp"
 
 using namespace geoadmin;
 
@@ -93,6 +101,13 @@ TEST(Romanize, PlaceNameReadingsFromCcCedict) {
     // The curated reading stands where CC-CEDICT reads otherwise (万柏林 wàn bó lín there).
     EXPECT_EQ(roman("万柏林区"), "Wanbailin Qu");
     EXPECT_EQ(roman("筠连县"), "Junlian Xian");
+}
+
+TEST(Romanize, AReadingsFileMayLeaveCcCedictsReadingsOut) {
+    EXPECT_EQ(roman("称多县"), "Chenduo Xian");
+    const Romanizer own = Romanizer::from_json(R"({"place_readings": false})", "own.json");
+    EXPECT_EQ(own.romanize("称多县").text, "Chengduo Xian");
+    EXPECT_EQ(Romanizer::from_json("{}", "own.json").romanize("称多县").text, "Chenduo Xian");
 }
 
 TEST(Romanize, AWordOfTheReadingsMayRunOnIntoTheGeneric) {
@@ -188,4 +203,106 @@ TEST(Romanize, BadReadingsFileIsAConfigError) {
                                       "x.json"),
                  ConfigError);
     EXPECT_THROW(Romanizer::from_json("{", "x.json"), ConfigError);
+}
+
+namespace {
+
+// Lower-case letters only: tones, spaces, apostrophes and case do not count ("Xi'an Shi",
+// "Xi1 an1 Shi4" -> "xianshi"); ü and CC-CEDICT's u: as v.
+std::string letters_of(std::string_view text) {
+    std::string out;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (std::isalpha(c)) {
+            const char lower = static_cast<char>(std::tolower(c));
+            if (lower == 'u' && i + 1 < text.size() && text[i + 1] == ':') {
+                out += 'v';
+                ++i;
+            } else {
+                out += lower;
+            }
+        } else if (text.substr(i, 2) == "ü") {
+            out += 'v';
+            ++i;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+// The evaluation set of docs/romanization.md: 2023 division names with CC-CEDICT's pinyin
+// (reviewed exceptions noted in the file), official transcriptions accepted in their
+// regions. The target is 99.7 % of the county-level names and above.
+TEST(RomanizationEval, DivisionNamesAgreeWithTheReferenceReadings) {
+    std::ifstream in(std::string(GEOADMIN_TEST_DATA_DIR) + "/romanization/eval.tsv");
+    ASSERT_TRUE(in) << "tests/data/romanization/eval.tsv";
+    std::map<std::string, std::pair<int, int>> by_level;  // level -> (agree, all)
+    std::string line, misses;
+    int toned = 0, all = 0;
+    while (std::getline(in, line)) {
+        if (line.empty() || line[0] == '#')
+            continue;
+        std::vector<std::string> f;
+        for (size_t at = 0;;) {
+            size_t tab = line.find('\t', at);
+            f.push_back(line.substr(at, tab == std::string::npos ? tab : tab - at));
+            if (tab == std::string::npos)
+                break;
+            at = tab + 1;
+        }
+        ASSERT_GE(f.size(), 4u) << line;
+        RomanizeOptions o;
+        o.code = f[0];
+        o.syllables = true;
+        const Romanization r = Romanizer::builtin().romanize(f[1], o);
+        const std::string ours = letters_of(r.text);
+        bool agree = false;
+        for (size_t at = 0; at < f[3].size();) {
+            size_t bar = f[3].find(" | ", at);
+            std::string ref = f[3].substr(at, bar == std::string::npos ? bar : bar - at);
+            agree = agree || letters_of(ref) == ours;
+            at = bar == std::string::npos ? f[3].size() : bar + 3;
+        }
+        // Tones too, against the first reference (syllable by syllable).
+        std::string ref_toned, ours_toned;
+        const std::string first = f[3].substr(0, f[3].find(" | "));
+        for (size_t i = 0; i < first.size(); ++i) {
+            if (first.compare(i, 2, "u:") == 0) {
+                ref_toned += 'v';
+                ++i;
+            } else if (first[i] != ' ') {
+                ref_toned += static_cast<char>(std::tolower(static_cast<unsigned char>(first[i])));
+            }
+        }
+        bool pinyin = true;  // not an official transcription (Hohhot)
+        for (const auto& s : r.syllables) {
+            ours_toned += s;
+            pinyin = pinyin && !s.empty() && std::islower(static_cast<unsigned char>(s[0]));
+        }
+        if (pinyin) {
+            toned += ref_toned == ours_toned ? 1 : 0;
+            ++all;
+        }
+        auto& [ok, n] = by_level[f[2]];
+        ok += agree ? 1 : 0;
+        ++n;
+        if (!agree)
+            misses += "  " + f[0] + " " + f[1] + ": " + r.text + ", reference " + f[3] + "\n";
+    }
+    int county_ok = 0, county_all = 0;
+    for (const auto& [level, counts] : by_level) {
+        std::printf("romanization eval: %-10s %4d of %4d agree (%.2f %%)\n", level.c_str(),
+                    counts.first, counts.second, 100.0 * counts.first / counts.second);
+        if (level != "township") {
+            county_ok += counts.first;
+            county_all += counts.second;
+        }
+    }
+    std::printf("romanization eval: tones as well: %d of the %d names written in pinyin\n", toned,
+                all);
+    ASSERT_GT(county_all, 3000);
+    EXPECT_GE(static_cast<double>(county_ok) / county_all, 0.997) << misses;
+    const auto& [township_ok, township_all] = by_level["township"];
+    EXPECT_GE(static_cast<double>(township_ok) / township_all, 0.95) << misses;
 }

@@ -69,6 +69,8 @@ bool is_han(char32_t cp) {
     // The CJK Unified Ideographs and Extension A blocks are Han letters throughout.
     if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF))
         return true;
+    if (cp == 0x3007)
+        return true;  // 〇, the ideographic zero of 二九〇农场: a numeral written as a character
     UErrorCode status = U_ZERO_ERROR;
     return uscript_getScript(static_cast<UChar32>(cp), &status) == USCRIPT_HAN &&
            u_isalpha(static_cast<UChar32>(cp));

@@ -141,7 +141,10 @@ Romanizer Romanizer::from_json(std::string_view text, const std::string& origin,
         }
         for (const auto& [word, reading] : member("words", kEmptyObject).items())
             r.add_word(word, reading.get<std::string>(), origin, "words." + word);
-        r.add_place_readings();
+        // CC-CEDICT's place-name readings under the curated words, unless the file says
+        // "place_readings": false.
+        if (doc.value("place_readings", true))
+            r.add_place_readings();
         // A spelling: "Hohhot", or {"spelling": "Hinggan", "regions": ["15"]}.
         for (const auto& [word, spelled] : member("spellings", kEmptyObject).items()) {
             std::u32string w = utf8_to_u32(word);
@@ -545,11 +548,14 @@ bool Romanizer::cuts_word(std::u32string_view u, size_t split) const {
     thread_local std::u32string key;
     const size_t first = split >= 255 ? split - 254 : 0;
     for (size_t k = first; k < split; ++k) {
-        auto starts = m_word_starts.find(u[k]);
-        if (starts == m_word_starts.end())
-            continue;
+        size_t longest = 0;
+        if (u[k] >= kDenseFirst && u[k] <= kDenseLast) {
+            longest = m_dense_word_starts[u[k] - kDenseFirst];
+        } else if (auto starts = m_word_starts.find(u[k]); starts != m_word_starts.end()) {
+            longest = starts->second;
+        }
         // Words from k that end past the split but before the end of the name.
-        for (size_t len = std::min(starts->second, u.size() - k - 1); k + len > split; --len) {
+        for (size_t len = std::min(longest, u.size() - k - 1); k + len > split; --len) {
             key.assign(u.substr(k, len));
             if (m_words.count(key) != 0)
                 return true;
@@ -649,6 +655,18 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
         }
     }
 
+    if (options.syllables) {
+        for (const Span& w : spans) {
+            if (w.spelled != nullptr)
+                result.syllables.push_back(*w.spelled);
+            for (std::uint32_t k = w.begin; k < w.end; ++k) {
+                const Syllable& s = syllables[k];
+                result.syllables.emplace_back(s.view());
+                if (!s.literal)
+                    result.syllables.back() += static_cast<char>('0' + s.tone);
+            }
+        }
+    }
     std::string out;
     out.reserve(u.size() * 4 + 8);
     for (const Span& w : spans) {

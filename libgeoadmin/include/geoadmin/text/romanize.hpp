@@ -26,6 +26,8 @@ struct GEOADMIN_API RomanizeOptions {
     /// regions only (兴安 is Hinggan in Inner Mongolia, Xing'an in Guangxi; 圩 reads xū in
     /// Guangdong and Guangxi) apply where it says; empty: nowhere.
     std::string_view code;
+    /// Also list the syllables read (Romanization::syllables).
+    bool syllables = false;
 };
 
 struct GEOADMIN_API Romanization {
@@ -35,6 +37,11 @@ struct GEOADMIN_API Romanization {
     /// regions (their code prefixes here, e.g. "15" for 兴安): the reading depends on where
     /// the place is. Empty when it does not, or when a code was given.
     std::vector<std::string> depends_on;
+    /// When asked (RomanizeOptions::syllables): the reading of each character written in
+    /// pinyin, in order, as ASCII with a tone number ("huang2", "pi2", "qu1"); a
+    /// minority-language spelling as written ("Hohhot"), characters without a reading and
+    /// Latin letters or digits as written.
+    std::vector<std::string> syllables;
 };
 
 /// Hanzi -> pinyin for place names: readings from Unihan, corrected by the place-name
