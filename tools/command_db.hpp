@@ -1,0 +1,32 @@
+#pragma once
+
+#include "command.hpp"
+
+namespace geoadmin::cli {
+
+/// `geoadmin db init|info|check|migrate --db DB`: the archive database (docs/archive.md).
+class CommandDb : public Command {
+  public:
+    enum class Action { init, info, check, migrate };
+    explicit CommandDb(Action action) : m_action(action) {}
+
+    std::string name() const override;
+    std::string summary_en() const override;
+    std::string summary_zh() const override;
+    std::string usage() const override { return "geoadmin " + name() + " [--db DB] [options]"; }
+    std::string examples() const override;
+    void declare(po::options_description& options,
+                 po::positional_options_description& positional) override;
+    void setup(const po::variables_map& vm) override;
+    int run(Context& ctx) override;
+    bool reports_findings() const override { return false; }
+
+  private:
+    Action m_action;
+    std::string m_db = "geoadmin.sqlite";
+    std::string m_format = "text";
+    std::string m_lang;
+    Lang m_language = Lang::en;
+};
+
+}  // namespace geoadmin::cli
