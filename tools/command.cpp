@@ -69,8 +69,8 @@ void InputOptions::declare(po::options_description& options) {
         "layer", po::value(&layers)->value_name("NAME")->composing(),
         "only this layer (repeatable)")(
         "kind", po::value(&kind)->value_name("KIND"),
-        "record kind for the column aliases: place_name, marker, unit or line (default: guessed "
-        "from the headers)");
+        "record kind for the column aliases: place_name, marker, unit or line (or names, "
+        "markers, units, lines; default and auto: guessed from the headers)");
 }
 
 UnitLayer InputOptions::read_unit_layer(const std::string& path, const RuleSet& rules,
@@ -88,10 +88,18 @@ OpenOptions InputOptions::open_options() const {
     OpenOptions o;
     o.encoding = encoding;
     o.layers = layers;
-    if (!kind.empty()) {
-        o.kind = parse_record_kind(kind);
+    // The plural names the import's help uses are the same kinds; auto is no --kind.
+    static const std::map<std::string, std::string> kPlural = {
+        {"names", "place_name"}, {"markers", "marker"}, {"units", "unit"}, {"lines", "line"}};
+    const auto plural = kPlural.find(kind);
+    const std::string kind_name = plural == kPlural.end() ? kind : plural->second;
+    if (!kind.empty() && kind != "auto") {
+        o.kind = parse_record_kind(kind_name);
         if (!o.kind)
-            throw UsageError("--kind must be place_name, marker, unit or line, not '" + kind + "'");
+            throw UsageError(
+                "--kind must be place_name (names), marker (markers), unit (units) "
+                "or line (lines), not '" +
+                kind + "'");
     }
     if (!towgs84.empty() && assume_crs.empty()) {
         throw UsageError("--towgs84 goes with --assume-crs (the legacy CRS it belongs to)");

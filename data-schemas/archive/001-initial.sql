@@ -175,7 +175,7 @@ CREATE INDEX markers_key ON markers (line_code, marker_no, valid_from);
 CREATE TABLE place_names (
   id ${ID},
   code TEXT NOT NULL,
-  name TEXT NOT NULL,
+  name TEXT,
   category TEXT,
   admin_code TEXT,
   romanization TEXT,

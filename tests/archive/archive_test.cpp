@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <future>
 #include <nlohmann/json.hpp>
@@ -216,3 +217,179 @@ TEST(ArchiveSchema, TheDialectsOfOneSchema) {
     EXPECT_EQ(Archive::backend_of("postgresql://u@h/db"), ArchiveBackend::postgis);
     EXPECT_EQ(Archive::backend_of("pg.sqlite"), ArchiveBackend::spatialite);
 }
+
+// ---------------------------------------------------------------------------- import
+
+namespace {
+
+const char* const kHeader = "地名代码,标准名称,地名类别,行政区划代码\n";
+const char* const kGood =
+    "330523001012,桃城社区居委会,村级自治组织,330523001\n"
+    "330523001013,凤凰社区居委会,村级自治组织,330523001\n"
+    "330523001201,古城村村民委员会,村级自治组织,330523001\n";
+
+std::string write(const std::string& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+}
+
+class ImportTest : public ArchiveTest {
+  protected:
+    void SetUp() override {
+        m_dir = temp_dir();
+        m_db = db();
+        const auto r = run_geoadmin({"db", "init", "--db", m_db});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    // Runs geoadmin import with `args` and the archive; the summary of --format json.
+    nlohmann::json import(std::vector<std::string> args, int expected_exit = 0) {
+        args.insert(args.begin(), "import");
+        for (const char* a : {"--db", "--format"})
+            args.emplace_back(a);
+        args.insert(args.end() - 1, m_db);
+        args.emplace_back("json");
+        const ProcessResult r = run_geoadmin(args);
+        EXPECT_EQ(r.exit_code, expected_exit) << r.out << r.err;
+        const std::string last = r.out.substr(r.out.rfind("{\"summary\""));
+        return nlohmann::json::parse(last)["summary"];
+    }
+    std::int64_t count(const std::string& sql) {
+        return Archive::open(m_db).query_int(sql).value_or(-1);
+    }
+    std::string m_dir, m_db;
+};
+
+}  // namespace
+
+TEST_P(ImportTest, TheSameFileTwiceAddsNothing) {
+    const std::string csv = write(m_dir + "/names.csv", std::string(kHeader) + kGood);
+    auto s = import({csv, "--operator", "王芳"});
+    EXPECT_EQ(s["committed"], true);
+    EXPECT_EQ(s["records"]["place_name"]["new"], 3);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 3);
+    EXPECT_EQ(count("SELECT count(*) FROM imports WHERE operator = '王芳'"), 1);
+    // The same content again, even under another name: the file is known, nothing added.
+    const std::string copy = write(m_dir + "/copy.csv", std::string(kHeader) + kGood);
+    s = import({copy});
+    EXPECT_EQ(s["files_unchanged"], 1);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 3);
+    // The same records in a different file: each record is known, nothing added.
+    const std::string reordered =
+        write(m_dir + "/reordered.csv", std::string("标准名称,地名代码,地名类别,行政区划代码\n") +
+                                            "桃城社区居委会,330523001012,村级自治组织,330523001\n");
+    s = import({reordered});
+    EXPECT_EQ(s["records"]["place_name"]["unchanged"], 1) << s;
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 3);
+    EXPECT_EQ(count("SELECT count(*) FROM imports"), 3);
+    EXPECT_TRUE(Archive::open(m_db).check().empty());
+}
+
+TEST_P(ImportTest, AChangedRecordBecomesANewVersionAndTheOldOneStays) {
+    import({write(m_dir + "/v1.csv", std::string(kHeader) + kGood)});
+    const std::string first_time =
+        Archive::open(m_db).query("SELECT valid_from FROM place_names")[0][0].value_or("");
+    const std::string renamed = std::string(kHeader) +
+                                "330523001012,桃城社区居委会,村级自治组织,330523001\n"
+                                "330523001013,凤栖社区居委会,村级自治组织,330523001\n"
+                                "330523001201,古城村村民委员会,村级自治组织,330523001\n";
+    const auto s = import({write(m_dir + "/v2.csv", renamed)});
+    EXPECT_EQ(s["records"]["place_name"]["changed"], 1) << s;
+    EXPECT_EQ(s["records"]["place_name"]["unchanged"], 2);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 4);
+    EXPECT_EQ(count("SELECT count(*) FROM current_place_names"), 3);
+    EXPECT_EQ(count("SELECT count(*) FROM current_place_names WHERE name = '凤栖社区居委会'"), 1);
+    // The old name is still there, valid until the change: what the archive said then.
+    Archive a = Archive::open(m_db);
+    const auto old = a.query(
+        "SELECT name, valid_from, valid_to FROM place_names WHERE code = '330523001013' AND "
+        "valid_to IS NOT NULL");
+    ASSERT_EQ(old.size(), 1u);
+    EXPECT_EQ(old[0][0].value_or(""), "凤凰社区居委会");
+    EXPECT_EQ(old[0][1].value_or(""), first_time);
+    EXPECT_TRUE(a.check().empty());
+}
+
+TEST_P(ImportTest, ErrorPoliciesRejectQuarantineAccept) {
+    // Row 2 has no name (NAME-EMPTY), row 3 no code (nothing to version it by).
+    const std::string bad =
+        write(m_dir + "/bad.csv", std::string(kHeader) +
+                                      "330523001012,桃城社区居委会,村级自治组织,330523001\n"
+                                      "330523001013,,村级自治组织,330523001\n"
+                                      ",古城村村民委员会,村级自治组织,330523001\n");
+    auto s = import({bad}, 1);
+    EXPECT_EQ(s["rejected"], true);
+    EXPECT_EQ(s["records"]["place_name"]["rejected"], 3);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM imports"), 0);  // nothing of the batch
+    s = import({bad, "--on-error", "quarantine"}, 1);
+    EXPECT_EQ(s["committed"], true);
+    EXPECT_EQ(s["records"]["place_name"]["new"], 1);
+    EXPECT_EQ(s["records"]["place_name"]["quarantined"], 2);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM quarantine"), 2);
+    EXPECT_EQ(count("SELECT count(*) FROM quarantine WHERE findings LIKE '%NAME-EMPTY%'"), 1);
+    EXPECT_EQ(count("SELECT count(*) FROM import_findings WHERE rule = 'IMPORT-KEY-MISSING'"), 1);
+    // accept: the nameless record loads (its finding kept); the keyless one cannot.
+    const std::string bad2 = write(m_dir + "/bad2.csv", std::string(kHeader) +
+                                                            "330523001014,,村级自治组织,330523001\n"
+                                                            ",无码村,村级自治组织,330523001\n");
+    s = import({bad2, "--on-error", "accept"}, 1);
+    EXPECT_EQ(s["records"]["place_name"]["new"], 1) << s;
+    EXPECT_EQ(s["records"]["place_name"]["rejected"], 1);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names WHERE code = '330523001014'"), 1);
+}
+
+TEST_P(ImportTest, ACorruptFileInAFolderIsNamedAndTheRestLoadsUnderQuarantine) {
+    const std::string folder = m_dir + "/survey";
+    std::filesystem::create_directories(folder + "/2019");
+    write(folder + "/2019/names.csv", std::string(kHeader) + kGood);
+    write(folder + "/broken.gpkg", "SQLite format 3\0 but nothing more");
+    auto s = import({folder}, 1);
+    EXPECT_EQ(s["rejected"], true);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 0);
+    const ProcessResult r = run_geoadmin(
+        {"import", folder, "--db", m_db, "--on-error", "quarantine", "--format", "json"});
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_NE(r.out.find("IMPORT-FILE-UNREADABLE"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("broken.gpkg"), std::string::npos);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 3);
+    EXPECT_EQ(count("SELECT count(*) FROM import_files WHERE status = 'unreadable'"), 1);
+}
+
+TEST_P(ImportTest, ADryRunCountsAndWritesNothing) {
+    const std::string csv = write(m_dir + "/names.csv", std::string(kHeader) + kGood);
+    const auto s = import({csv, "--dry-run"});
+    EXPECT_EQ(s["dry_run"], true);
+    EXPECT_EQ(s["committed"], false);
+    EXPECT_EQ(s["records"]["place_name"]["new"], 3);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM imports"), 0);
+}
+
+TEST_P(ImportTest, TwoImportsAtOnceBothLandAndNothingTwice) {
+    const std::string a = write(m_dir + "/a.csv", std::string(kHeader) + kGood);
+    const std::string b =
+        write(m_dir + "/b.csv",
+              std::string(kHeader) + "330523002201,双溪口村村民委员会,村级自治组织,330523002\n");
+    auto run = [&](const std::string& file) {
+        return run_geoadmin({"import", file, "--db", m_db, "-q"});
+    };
+    // Different files, then the same file, at the same time.
+    for (const auto& [x, y] : {std::make_pair(a, b), std::make_pair(a, a)}) {
+        auto first = std::async(std::launch::async, run, x);
+        auto second = std::async(std::launch::async, run, y);
+        const ProcessResult r1 = first.get(), r2 = second.get();
+        EXPECT_EQ(r1.exit_code, 0) << r1.out << r1.err;
+        EXPECT_EQ(r2.exit_code, 0) << r2.out << r2.err;
+    }
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 4);
+    EXPECT_EQ(count("SELECT count(*) FROM current_place_names"), 4);
+    EXPECT_TRUE(Archive::open(m_db).check().empty());
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, ImportTest,
+                         testing::Values(ArchiveBackend::spatialite, ArchiveBackend::postgis),
+                         [](const auto& info) {
+                             return info.param == ArchiveBackend::spatialite ? "SpatiaLite"
+                                                                             : "PostGIS";
+                         });

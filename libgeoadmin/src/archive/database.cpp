@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "archive/access.hpp"
 #include "archive/migrations.hpp"
 #include "geoadmin/core/error.hpp"
 #include "geoadmin/core/version.hpp"
@@ -515,6 +516,10 @@ std::vector<std::string> Archive::check() {
         }
     }
     return problems;
+}
+
+GDALDataset* detail::ArchiveAccess::dataset(Archive& archive) {
+    return archive.m_impl->ds;
 }
 
 std::string utc_now_iso() {

@@ -1,5 +1,6 @@
 #include "geoadmin/io/sinks.hpp"
 #include "geoadmin/text/text.hpp"
+#include "io/finding_json.hpp"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -18,6 +19,29 @@
 #include "io/gdal_util.hpp"
 
 namespace geoadmin {
+
+nlohmann::json detail::finding_to_json(const Finding& f, Lang lang, const RuleSet& rules) {
+    nlohmann::json j;
+    j["rule"] = f.rule;
+    j["severity"] = std::string(to_string(f.severity));
+    j["dataset"] = f.dataset;
+    j["layer"] = f.layer;
+    j["row"] = f.row;
+    if (f.fid >= 0)
+        j["fid"] = f.fid;
+    j["key"] = f.key;
+    j["field"] = f.field;
+    std::string zh = rules.message(f, Lang::zh);
+    std::string en = rules.message(f, Lang::en);
+    j["message"] = lang == Lang::zh ? zh : en;
+    j["message_zh"] = std::move(zh);
+    j["message_en"] = std::move(en);
+    if (f.suggested)
+        j["suggested"] = *f.suggested;
+    if (f.geometry_wkt)
+        j["geometry"] = *f.geometry_wkt;
+    return j;
+}
 
 namespace {
 
@@ -107,35 +131,12 @@ class TextSink : public FindingSink {
 
 // ---------------------------------------------------------------- JSON Lines
 
-nlohmann::json to_json(const Finding& f, Lang lang, const RuleSet& rules) {
-    nlohmann::json j;
-    j["rule"] = f.rule;
-    j["severity"] = std::string(to_string(f.severity));
-    j["dataset"] = f.dataset;
-    j["layer"] = f.layer;
-    j["row"] = f.row;
-    if (f.fid >= 0)
-        j["fid"] = f.fid;
-    j["key"] = f.key;
-    j["field"] = f.field;
-    std::string zh = rules.message(f, Lang::zh);
-    std::string en = rules.message(f, Lang::en);
-    j["message"] = lang == Lang::zh ? zh : en;
-    j["message_zh"] = std::move(zh);
-    j["message_en"] = std::move(en);
-    if (f.suggested)
-        j["suggested"] = *f.suggested;
-    if (f.geometry_wkt)
-        j["geometry"] = *f.geometry_wkt;
-    return j;
-}
-
 class JsonLinesSink : public FindingSink {
   public:
     JsonLinesSink(std::ostream& out, Lang lang, const RuleSet& rules)
         : m_out(out), m_lang(lang), m_rules(rules) {}
     void add(Finding finding) override {
-        m_out << to_json(finding, m_lang, m_rules)
+        m_out << detail::finding_to_json(finding, m_lang, m_rules)
                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
               << "\n";
     }

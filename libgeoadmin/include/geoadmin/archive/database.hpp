@@ -14,6 +14,10 @@
 
 namespace geoadmin {
 
+namespace detail {
+struct ArchiveAccess;
+}
+
 enum class ArchiveBackend { spatialite, postgis };
 
 /// One step of the schema: data-schemas/archive/NNN-name.sql.
@@ -83,6 +87,7 @@ class GEOADMIN_API Archive {
     std::vector<std::string> check();
 
   private:
+    friend struct detail::ArchiveAccess;
     struct Impl;
     explicit Archive(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;

@@ -1,0 +1,686 @@
+#include "geoadmin/archive/import.hpp"
+
+#include <cpl_vsi.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <set>
+#include <unordered_map>
+
+#include "archive/access.hpp"
+#include "geoadmin/checks/names.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/core/version.hpp"
+#include "geoadmin/io/aliases.hpp"
+#include "geoadmin/text/romanize.hpp"
+#include "io/finding_json.hpp"
+#include "io/gdal_util.hpp"
+
+namespace geoadmin {
+
+std::optional<OnError> parse_on_error(std::string_view text) {
+    if (text == "reject")
+        return OnError::reject;
+    if (text == "quarantine")
+        return OnError::quarantine;
+    if (text == "accept")
+        return OnError::accept;
+    return std::nullopt;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+    static const char* const kHex = "0123456789abcdef";
+    std::string out;
+    out.reserve(static_cast<size_t>(length) * 2U);
+    for (unsigned int i = 0; i < length; ++i) {
+        out += kHex[digest[i] >> 4U];
+        out += kHex[digest[i] & 15U];
+    }
+    return out;
+}
+
+namespace {
+
+std::string lower_extension(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
+
+// Files that belong to a shapefile and are read with it.
+bool is_shapefile_sidecar(const std::string& path, const std::set<std::string>& all) {
+    static const std::set<std::string> kSidecars = {".dbf", ".shx", ".prj", ".cpg", ".qix",
+                                                    ".sbn", ".sbx", ".xml", ".qmd", ".fix"};
+    std::string ext = lower_extension(path);
+    if (ext == ".xml" && path.size() > 8 &&
+        lower_extension(path.substr(0, path.size() - 4)) == ".shp")
+        return true;
+    if (kSidecars.count(ext) == 0)
+        return false;
+    const std::string stem = path.substr(0, path.size() - ext.size());
+    return all.count(stem + ".shp") != 0 || all.count(stem + ".SHP") != 0;
+}
+
+// The whole content of a file GDAL can reach (a plain path or /vsizip/...).
+std::string read_all(const std::string& path) {
+    VSILFILE* f = VSIFOpenL(path.c_str(), "rb");
+    if (f == nullptr)
+        throw InputError(path, "cannot open the file");
+    std::string out;
+    char buf[1 << 16];
+    size_t n = 0;
+    while ((n = VSIFReadL(buf, 1, sizeof buf, f)) > 0)
+        out.append(buf, n);
+    VSIFCloseL(f);
+    return out;
+}
+
+std::string new_batch_id() {
+    std::random_device rd;
+    char suffix[9];
+    std::snprintf(suffix, sizeof suffix, "%08x", rd());
+    std::string t = utc_now_iso();
+    t.erase(std::remove_if(t.begin(), t.end(), [](char c) { return c == '-' || c == ':'; }),
+            t.end());
+    return t + "-" + suffix;
+}
+
+std::string sql_text(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        out += c;
+        if (c == '\'')
+            out += '\'';
+    }
+    return out + "'";
+}
+
+// How a record kind is kept: its table, key, columns (canonical field = column name).
+struct KindSpec {
+    RecordKind kind;
+    const char* table;
+    std::vector<const char*> key;
+    std::vector<const char*> columns;
+};
+
+const KindSpec* spec_of(RecordKind kind) {
+    static const KindSpec kPlaceNames{RecordKind::place_name,
+                                      "place_names",
+                                      {"code"},
+                                      {"code", "name", "category", "admin_code", "romanization"}};
+    return kind == RecordKind::place_name ? &kPlaceNames : nullptr;
+}
+
+// A record read, checked and waiting for the batch's decision.
+struct Staged {
+    const KindSpec* spec = nullptr;
+    std::int64_t file_id = 0;
+    std::string dataset, layer;
+    std::int64_t row = 0, fid = -1;
+    std::string key;
+    std::string key_field;                            // the key's column as the source names it
+    std::vector<std::optional<std::string>> columns;  // per spec->columns
+    std::string attributes;                           // JSON of every field as read
+    bool has_position = false;
+    double lon = 0, lat = 0;
+    std::string hash;
+    bool keyless = false, duplicate = false;
+};
+
+// Applies --rules (a disabled rule is gone, a severity set there holds), forwards findings
+// to the report, counts them, keeps them for the archive, and notes which rows have errors.
+class BatchSink : public FindingSink {
+  public:
+    BatchSink(const RuleSet& rules, FindingSink& report) : m_rules(rules), m_report(report) {}
+    void add(Finding f) override {
+        if (m_rules.find(f.rule) != nullptr) {
+            if (!m_rules.enabled(f.rule))
+                return;
+            f.severity = m_rules.severity(f.rule);
+        }
+        switch (f.severity) {
+            case Severity::error:
+                ++errors;
+                if (f.row > 0)
+                    error_rows.insert({f.dataset, f.row});
+                break;
+            case Severity::warning:
+                ++warnings;
+                break;
+            case Severity::info:
+                ++infos;
+                break;
+        }
+        kept.push_back(f);
+        m_report.add(std::move(f));
+    }
+    std::vector<Finding> kept;
+    std::set<std::pair<std::string, std::int64_t>> error_rows;
+    std::int64_t errors = 0, warnings = 0, infos = 0;
+
+  private:
+    const RuleSet& m_rules;
+    FindingSink& m_report;
+};
+
+struct FileRow {
+    std::string path, sha256, kind, layer, status;
+    std::int64_t size = 0, records = 0;
+};
+
+class Importer {
+  public:
+    Importer(Archive& archive, const RuleSet& rules, FindingSink& report,
+             const ImportOptions& options)
+        : m_archive(archive), m_rules(rules), m_sink(rules, report), m_options(options) {}
+
+    ImportSummary run(const std::vector<std::string>& sources);
+
+  private:
+    void import_file(const std::string& path);
+    void stage_names(const std::string& path, Layer& layer, std::int64_t file_id);
+    void decide_and_load();
+    void load_kind(const KindSpec& spec, std::vector<Staged*>& records);
+    void write_findings();
+    void write_quarantine(const std::vector<Staged*>& records);
+    std::int64_t add_file_row(const FileRow& row);
+    void progress(const std::string& stage, std::int64_t done, std::int64_t total) {
+        if (m_options.progress)
+            m_options.progress(stage, done, total);
+    }
+    static Finding file_finding(const std::string& rule, Severity severity, const std::string& path,
+                                MessageArgs args) {
+        Finding f;
+        f.rule = rule;
+        f.severity = severity;
+        f.dataset = path;
+        f.args = std::move(args);
+        return f;
+    }
+    void add(Finding f) { m_sink.add(std::move(f)); }
+
+    Archive& m_archive;
+    const RuleSet& m_rules;
+    BatchSink m_sink;
+    const ImportOptions& m_options;
+    ImportSummary m_summary;
+    std::string m_now;
+    std::int64_t m_import_id = 0;
+    std::vector<Staged> m_staged;
+    std::unique_ptr<NameChecker> m_names;
+    std::map<std::string, std::int64_t> m_file_ids;  // dataset -> import_files id
+};
+
+std::int64_t Importer::add_file_row(const FileRow& r) {
+    m_archive.exec(
+        "INSERT INTO import_files (import_id, path, sha256, size, kind, layer, records, status) "
+        "VALUES (" +
+        std::to_string(m_import_id) + ", " + sql_text(r.path) + ", " + sql_text(r.sha256) + ", " +
+        std::to_string(r.size) + ", " + sql_text(r.kind) + ", " +
+        (r.layer.empty() ? std::string("NULL") : sql_text(r.layer)) + ", " +
+        std::to_string(r.records) + ", " + sql_text(r.status) + ")");
+    return m_archive
+        .query_int("SELECT max(id) FROM import_files WHERE import_id = " +
+                   std::to_string(m_import_id))
+        .value_or(0);
+}
+
+ImportSummary Importer::run(const std::vector<std::string>& sources) {
+    m_now = utc_now_iso();
+    m_summary.batch_id = new_batch_id();
+    std::vector<std::string> files;
+    for (const auto& s : sources) {
+        for (auto& f : expand_source(s))
+            files.push_back(std::move(f));
+    }
+    std::string all_sources;
+    for (const auto& s : sources)
+        all_sources += (all_sources.empty() ? "" : "\n") + s;
+
+    m_archive.begin();
+    try {
+        // The batch's first statement writes: on SpatiaLite it holds the write lock from
+        // here (a second import waits for this one), on PostgreSQL the row is ours.
+        m_archive.exec(
+            "INSERT INTO imports (batch_id, operator, started_at, sources, on_error, "
+            "program_version) VALUES (" +
+            sql_text(m_summary.batch_id) + ", " +
+            (m_options.operator_name.empty() ? std::string("NULL")
+                                             : sql_text(m_options.operator_name)) +
+            ", " + sql_text(m_now) + ", " + sql_text(all_sources) + ", " +
+            sql_text(m_options.on_error == OnError::reject       ? "reject"
+                     : m_options.on_error == OnError::quarantine ? "quarantine"
+                                                                 : "accept") +
+            ", " + sql_text(kVersion) + ")");
+        m_import_id = m_archive
+                          .query_int("SELECT id FROM imports WHERE batch_id = " +
+                                     sql_text(m_summary.batch_id))
+                          .value_or(0);
+        std::int64_t done = 0;
+        for (const auto& f : files) {
+            progress("read", done++, static_cast<std::int64_t>(files.size()));
+            import_file(f);
+        }
+        if (m_names)
+            m_names->finish(m_sink);
+        decide_and_load();
+        m_summary.findings_error = m_sink.errors;
+        m_summary.findings_warning = m_sink.warnings;
+        m_summary.findings_info = m_sink.infos;
+        if (m_summary.rejected || m_options.dry_run) {
+            m_archive.rollback();
+            return m_summary;
+        }
+        write_findings();
+        std::int64_t added = 0, changed = 0, unchanged = 0, rejected = 0, quarantined = 0;
+        for (const auto& [kind, c] : m_summary.records) {
+            added += c.added;
+            changed += c.changed;
+            unchanged += c.unchanged;
+            rejected += c.rejected;
+            quarantined += c.quarantined;
+        }
+        m_archive.exec("UPDATE imports SET finished_at = " + sql_text(utc_now_iso()) +
+                       ", files = " + std::to_string(m_summary.files) + ", records_new = " +
+                       std::to_string(added) + ", records_changed = " + std::to_string(changed) +
+                       ", records_unchanged = " + std::to_string(unchanged) +
+                       ", records_rejected = " + std::to_string(rejected) +
+                       ", records_quarantined = " + std::to_string(quarantined) +
+                       ", findings_error = " + std::to_string(m_summary.findings_error) +
+                       ", findings_warning = " + std::to_string(m_summary.findings_warning) +
+                       ", findings_info = " + std::to_string(m_summary.findings_info) +
+                       " WHERE id = " + std::to_string(m_import_id));
+        m_archive.commit();
+        m_summary.committed = true;
+    } catch (...) {
+        m_archive.rollback();
+        throw;
+    }
+    return m_summary;
+}
+
+void Importer::import_file(const std::string& path) {
+    ++m_summary.files;
+    FileRow row;
+    row.path = path;
+    std::string bytes;
+    try {
+        bytes = read_all(path);
+    } catch (const InputError& e) {
+        ++m_summary.files_unreadable;
+        add(file_finding("IMPORT-FILE-UNREADABLE", Severity::error, path, {{"reason", e.what()}}));
+        return;
+    }
+    row.sha256 = sha256_hex(bytes);
+    row.size = static_cast<std::int64_t>(bytes.size());
+    bytes.clear();
+    bytes.shrink_to_fit();
+
+    // The same content loaded before (by an earlier batch that committed): nothing to do.
+    auto earlier = m_archive.query(
+        "SELECT i.batch_id FROM import_files f JOIN imports i ON i.id = f.import_id WHERE "
+        "f.sha256 = " +
+        sql_text(row.sha256) + " AND f.status = 'loaded' AND i.id <> " +
+        std::to_string(m_import_id) + " ORDER BY i.id LIMIT 1");
+    if (!earlier.empty()) {
+        ++m_summary.files_unchanged;
+        row.kind = "unchanged";
+        row.status = "unchanged";
+        add_file_row(row);
+        add(file_finding("IMPORT-FILE-UNCHANGED", Severity::info, path,
+                         {{"batch", earlier[0][0].value_or("")}}));
+        return;
+    }
+
+    std::optional<VectorSource> source;
+    try {
+        source.emplace(VectorSource::open(path, m_options.open, m_rules));
+    } catch (const Error& e) {
+        ++m_summary.files_unreadable;
+        row.kind = "unknown";
+        row.status = "unreadable";
+        m_file_ids[path] = add_file_row(row);
+        add(file_finding("IMPORT-FILE-UNREADABLE", Severity::error, path, {{"reason", e.what()}}));
+        return;
+    }
+    for (const auto& f : source->open_findings())
+        m_sink.add(f);
+    for (Layer& layer : source->layers()) {
+        const RecordKind kind = m_options.open.kind.value_or(layer.kind());
+        const KindSpec* spec = spec_of(kind);
+        row.kind = std::string(to_string(kind));
+        row.layer = source->layers().size() > 1 ? layer.name() : "";
+        if (spec == nullptr) {
+            ++m_summary.files_skipped;
+            row.status = "skipped";
+            add_file_row(row);
+            add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, path,
+                             {{"reason", "records of kind " + row.kind +
+                                             " are not imported yet by this version (place "
+                                             "names are)"}}));
+            continue;
+        }
+        row.status = "loaded";
+        const std::int64_t file_id = add_file_row(row);
+        m_file_ids[path] = file_id;
+        stage_names(path, layer, file_id);
+    }
+}
+
+void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t file_id) {
+    const KindSpec& spec = *spec_of(RecordKind::place_name);
+    if (!m_names) {
+        NameCheckOptions options;
+        options.threads = 1;
+        m_names = std::make_unique<NameChecker>(m_rules, Romanizer::builtin(), options);
+    }
+    m_names->begin_layer(path, layer, m_sink);
+    std::vector<int> column_index;
+    for (const char* c : spec.columns)
+        column_index.push_back(layer.field_index(c));
+    const int key_index = layer.field_index(spec.key[0]);
+    const auto& fields = layer.fields();
+    const std::string key_field =
+        key_index >= 0 ? fields[static_cast<size_t>(key_index)].name : spec.key[0];
+    std::vector<Finding> findings;
+    ScanOptions scan;
+    scan.progress = [&](std::int64_t done, std::int64_t total) { progress(path, done, total); };
+    layer.scan(
+        m_rules, scan,
+        [&](const Record& r) {
+            findings.clear();
+            m_names->check(r, findings);
+            m_sink.add_all(findings);
+            Staged s;
+            s.spec = &spec;
+            s.file_id = file_id;
+            s.dataset = path;
+            s.layer = layer.name();
+            s.row = r.row;
+            s.fid = r.fid;
+            s.key_field = key_field;
+            nlohmann::json attributes = nlohmann::json::object();
+            for (size_t i = 0; i < fields.size() && i < r.values.size(); ++i) {
+                if (r.values[i])
+                    attributes[fields[i].name] = *r.values[i];
+            }
+            s.attributes = attributes.dump();
+            for (int idx : column_index) {
+                s.columns.push_back(idx >= 0 && static_cast<size_t>(idx) < r.values.size()
+                                        ? r.values[static_cast<size_t>(idx)]
+                                        : std::nullopt);
+            }
+            if (key_index >= 0 && static_cast<size_t>(key_index) < r.values.size() &&
+                r.values[static_cast<size_t>(key_index)] &&
+                !r.values[static_cast<size_t>(key_index)]->empty())
+                s.key = *r.values[static_cast<size_t>(key_index)];
+            s.has_position = r.has_position;
+            s.lon = r.lon;
+            s.lat = r.lat;
+            std::string content = s.attributes;
+            if (s.has_position) {
+                char pos[64];
+                std::snprintf(pos, sizeof pos, "|%.9f %.9f", s.lon, s.lat);
+                content += pos;
+            }
+            s.hash = sha256_hex(content);
+            m_staged.push_back(std::move(s));
+        },
+        m_sink);
+}
+
+void Importer::decide_and_load() {
+    // Keys: every record needs one, once per batch.
+    std::map<std::pair<const KindSpec*, std::string>, const Staged*> first_of_key;
+    for (Staged& s : m_staged) {
+        Finding f;
+        f.dataset = s.dataset;
+        f.layer = s.layer;
+        f.row = s.row;
+        f.fid = s.fid;
+        f.key = s.key;
+        f.field = s.key_field;
+        if (s.key.empty()) {
+            s.keyless = true;
+            f.rule = "IMPORT-KEY-MISSING";
+            f.severity = Severity::error;
+            f.args = {{"field", s.key_field}};
+            add(std::move(f));
+            continue;
+        }
+        auto [it, fresh] = first_of_key.emplace(std::make_pair(s.spec, s.key), &s);
+        if (!fresh) {
+            s.duplicate = true;
+            f.rule = "IMPORT-KEY-DUPLICATE";
+            f.severity = Severity::error;
+            f.args = {{"field", s.key_field},
+                      {"value", s.key},
+                      {"first", it->second->dataset + " #" + std::to_string(it->second->row)}};
+            add(std::move(f));
+        }
+    }
+    if (m_options.on_error == OnError::reject && m_sink.errors > 0) {
+        m_summary.rejected = true;
+        for (const Staged& s : m_staged)
+            ++m_summary.records[std::string(to_string(s.spec->kind))].rejected;
+        return;
+    }
+    std::map<const KindSpec*, std::vector<Staged*>> to_load;
+    std::vector<Staged*> quarantined;
+    for (Staged& s : m_staged) {
+        ImportCounts& c = m_summary.records[std::string(to_string(s.spec->kind))];
+        ++c.read;
+        const bool has_error =
+            s.keyless || s.duplicate || m_sink.error_rows.count({s.dataset, s.row}) != 0;
+        if (has_error && m_options.on_error == OnError::quarantine) {
+            ++c.quarantined;
+            quarantined.push_back(&s);
+        } else if (s.keyless || s.duplicate) {
+            ++c.rejected;  // accepted errors still need a key to be versioned
+        } else {
+            to_load[s.spec].push_back(&s);
+        }
+    }
+    write_quarantine(quarantined);
+    for (auto& [spec, records] : to_load)
+        load_kind(*spec, records);
+}
+
+void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
+    ImportCounts& counts = m_summary.records[std::string(to_string(spec.kind))];
+    // The current version of every key: id and content hash.
+    std::unordered_map<std::string, std::pair<std::int64_t, std::string>> current;
+    for (const auto& row :
+         m_archive.query(std::string("SELECT ") + spec.key[0] + ", id, record_hash FROM " +
+                         spec.table + " WHERE valid_to IS NULL")) {
+        current.emplace(row[0].value_or(""),
+                        std::make_pair(std::stoll(row[1].value_or("0")), row[2].value_or("")));
+    }
+    std::vector<Staged*> inserts;
+    std::vector<std::int64_t> closes;
+    for (Staged* s : records) {
+        auto it = current.find(s->key);
+        if (it == current.end()) {
+            ++counts.added;
+            inserts.push_back(s);
+        } else if (it->second.second == s->hash) {
+            ++counts.unchanged;
+        } else {
+            ++counts.changed;
+            closes.push_back(it->second.first);
+            inserts.push_back(s);
+        }
+    }
+    // Close the versions that change, then add the new ones (one current version per key).
+    for (size_t at = 0; at < closes.size(); at += 500) {
+        std::string ids;
+        for (size_t i = at; i < std::min(closes.size(), at + 500); ++i)
+            ids += (ids.empty() ? "" : ",") + std::to_string(closes[i]);
+        m_archive.exec(std::string("UPDATE ") + spec.table + " SET valid_to = " + sql_text(m_now) +
+                       " WHERE id IN (" + ids + ")");
+    }
+    GDALDataset* ds = detail::ArchiveAccess::dataset(m_archive);
+    OGRLayer* layer = ds->GetLayerByName(spec.table);
+    if (layer == nullptr)
+        throw Error(m_archive.display_name() + ": no table " + spec.table);
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    std::vector<int> column_fields;
+    for (const char* c : spec.columns)
+        column_fields.push_back(defn->GetFieldIndex(c));
+    const int f_from = defn->GetFieldIndex("valid_from");
+    const int f_hash = defn->GetFieldIndex("record_hash");
+    const int f_import = defn->GetFieldIndex("import_id");
+    const int f_attributes = defn->GetFieldIndex("attributes");
+    OGRSpatialReference cgcs2000;
+    cgcs2000.importFromEPSG(4490);
+    cgcs2000.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    std::int64_t done = 0;
+    for (Staged* s : inserts) {
+        if (++done % 10000 == 0)
+            progress(spec.table, done, static_cast<std::int64_t>(inserts.size()));
+        OGRFeature feature(defn);
+        for (size_t i = 0; i < column_fields.size(); ++i) {
+            if (column_fields[i] >= 0 && s->columns[i])
+                feature.SetField(column_fields[i], s->columns[i]->c_str());
+        }
+        feature.SetField(f_from, m_now.c_str());
+        feature.SetField(f_hash, s->hash.c_str());
+        feature.SetField(f_import, static_cast<GIntBig>(m_import_id));
+        feature.SetField(f_attributes, s->attributes.c_str());
+        if (s->has_position) {
+            OGRPoint point(s->lon, s->lat);
+            point.assignSpatialReference(&cgcs2000);
+            feature.SetGeometry(&point);
+        }
+        if (layer->CreateFeature(&feature) != OGRERR_NONE) {
+            throw Error(m_archive.display_name() + ": cannot add " + s->dataset + " #" +
+                        std::to_string(s->row) + " to " + spec.table + ": " + CPLGetLastErrorMsg());
+        }
+    }
+    layer->SyncToDisk();
+}
+
+void Importer::write_quarantine(const std::vector<Staged*>& records) {
+    if (records.empty())
+        return;
+    // The findings of each quarantined row, as JSON.
+    std::map<std::pair<std::string, std::int64_t>, nlohmann::json> by_row;
+    for (const Finding& f : m_sink.kept) {
+        if (f.row > 0)
+            by_row[{f.dataset, f.row}].push_back(detail::finding_to_json(f, Lang::zh, m_rules));
+    }
+    for (const Staged* s : records) {
+        auto it = by_row.find({s->dataset, s->row});
+        const std::string findings = it == by_row.end() ? "[]" : it->second.dump();
+        m_archive.exec(
+            "INSERT INTO quarantine (import_id, file_id, kind, feature, record_key, record, "
+            "findings) VALUES (" +
+            std::to_string(m_import_id) + ", " + std::to_string(s->file_id) + ", " +
+            sql_text(std::string(to_string(s->spec->kind))) + ", " +
+            sql_text(s->dataset + " #" + std::to_string(s->row)) + ", " +
+            (s->key.empty() ? std::string("NULL") : sql_text(s->key)) + ", " +
+            sql_text(s->attributes) + ", " + sql_text(findings) + ")");
+    }
+}
+
+void Importer::write_findings() {
+    if (m_sink.kept.empty())
+        return;
+    GDALDataset* ds = detail::ArchiveAccess::dataset(m_archive);
+    OGRLayer* layer = ds->GetLayerByName("import_findings");
+    if (layer == nullptr)
+        throw Error(m_archive.display_name() + ": no table import_findings");
+    OGRFeatureDefn* defn = layer->GetLayerDefn();
+    OGRSpatialReference cgcs2000;
+    cgcs2000.importFromEPSG(4490);
+    cgcs2000.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    for (const Finding& f : m_sink.kept) {
+        OGRFeature feature(defn);
+        feature.SetField("import_id", static_cast<GIntBig>(m_import_id));
+        if (auto it = m_file_ids.find(f.dataset); it != m_file_ids.end())
+            feature.SetField("file_id", static_cast<GIntBig>(it->second));
+        feature.SetField("rule", f.rule.c_str());
+        feature.SetField("severity", std::string(to_string(f.severity)).c_str());
+        feature.SetField("dataset", f.dataset.c_str());
+        if (f.row > 0)
+            feature.SetField("feature", ("#" + std::to_string(f.row)).c_str());
+        feature.SetField("record_key", f.key.c_str());
+        feature.SetField("field", f.field.c_str());
+        feature.SetField("message_zh", m_rules.message(f, Lang::zh).c_str());
+        feature.SetField("message_en", m_rules.message(f, Lang::en).c_str());
+        feature.SetField("finding", detail::finding_to_json(f, Lang::zh, m_rules).dump().c_str());
+        if (f.geometry_wkt) {
+            OGRGeometry* g = nullptr;
+            if (OGRGeometryFactory::createFromWkt(f.geometry_wkt->c_str(), &cgcs2000, &g) ==
+                    OGRERR_NONE &&
+                g != nullptr)
+                feature.SetGeometryDirectly(g);
+        }
+        if (layer->CreateFeature(&feature) != OGRERR_NONE)
+            throw Error(m_archive.display_name() +
+                        ": cannot keep a finding: " + CPLGetLastErrorMsg());
+    }
+    layer->SyncToDisk();
+}
+
+}  // namespace
+
+std::vector<std::string> expand_source(const std::string& source) {
+    detail::ensure_gdal();
+    std::string root = source;
+    const std::string ext = lower_extension(source);
+    std::error_code ec;
+    if (ext == ".zip" && std::filesystem::is_regular_file(source, ec))
+        root = "/vsizip/" + source;
+    VSIStatBufL stat;
+    if (VSIStatL(root.c_str(), &stat) != 0)
+        return {source};  // reported as unreadable when imported
+    if (!VSI_ISDIR(stat.st_mode))
+        return {source};
+    std::vector<std::string> files;
+    char** entries = VSIReadDirRecursive(root.c_str());
+    for (char** e = entries; e != nullptr && *e != nullptr; ++e) {
+        const std::string path = root + "/" + *e;
+        VSIStatBufL st;
+        if (VSIStatL(path.c_str(), &st) == 0 && !VSI_ISDIR(st.st_mode))
+            files.push_back(path);
+    }
+    CSLDestroy(entries);
+    std::sort(files.begin(), files.end());
+    const std::set<std::string> all(files.begin(), files.end());
+    std::vector<std::string> out;
+    for (const auto& f : files) {
+        if (!is_shapefile_sidecar(f, all))
+            out.push_back(f);
+    }
+    return out;
+}
+
+ImportSummary import_sources(Archive& archive, const std::vector<std::string>& sources,
+                             const RuleSet& rules, FindingSink& report,
+                             const ImportOptions& options) {
+    if (archive.schema_version() == 0)
+        throw InputError(archive.display_name(),
+                         "not a geoadmin archive (create one with geoadmin db init)");
+    if (archive.schema_version() < Archive::latest_version())
+        throw InputError(archive.display_name(),
+                         "the archive's schema is older than this program's: run geoadmin db "
+                         "migrate first");
+    // PostgreSQL: rows go in with COPY, as ogr2ogr does.
+    CPLConfigOptionSetter copy("PG_USE_COPY", "YES", false);
+    Importer importer(archive, rules, report, options);
+    return importer.run(sources);
+}
+
+}  // namespace geoadmin
