@@ -1,5 +1,6 @@
 #include "command_import.hpp"
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
@@ -32,7 +33,10 @@ void CommandImport::declare(po::options_description& options,
                     "load) or accept (all load, the findings are kept)")(
         "operator", po::value(&m_operator)->value_name("NAME"),
         "who imports (kept with the batch)")("dry-run", po::bool_switch(&m_dry_run),
-                                             "check and count everything, then load nothing");
+                                             "check and count everything, then load nothing")(
+        "timings", po::bool_switch(&m_timings),
+        "print on stderr how long reading and checking, loading, keeping the findings and "
+        "committing took");
     positional.add("source", -1);
     m_input.declare(options);
     m_report.declare(options);
@@ -126,6 +130,14 @@ int CommandImport::run(Context& ctx) {
         ctx.out << nlohmann::json{{"summary", summary_json(summary, m_dry_run)}}.dump() << "\n";
     else
         print_summary(ctx.out, summary, m_dry_run, m_report.language);
+    if (m_timings) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf,
+                      "read and check %.2f s, load %.2f s, findings %.2f s, commit %.2f s\n",
+                      summary.seconds_read, summary.seconds_load, summary.seconds_findings,
+                      summary.seconds_commit);
+        ctx.err << buf;
+    }
     if (summary.rejected)
         return kExitFindings;
     return code;

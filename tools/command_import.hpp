@@ -27,6 +27,7 @@ class CommandImport : public Command {
     std::string m_on_error = "reject";
     std::string m_operator;
     bool m_dry_run = false;
+    bool m_timings = false;
     InputOptions m_input;
     ReportOptions m_report;
 };

@@ -187,7 +187,6 @@ CREATE TABLE place_names (
 );
 CREATE UNIQUE INDEX place_names_current ON place_names (code) WHERE valid_to IS NULL;
 CREATE INDEX place_names_code ON place_names (code, valid_from);
-CREATE INDEX place_names_name ON place_names (name);
 -- @geometry place_names geom POINT 4490
 
 -- Documents (agreements, attached maps, line descriptions, registers, photos, inspection

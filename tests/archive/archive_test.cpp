@@ -1,7 +1,14 @@
 // The archive database on both backends: SpatiaLite in a temporary file, and a real
 // PostgreSQL/PostGIS server that CTest starts (fixture "postgis", tests/support/
 // pg_server.sh, in the folder GEOADMIN_TEST_PG_DIR).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <random>
 
 #include <cstdio>
 #include <cstdlib>
@@ -393,3 +400,106 @@ INSTANTIATE_TEST_SUITE_P(Backends, ImportTest,
                              return info.param == ArchiveBackend::spatialite ? "SpatiaLite"
                                                                              : "PostGIS";
                          });
+
+// --------------------------------------------------------------------- crash safety
+
+namespace {
+
+// Starts geoadmin with `args` (output discarded), kills it with SIGKILL after `delay`
+// microseconds (unless it ended before), and reaps it. Returns whether it was killed.
+bool run_and_kill(const std::vector<std::string>& args, useconds_t delay) {
+    const pid_t pid = fork();
+    if (pid == 0) {
+        const int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        std::vector<char*> argv;
+        static std::string binary = GEOADMIN_BINARY;
+        argv.push_back(binary.data());
+        std::vector<std::string> copy = args;
+        for (auto& a : copy)
+            argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(binary.c_str(), argv.data());
+        _exit(127);
+    }
+    // Wait for the moment, unless the process ends before it.
+    int status = 0;
+    const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(delay);
+    while (std::chrono::steady_clock::now() < until) {
+        if (waitpid(pid, &status, WNOHANG) == pid)
+            return false;
+        usleep(std::min<useconds_t>(2000, delay));
+    }
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    return WIFSIGNALED(status);
+}
+
+}  // namespace
+
+// An import killed at any moment leaves the archive as it was before the batch; running
+// it again completes it, with one copy of everything.
+TEST_P(ImportTest, KillNineAtTwentyMomentsLeavesTheArchiveAsItWas) {
+    import({write(m_dir + "/base.csv", std::string(kHeader) + kGood)});
+    const std::int64_t before = count("SELECT count(*) FROM place_names");
+    const int n = 6000;
+    std::string big = "地名代码,标准名称,地名类别,行政区划代码,经度,纬度\n";
+    for (int i = 0; i < n; ++i) {
+        big += "3305230" + std::to_string(10000 + i) + ",测试村" + std::to_string(i) +
+               ",村级自治组织,330523001," + std::to_string(119.5 + (i % 100) * 0.003) + "," +
+               std::to_string(30.5 + (i / 100) * 0.003) + "\n";
+    }
+    const std::string file = write(m_dir + "/big.csv", big);
+    const std::vector<std::string> args = {"import", file, "--db",      m_db,   "--on-error",
+                                           "accept", "-q", "--fail-on", "never"};
+    // How long a whole import takes here (on a copy, so the archive stays before it).
+    const auto t0 = std::chrono::steady_clock::now();
+    {
+        const std::string probe = m_dir + "/probe";
+        if (GetParam() == ArchiveBackend::spatialite) {
+            std::filesystem::copy_file(m_db, probe);
+            std::vector<std::string> a = args;
+            a[3] = probe;
+            run_and_kill(a, 60'000'000);  // ends by itself long before
+        }
+    }
+    auto full =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    if (full < 200'000)
+        full = 2'000'000;  // PostgreSQL: no copy to time; kill within two seconds
+    std::mt19937 random(20261130);
+    int killed = 0;
+    for (int k = 0; k < 20; ++k) {
+        const auto delay = static_cast<useconds_t>(
+            std::uniform_int_distribution<std::int64_t>(1'000, full)(random));
+        killed += run_and_kill(args, delay) ? 1 : 0;
+        Archive a = Archive::open(m_db);
+        const auto problems = a.check();
+        EXPECT_TRUE(problems.empty()) << "after kill " << k << ": " << problems.front();
+        const std::int64_t rows = a.query_int("SELECT count(*) FROM place_names").value_or(-1);
+        EXPECT_TRUE(rows == before || rows == before + n) << "after kill " << k << ": " << rows;
+        if (rows == before + n)
+            break;  // the import got through before the kill: nothing left to interrupt
+    }
+    EXPECT_GT(killed, 0);
+    const ProcessResult r = run_geoadmin(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), before + n);
+    EXPECT_EQ(count("SELECT count(*) FROM current_place_names"), before + n);
+    EXPECT_EQ(run_geoadmin(args).exit_code, 0);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), before + n);  // and not twice
+    // Every position is in the spatial index (filled in bulk on SpatiaLite).
+    EXPECT_EQ(count("SELECT count(*) FROM place_names WHERE geom IS NOT NULL"), n);
+    if (GetParam() == ArchiveBackend::spatialite) {
+        EXPECT_EQ(count("SELECT count(*) FROM idx_place_names_geom"), n);
+        EXPECT_EQ(count("SELECT count(*) FROM idx_place_names_geom WHERE xmin >= 119.5 AND "
+                        "xmax <= 119.6 AND ymin >= 30.5 AND ymax <= 30.6"),
+                  count("SELECT count(*) FROM place_names WHERE ST_X(geom) BETWEEN 119.5 AND "
+                        "119.6 AND ST_Y(geom) BETWEEN 30.5 AND 30.6"));
+        EXPECT_EQ(count("SELECT count(*) FROM sqlite_master WHERE name = "
+                        "'gii_place_names_geom'"),
+                  1);
+    }
+}

@@ -123,13 +123,21 @@ const KindSpec* spec_of(RecordKind kind) {
 }
 
 // A record read, checked and waiting for the batch's decision.
-struct Staged {
+// From this many new records on, SpatiaLite's spatial index is filled in bulk.
+constexpr size_t kBulkSpatialIndex = 1000;
+
+// Where staged records come from: one per layer read.
+struct Origin {
     const KindSpec* spec = nullptr;
     std::int64_t file_id = 0;
     std::string dataset, layer;
+    std::string key_field;  // the key's column as the source names it
+};
+
+struct Staged {
+    std::uint32_t origin = 0;  // index into Importer::m_origins
     std::int64_t row = 0, fid = -1;
     std::string key;
-    std::string key_field;                            // the key's column as the source names it
     std::vector<std::optional<std::string>> columns;  // per spec->columns
     std::string attributes;                           // JSON of every field as read
     bool has_position = false;
@@ -217,6 +225,7 @@ class Importer {
     ImportSummary m_summary;
     std::string m_now;
     std::int64_t m_import_id = 0;
+    std::vector<Origin> m_origins;
     std::vector<Staged> m_staged;
     std::unique_ptr<NameChecker> m_names;
     std::map<std::string, std::int64_t> m_file_ids;  // dataset -> import_files id
@@ -250,8 +259,11 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
 
     m_archive.begin();
     try {
-        // The batch's first statement writes: on SpatiaLite it holds the write lock from
-        // here (a second import waits for this one), on PostgreSQL the row is ours.
+        // One batch at a time per archive: on SpatiaLite the transaction holds the write
+        // lock from its start; on PostgreSQL a second import waits here for the first to
+        // end, then finds what it loaded (files and records known, nothing twice).
+        if (m_archive.backend() == ArchiveBackend::postgis)
+            m_archive.exec("SELECT pg_advisory_xact_lock(7438120022)");
         m_archive.exec(
             "INSERT INTO imports (batch_id, operator, started_at, sources, on_error, "
             "program_version) VALUES (" +
@@ -267,6 +279,11 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
                           .query_int("SELECT id FROM imports WHERE batch_id = " +
                                      sql_text(m_summary.batch_id))
                           .value_or(0);
+        using Clock = std::chrono::steady_clock;
+        auto since = [](Clock::time_point t) {
+            return std::chrono::duration<double>(Clock::now() - t).count();
+        };
+        auto t = Clock::now();
         std::int64_t done = 0;
         for (const auto& f : files) {
             progress("read", done++, static_cast<std::int64_t>(files.size()));
@@ -274,7 +291,10 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
         }
         if (m_names)
             m_names->finish(m_sink);
+        m_summary.seconds_read = since(t);
+        t = Clock::now();
         decide_and_load();
+        m_summary.seconds_load = since(t);
         m_summary.findings_error = m_sink.errors;
         m_summary.findings_warning = m_sink.warnings;
         m_summary.findings_info = m_sink.infos;
@@ -282,7 +302,10 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
             m_archive.rollback();
             return m_summary;
         }
+        t = Clock::now();
         write_findings();
+        m_summary.seconds_findings = since(t);
+        t = Clock::now();
         std::int64_t added = 0, changed = 0, unchanged = 0, rejected = 0, quarantined = 0;
         for (const auto& [kind, c] : m_summary.records) {
             added += c.added;
@@ -302,6 +325,7 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
                        ", findings_info = " + std::to_string(m_summary.findings_info) +
                        " WHERE id = " + std::to_string(m_import_id));
         m_archive.commit();
+        m_summary.seconds_commit = since(t);
         m_summary.committed = true;
     } catch (...) {
         m_archive.rollback();
@@ -382,7 +406,7 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
     const KindSpec& spec = *spec_of(RecordKind::place_name);
     if (!m_names) {
         NameCheckOptions options;
-        options.threads = 1;
+        options.threads = 0;  // one per core
         m_names = std::make_unique<NameChecker>(m_rules, Romanizer::builtin(), options);
     }
     m_names->begin_layer(path, layer, m_sink);
@@ -393,27 +417,25 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
     const auto& fields = layer.fields();
     const std::string key_field =
         key_index >= 0 ? fields[static_cast<size_t>(key_index)].name : spec.key[0];
-    std::vector<Finding> findings;
+    const auto origin = static_cast<std::uint32_t>(m_origins.size());
+    m_origins.push_back({&spec, file_id, path, layer.name(), key_field});
     ScanOptions scan;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress(path, done, total); };
-    layer.scan(
-        m_rules, scan,
-        [&](const Record& r) {
-            findings.clear();
-            m_names->check(r, findings);
-            m_sink.add_all(findings);
+    // Records are checked and staged on every thread the checker may use, each into a
+    // list of its own; the lists are put back in input order afterwards.
+    std::vector<std::vector<Staged>> parts(static_cast<size_t>(m_names->threads()));
+    std::vector<Layer::PartCallback> shards;
+    for (int i = 0; i < m_names->threads(); ++i) {
+        shards.emplace_back([&, i](const Record& r, std::vector<Finding>& findings) {
+            m_names->check(i, r, findings);
             Staged s;
-            s.spec = &spec;
-            s.file_id = file_id;
-            s.dataset = path;
-            s.layer = layer.name();
+            s.origin = origin;
             s.row = r.row;
             s.fid = r.fid;
-            s.key_field = key_field;
             nlohmann::json attributes = nlohmann::json::object();
-            for (size_t i = 0; i < fields.size() && i < r.values.size(); ++i) {
-                if (r.values[i])
-                    attributes[fields[i].name] = *r.values[i];
+            for (size_t k = 0; k < fields.size() && k < r.values.size(); ++k) {
+                if (r.values[k])
+                    attributes[fields[k].name] = *r.values[k];
             }
             s.attributes = attributes.dump();
             for (int idx : column_index) {
@@ -435,61 +457,74 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
                 content += pos;
             }
             s.hash = sha256_hex(content);
+            parts[static_cast<size_t>(i)].push_back(std::move(s));
+        });
+    }
+    layer.scan_parallel(m_rules, scan, shards, m_sink);
+    const size_t first = m_staged.size();
+    for (auto& part : parts) {
+        for (auto& s : part)
             m_staged.push_back(std::move(s));
-        },
-        m_sink);
+        part.clear();
+        part.shrink_to_fit();
+    }
+    std::sort(m_staged.begin() + static_cast<std::ptrdiff_t>(first), m_staged.end(),
+              [](const Staged& a, const Staged& b) { return a.row < b.row; });
 }
 
 void Importer::decide_and_load() {
     // Keys: every record needs one, once per batch.
-    std::map<std::pair<const KindSpec*, std::string>, const Staged*> first_of_key;
+    std::unordered_map<std::string, const Staged*> first_of_key;  // table + key -> first
     for (Staged& s : m_staged) {
+        const Origin& o = m_origins[s.origin];
         Finding f;
-        f.dataset = s.dataset;
-        f.layer = s.layer;
+        f.dataset = o.dataset;
+        f.layer = o.layer;
         f.row = s.row;
         f.fid = s.fid;
         f.key = s.key;
-        f.field = s.key_field;
+        f.field = o.key_field;
         if (s.key.empty()) {
             s.keyless = true;
             f.rule = "IMPORT-KEY-MISSING";
             f.severity = Severity::error;
-            f.args = {{"field", s.key_field}};
+            f.args = {{"field", o.key_field}};
             add(std::move(f));
             continue;
         }
-        auto [it, fresh] = first_of_key.emplace(std::make_pair(s.spec, s.key), &s);
+        auto [it, fresh] = first_of_key.emplace(std::string(o.spec->table) + '\x1f' + s.key, &s);
         if (!fresh) {
             s.duplicate = true;
             f.rule = "IMPORT-KEY-DUPLICATE";
             f.severity = Severity::error;
-            f.args = {{"field", s.key_field},
+            f.args = {{"field", o.key_field},
                       {"value", s.key},
-                      {"first", it->second->dataset + " #" + std::to_string(it->second->row)}};
+                      {"first", m_origins[it->second->origin].dataset + " #" +
+                                    std::to_string(it->second->row)}};
             add(std::move(f));
         }
     }
     if (m_options.on_error == OnError::reject && m_sink.errors > 0) {
         m_summary.rejected = true;
         for (const Staged& s : m_staged)
-            ++m_summary.records[std::string(to_string(s.spec->kind))].rejected;
+            ++m_summary.records[std::string(to_string(m_origins[s.origin].spec->kind))].rejected;
         return;
     }
     std::map<const KindSpec*, std::vector<Staged*>> to_load;
     std::vector<Staged*> quarantined;
     for (Staged& s : m_staged) {
-        ImportCounts& c = m_summary.records[std::string(to_string(s.spec->kind))];
+        const Origin& o = m_origins[s.origin];
+        ImportCounts& c = m_summary.records[std::string(to_string(o.spec->kind))];
         ++c.read;
         const bool has_error =
-            s.keyless || s.duplicate || m_sink.error_rows.count({s.dataset, s.row}) != 0;
+            s.keyless || s.duplicate || m_sink.error_rows.count({o.dataset, s.row}) != 0;
         if (has_error && m_options.on_error == OnError::quarantine) {
             ++c.quarantined;
             quarantined.push_back(&s);
         } else if (s.keyless || s.duplicate) {
             ++c.rejected;  // accepted errors still need a key to be versioned
         } else {
-            to_load[s.spec].push_back(&s);
+            to_load[o.spec].push_back(&s);
         }
     }
     write_quarantine(quarantined);
@@ -522,6 +557,33 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
             inserts.push_back(s);
         }
     }
+    // Add them in the order of a Z-order curve over their positions: neighbours in the
+    // spatial index (SpatiaLite's R*Tree, PostGIS's GiST) then arrive together, and the
+    // index is built in a fraction of the time input order takes.
+    auto z_order = [](const Staged* s) -> std::uint64_t {
+        if (!s->has_position)
+            return ~std::uint64_t{0};
+        auto scale = [](double v, double lo, double hi) {
+            return static_cast<std::uint32_t>(std::clamp((v - lo) / (hi - lo), 0.0, 1.0) *
+                                              4294967295.0);
+        };
+        const std::uint32_t x = scale(s->lon, -180, 360), y = scale(s->lat, -90, 90);
+        std::uint64_t z = 0;
+        for (unsigned bit = 0; bit < 32; ++bit) {
+            z |= (static_cast<std::uint64_t>((x >> bit) & 1U) << (2 * bit)) |
+                 (static_cast<std::uint64_t>((y >> bit) & 1U) << (2 * bit + 1));
+        }
+        return z;
+    };
+    std::vector<std::pair<std::uint64_t, Staged*>> ordered;
+    ordered.reserve(inserts.size());
+    for (Staged* s : inserts)
+        ordered.emplace_back(z_order(s), s);
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < ordered.size(); ++i)
+        inserts[i] = ordered[i].second;
+    ordered = {};
     // Close the versions that change, then add the new ones (one current version per key).
     for (size_t at = 0; at < closes.size(); at += 500) {
         std::string ids;
@@ -545,6 +607,24 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
     OGRSpatialReference cgcs2000;
     cgcs2000.importFromEPSG(4490);
     cgcs2000.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    // SpatiaLite keeps its R*Tree up to date with a trigger per row, which costs ten times
+    // the insert itself. For a large batch the trigger is set aside inside the batch's
+    // transaction, the index entries are added in bulk (Z-ordered) and the trigger is put
+    // back; killed half-way, the transaction restores both.
+    const std::string trigger = std::string("gii_") + spec.table + "_geom";
+    std::string trigger_sql;
+    if (m_archive.backend() == ArchiveBackend::spatialite && inserts.size() >= kBulkSpatialIndex) {
+        auto rows = m_archive.query(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
+            "name = " +
+            sql_text(trigger));
+        if (!rows.empty() && rows[0][0]) {
+            trigger_sql = *rows[0][0];
+            m_archive.exec("DROP TRIGGER \"" + trigger + "\"");
+        }
+    }
+    std::vector<std::pair<GIntBig, const Staged*>> indexed;  // with the trigger set aside
+    detail::GdalCapture capture;  // GDAL's messages become the error's text, not stderr lines
     std::int64_t done = 0;
     for (Staged* s : inserts) {
         if (++done % 10000 == 0)
@@ -564,11 +644,33 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
             feature.SetGeometry(&point);
         }
         if (layer->CreateFeature(&feature) != OGRERR_NONE) {
-            throw Error(m_archive.display_name() + ": cannot add " + s->dataset + " #" +
-                        std::to_string(s->row) + " to " + spec.table + ": " + CPLGetLastErrorMsg());
+            throw OutputError(m_archive.display_name(),
+                              "cannot add " + m_origins[s->origin].dataset + " #" +
+                                  std::to_string(s->row) + " to " + spec.table + ": " +
+                                  capture.last_error());
         }
+        if (!trigger_sql.empty() && s->has_position)
+            indexed.emplace_back(feature.GetFID(), s);
     }
     layer->SyncToDisk();
+    if (!trigger_sql.empty()) {
+        char value[128];
+        std::string sql;
+        for (size_t i = 0; i < indexed.size(); ++i) {
+            const auto& [fid, s] = indexed[i];
+            std::snprintf(value, sizeof value, "(%lld,%.17g,%.17g,%.17g,%.17g)",
+                          static_cast<long long>(fid), s->lon, s->lon, s->lat, s->lat);
+            sql += sql.empty() ? std::string("INSERT INTO \"idx_") + spec.table +
+                                     "_geom\" (pkid, xmin, xmax, ymin, ymax) VALUES "
+                               : ",";
+            sql += value;
+            if ((i + 1) % 500 == 0 || i + 1 == indexed.size()) {
+                m_archive.exec(sql);
+                sql.clear();
+            }
+        }
+        m_archive.exec(trigger_sql);
+    }
 }
 
 void Importer::write_quarantine(const std::vector<Staged*>& records) {
@@ -581,14 +683,15 @@ void Importer::write_quarantine(const std::vector<Staged*>& records) {
             by_row[{f.dataset, f.row}].push_back(detail::finding_to_json(f, Lang::zh, m_rules));
     }
     for (const Staged* s : records) {
-        auto it = by_row.find({s->dataset, s->row});
+        const Origin& o = m_origins[s->origin];
+        auto it = by_row.find({o.dataset, s->row});
         const std::string findings = it == by_row.end() ? "[]" : it->second.dump();
         m_archive.exec(
             "INSERT INTO quarantine (import_id, file_id, kind, feature, record_key, record, "
             "findings) VALUES (" +
-            std::to_string(m_import_id) + ", " + std::to_string(s->file_id) + ", " +
-            sql_text(std::string(to_string(s->spec->kind))) + ", " +
-            sql_text(s->dataset + " #" + std::to_string(s->row)) + ", " +
+            std::to_string(m_import_id) + ", " + std::to_string(o.file_id) + ", " +
+            sql_text(std::string(to_string(o.spec->kind))) + ", " +
+            sql_text(o.dataset + " #" + std::to_string(s->row)) + ", " +
             (s->key.empty() ? std::string("NULL") : sql_text(s->key)) + ", " +
             sql_text(s->attributes) + ", " + sql_text(findings) + ")");
     }
@@ -605,6 +708,7 @@ void Importer::write_findings() {
     OGRSpatialReference cgcs2000;
     cgcs2000.importFromEPSG(4490);
     cgcs2000.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    detail::GdalCapture capture;
     for (const Finding& f : m_sink.kept) {
         OGRFeature feature(defn);
         feature.SetField("import_id", static_cast<GIntBig>(m_import_id));
@@ -628,8 +732,8 @@ void Importer::write_findings() {
                 feature.SetGeometryDirectly(g);
         }
         if (layer->CreateFeature(&feature) != OGRERR_NONE)
-            throw Error(m_archive.display_name() +
-                        ": cannot keep a finding: " + CPLGetLastErrorMsg());
+            throw OutputError(m_archive.display_name(),
+                              "cannot keep a finding: " + capture.last_error());
     }
     layer->SyncToDisk();
 }
