@@ -425,6 +425,7 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
     // list of its own; the lists are put back in input order afterwards.
     std::vector<std::vector<Staged>> parts(static_cast<size_t>(m_names->threads()));
     std::vector<Layer::PartCallback> shards;
+    shards.reserve(parts.size());
     for (int i = 0; i < m_names->threads(); ++i) {
         shards.emplace_back([&, i](const Record& r, std::vector<Finding>& findings) {
             m_names->check(i, r, findings);
