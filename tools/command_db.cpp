@@ -4,6 +4,7 @@
 #include <ostream>
 
 #include "geoadmin/archive/database.hpp"
+#include "geoadmin/archive/export.hpp"
 #include "geoadmin/core/error.hpp"
 
 namespace geoadmin::cli {
@@ -18,6 +19,8 @@ std::string CommandDb::name() const {
             return "db check";
         case Action::migrate:
             return "db migrate";
+        case Action::export_records:
+            return "db export";
     }
     return "db";
 }
@@ -33,6 +36,9 @@ std::string CommandDb::summary_en() const {
             return "Check the archive: schema, file integrity, references, version history";
         case Action::migrate:
             return "Bring the archive's schema up to this program's version";
+        case Action::export_records:
+            return "Write archived records, today's or a past day's, as CSV, XLSX, GPKG or "
+                   "shapefile with Chinese headers";
     }
     return {};
 }
@@ -47,6 +53,8 @@ std::string CommandDb::summary_zh() const {
             return "检查档案库：表结构、文件完整性、引用关系、版本历史";
         case Action::migrate:
             return "将档案库表结构升级到本程序的版本";
+        case Action::export_records:
+            return "导出档案记录（现行或某日状态）为 CSV、XLSX、GPKG 或 Shapefile，中文表头";
     }
     return {};
 }
@@ -68,6 +76,15 @@ std::string CommandDb::examples() const {
         case Action::migrate:
             return "  geoadmin db migrate --db anji.sqlite\n"
                    "      applies the schema steps this program has and the archive lacks\n";
+        case Action::export_records:
+            return "  geoadmin db export --db anji.sqlite --kind names -o 地名.xlsx\n"
+                   "      today's place names, with the Chinese headers of the census tables\n"
+                   "  geoadmin db export --db anji.sqlite --kind names --as-of 2025-12-31 -o "
+                   "names-2025.csv\n"
+                   "      the archive's state at the end of that day (UTF-8 CSV for Excel)\n"
+                   "  geoadmin db export --db anji.sqlite --kind names --encoding GBK -o "
+                   "names.shp\n"
+                   "      a GBK shapefile with its .cpg, for older desktop GIS\n";
     }
     return {};
 }
@@ -81,6 +98,18 @@ void CommandDb::declare(po::options_description& options,
         "format", po::value(&m_format)->value_name("FMT")->default_value("text"), "text or json")(
         "lang", po::value(&m_lang)->value_name("LANG"),
         "language of the output: zh or en (default: from LANG/LC_ALL)");
+    if (m_action == Action::export_records) {
+        options.add_options()("output,o", po::value(&m_output)->value_name("FILE"),
+                              "the file to write; its extension picks the format: .csv (UTF-8 "
+                              "with BOM), .xlsx, .gpkg, .shp, .geojson")(
+            "kind", po::value(&m_kind)->value_name("KIND")->default_value("names"),
+            "what to write: names (place names)")(
+            "as-of", po::value(&m_as_of)->value_name("DATE"),
+            "the state at the end of that day (2025-12-31) or at that UTC time "
+            "(2025-12-31T08:00:00Z); default: today's")(
+            "encoding", po::value(&m_encoding)->value_name("ENC"),
+            "a shapefile's encoding (GBK for older GIS; written to its .cpg); default UTF-8");
+    }
 }
 
 void CommandDb::setup(const po::variables_map& /*vm*/) {
@@ -95,6 +124,42 @@ void CommandDb::setup(const po::variables_map& /*vm*/) {
     }
     if (m_db.empty())
         throw UsageError("--db names the archive: a file or a PostgreSQL connection");
+    if (m_action == Action::export_records) {
+        if (m_output.empty())
+            throw UsageError("db export needs -o FILE");
+        if (m_kind != "names" && m_kind != "place_name")
+            throw UsageError("--kind: this version archives place names only (names), not '" +
+                             m_kind + "'");
+        if (!m_as_of.empty() && !as_of_moment(m_as_of))
+            throw UsageError(
+                "--as-of must be a date (2025-12-31) or a UTC time "
+                "(2025-12-31T08:00:00Z), not '" +
+                m_as_of + "'");
+    }
+}
+
+int CommandDb::run_export(Context& ctx, Archive& archive) {
+    const bool zh = m_language == Lang::zh;
+    ExportOptions options;
+    options.kind = RecordKind::place_name;
+    if (!m_as_of.empty())
+        options.as_of = m_as_of;
+    options.encoding = m_encoding;
+    const ExportResult r = export_records(archive, m_output, options);
+    if (m_format == "json") {
+        ctx.out << nlohmann::json{{"output", m_output},
+                                  {"records", r.records},
+                                  {"as_of",
+                                   r.as_of.empty() ? nlohmann::json() : nlohmann::json(r.as_of)}}
+                       .dump()
+                << "\n";
+    } else {
+        ctx.out << m_output << (zh ? "：" : ": ") << r.records << (zh ? " 条地名" : " place names")
+                << (r.as_of.empty() ? (zh ? "（现行）" : " (current)")
+                                    : (zh ? "（截至 " : " (as of ") + r.as_of + (zh ? "）" : ")"))
+                << "\n";
+    }
+    return kExitOk;
 }
 
 namespace {
@@ -149,6 +214,8 @@ int CommandDb::run(Context& ctx) {
                          zh ? "不是 geoadmin 档案库（用 geoadmin db init 建立）"
                             : "not a geoadmin archive (create one with geoadmin db init)");
     }
+    if (m_action == Action::export_records)
+        return run_export(ctx, archive);
     if (m_action == Action::info) {
         const auto counts = archive.table_counts();
         const auto imports = archive.query(

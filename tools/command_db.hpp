@@ -1,13 +1,14 @@
 #pragma once
 
 #include "command.hpp"
+#include "geoadmin/archive/database.hpp"
 
 namespace geoadmin::cli {
 
 /// `geoadmin db init|info|check|migrate --db DB`: the archive database (docs/archive.md).
 class CommandDb : public Command {
   public:
-    enum class Action { init, info, check, migrate };
+    enum class Action { init, info, check, migrate, export_records };
     explicit CommandDb(Action action) : m_action(action) {}
 
     std::string name() const override;
@@ -27,6 +28,9 @@ class CommandDb : public Command {
     std::string m_format = "text";
     std::string m_lang;
     Lang m_language = Lang::en;
+    // export
+    std::string m_output, m_kind = "names", m_as_of, m_encoding;
+    int run_export(Context& ctx, Archive& archive);
 };
 
 }  // namespace geoadmin::cli

@@ -18,7 +18,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     commands.push_back(std::make_unique<CommandNamesRomanize>());
     commands.push_back(std::make_unique<CommandImport>());
     for (auto action : {CommandDb::Action::init, CommandDb::Action::info, CommandDb::Action::check,
-                        CommandDb::Action::migrate})
+                        CommandDb::Action::migrate, CommandDb::Action::export_records})
         commands.push_back(std::make_unique<CommandDb>(action));
     return commands;
 }

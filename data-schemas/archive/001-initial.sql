@@ -9,7 +9,7 @@
 --   -- @only spatialite|postgis           the next statement is for that database only
 --
 -- Statements end with ';' at the end of a line. Times are ISO 8601 text in UTC
--- ('2026-11-30T18:55:26Z'), dates 'YYYY-MM-DD': the same comparisons on both databases.
+-- ('2026-11-30T18:55:26.042Z'), dates 'YYYY-MM-DD': the same comparisons on both databases.
 --
 -- History: a versioned table never overwrites or deletes. A changed record closes its
 -- current version (valid_to = the import's time) and adds a new one (valid_from = the

@@ -189,9 +189,9 @@ TEST_P(ArchiveTest, DbCommandsReportAndFailClearly) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, ArchiveTest,
                          testing::Values(ArchiveBackend::spatialite, ArchiveBackend::postgis),
-                         [](const auto& info) {
-                             return info.param == ArchiveBackend::spatialite ? "SpatiaLite"
-                                                                             : "PostGIS";
+                         [](const testing::TestParamInfo<ArchiveBackend>& backend) {
+                             return backend.param == ArchiveBackend::spatialite ? "SpatiaLite"
+                                                                                : "PostGIS";
                          });
 
 TEST(ArchiveSpatiaLite, WhatIsNotAnArchiveIsNamed) {
@@ -396,9 +396,9 @@ TEST_P(ImportTest, TwoImportsAtOnceBothLandAndNothingTwice) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, ImportTest,
                          testing::Values(ArchiveBackend::spatialite, ArchiveBackend::postgis),
-                         [](const auto& info) {
-                             return info.param == ArchiveBackend::spatialite ? "SpatiaLite"
-                                                                             : "PostGIS";
+                         [](const testing::TestParamInfo<ArchiveBackend>& backend) {
+                             return backend.param == ArchiveBackend::spatialite ? "SpatiaLite"
+                                                                                : "PostGIS";
                          });
 
 // --------------------------------------------------------------------- crash safety
@@ -502,4 +502,51 @@ TEST_P(ImportTest, KillNineAtTwentyMomentsLeavesTheArchiveAsItWas) {
                         "'gii_place_names_geom'"),
                   1);
     }
+}
+
+// ---------------------------------------------------------------------------- export
+
+TEST_P(ImportTest, ExportTodayAndAPastDayAndBackAgainAddsNothing) {
+    const std::string with_positions =
+        std::string("地名代码,标准名称,地名类别,行政区划代码,经度,纬度\n") +
+        "330523001012,桃城社区居委会,村级自治组织,330523001,119.6812345678,30.6356789012\n"
+        "330523001013,凤凰社区居委会,村级自治组织,330523001,119.69,30.64\n";
+    import({write(m_dir + "/v1.csv", with_positions)});
+    const std::string first =
+        Archive::open(m_db).query("SELECT min(valid_from) FROM place_names")[0][0].value_or("");
+    std::string renamed = with_positions;
+    renamed.replace(renamed.find("凤凰"), std::string("凤凰").size(), "凤栖");
+    import({write(m_dir + "/v2.csv", renamed)});
+
+    auto exported = [&](const std::vector<std::string>& extra, const std::string& out) {
+        std::vector<std::string> args = {"db", "export", "--db", m_db, "-o", out};
+        args.insert(args.end(), extra.begin(), extra.end());
+        const ProcessResult r = run_geoadmin(args);
+        EXPECT_EQ(r.exit_code, 0) << r.err;
+        return read_file(out);
+    };
+    const std::string today = exported({}, m_dir + "/today.csv");
+    EXPECT_EQ(today.rfind("\xEF\xBB\xBF地名代码,标准名称,地名类别,行政区划代码", 0), 0u) << today;
+    EXPECT_NE(today.find("凤栖社区居委会"), std::string::npos);
+    EXPECT_EQ(today.find("凤凰社区居委会"), std::string::npos);
+    const std::string then = exported({"--as-of", first}, m_dir + "/then.csv");
+    EXPECT_NE(then.find("凤凰社区居委会"), std::string::npos) << then;
+    EXPECT_EQ(then.find("凤栖社区居委会"), std::string::npos);
+    EXPECT_EQ(exported({"--as-of", "2000-01-01"}, m_dir + "/before.csv").find("桃城"),
+              std::string::npos);
+    // A GBK shapefile for older GIS: its .cpg says so, the headers are Chinese.
+    exported({"--encoding", "GBK"}, m_dir + "/names.shp");
+    EXPECT_EQ(read_file(m_dir + "/names.cpg").substr(0, 3), "GBK");
+    EXPECT_NE(read_file(m_dir + "/names.dbf").find("\xB5\xD8\xC3\xFB"), std::string::npos)
+        << "地名 in GBK in the header";
+    // The export imported again: every record is the archive's already.
+    const auto s = import({m_dir + "/today.csv"});
+    EXPECT_EQ(s["records"]["place_name"]["unchanged"], 2) << s;
+    EXPECT_EQ(s["records"]["place_name"]["changed"], 0);
+    EXPECT_EQ(count("SELECT count(*) FROM place_names"), 3);
+    // A bad date is a usage error.
+    EXPECT_EQ(run_geoadmin(
+                  {"db", "export", "--db", m_db, "-o", m_dir + "/x.csv", "--as-of", "2025-02-30x"})
+                  .exit_code,
+              2);
 }

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <sstream>
@@ -111,6 +114,40 @@ std::string pg_geometry_type(const std::string& type) {
     throw Error("archive schema: unknown geometry type " + type);
 }
 
+// A result column as the database holds it. OGR takes text that looks like a time for a
+// DateTime (min(valid_from) ...) and would print it its own way ("2026/11/30 20:22:44.184+00").
+std::string text_of(OGRFeature& f, int i) {
+    const OGRFieldType type = f.GetFieldDefnRef(i)->GetType();
+    if (type == OFTDateTime || type == OFTDate) {
+        int y = 0, m = 0, d = 0, h = 0, mi = 0, tz = 0;
+        float sec = 0;
+        f.GetFieldAsDateTime(i, &y, &m, &d, &h, &mi, &sec, &tz);
+        char buf[64];
+        if (type == OFTDate) {
+            std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+            return buf;
+        }
+        const int whole = static_cast<int>(sec);
+        const int millis = static_cast<int>(std::lround((sec - static_cast<float>(whole)) * 1000));
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d", y, m, d, h, mi, whole);
+        std::string out = buf;
+        if (millis > 0) {
+            std::snprintf(buf, sizeof buf, ".%03d", millis);
+            out += buf;
+        }
+        if (tz == 100) {
+            out += 'Z';
+        } else if (tz > 1) {
+            const int minutes = (tz - 100) * 15;
+            std::snprintf(buf, sizeof buf, "%c%02d:%02d", minutes < 0 ? '-' : '+',
+                          std::abs(minutes) / 60, std::abs(minutes) % 60);
+            out += buf;
+        }
+        return out;
+    }
+    return f.GetFieldAsString(i);
+}
+
 }  // namespace
 
 struct Archive::Impl {
@@ -145,7 +182,7 @@ struct Archive::Impl {
                     std::vector<std::optional<std::string>> row(static_cast<size_t>(n));
                     for (int i = 0; i < n; ++i) {
                         if (f->IsFieldSetAndNotNull(i))
-                            row[static_cast<size_t>(i)] = f->GetFieldAsString(i);
+                            row[static_cast<size_t>(i)] = text_of(*f, i);
                     }
                     rows->push_back(std::move(row));
                     OGRFeature::DestroyFeature(f);
@@ -526,12 +563,18 @@ GDALDataset* detail::ArchiveAccess::dataset(Archive& archive) {
 }
 
 std::string utc_now_iso() {
-    const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    const auto now = std::chrono::system_clock::now();
+    const std::time_t seconds = std::chrono::system_clock::to_time_t(now);
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() %
+        1000;
     std::tm tm{};
-    gmtime_r(&now, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
+    gmtime_r(&seconds, &tm);
+    char buf[40];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    char out[48];
+    std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(millis));
+    return out;
 }
 
 }  // namespace geoadmin

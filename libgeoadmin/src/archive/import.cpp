@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <set>
@@ -182,10 +183,69 @@ class BatchSink : public FindingSink {
     FindingSink& m_report;
 };
 
+// The content a record is compared by: every column by its canonical name (a column no
+// alias maps, by its header) with its value, the position to 1e-7 degree (about a
+// centimetre), and not the bookkeeping columns an export adds. The same record read from
+// a census table or from the archive's own export hashes the same.
+std::string record_hash(const std::vector<FieldInfo>& fields, const Record& r) {
+    static const std::set<std::string> kExportColumns = {"版本起始", "版本终止", "valid_from",
+                                                         "valid_to"};
+    static const std::set<std::string> kPosition = {"lon", "lat", "x", "y"};
+    std::map<std::string, std::string> content;
+    for (size_t k = 0; k < fields.size() && k < r.values.size(); ++k) {
+        const FieldInfo& f = fields[k];
+        if (!r.values[k] || r.values[k]->empty() || kExportColumns.count(f.name) != 0 ||
+            kPosition.count(f.canonical) != 0)
+            continue;
+        content[f.canonical.empty() ? "column:" + f.name : f.canonical] = *r.values[k];
+    }
+    std::string text;
+    for (const auto& [name, value] : content) {
+        text += name;
+        text += '=';
+        text += value;
+        text += '\x1f';
+    }
+    if (r.has_position) {
+        char pos[64];
+        std::snprintf(pos, sizeof pos, "position=%.7f %.7f", r.lon, r.lat);
+        text += pos;
+    }
+    return sha256_hex(text);
+}
+
 struct FileRow {
     std::string path, sha256, kind, layer, status;
     std::int64_t size = 0, records = 0;
 };
+
+// Records in the order of a Z-order curve over their positions (those without one last):
+// neighbours in the spatial index (SpatiaLite's R*Tree, PostGIS's GiST) arrive together.
+void sort_by_z_order(std::vector<Staged*>& inserts) {
+    auto z_order = [](const Staged* s) -> std::uint64_t {
+        if (!s->has_position)
+            return ~std::uint64_t{0};
+        auto scale = [](double v, double lo, double hi) {
+            return static_cast<std::uint32_t>(std::clamp((v - lo) / (hi - lo), 0.0, 1.0) *
+                                              4294967295.0);
+        };
+        const std::uint32_t x = scale(s->lon, -180, 360), y = scale(s->lat, -90, 90);
+        std::uint64_t z = 0;
+        for (unsigned bit = 0; bit < 32; ++bit) {
+            z |= (static_cast<std::uint64_t>((x >> bit) & 1U) << (2 * bit)) |
+                 (static_cast<std::uint64_t>((y >> bit) & 1U) << (2 * bit + 1));
+        }
+        return z;
+    };
+    std::vector<std::pair<std::uint64_t, Staged*>> ordered;
+    ordered.reserve(inserts.size());
+    for (Staged* s : inserts)
+        ordered.emplace_back(z_order(s), s);
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (size_t i = 0; i < ordered.size(); ++i)
+        inserts[i] = ordered[i].second;
+}
 
 class Importer {
   public:
@@ -200,6 +260,10 @@ class Importer {
     void stage_names(const std::string& path, Layer& layer, std::int64_t file_id);
     void decide_and_load();
     void load_kind(const KindSpec& spec, std::vector<Staged*>& records);
+    std::string set_spatial_trigger_aside(const KindSpec& spec, size_t inserts);
+    void fill_spatial_index(const KindSpec& spec,
+                            const std::vector<std::pair<GIntBig, const Staged*>>& indexed,
+                            const std::string& trigger_sql);
     void write_findings();
     void write_quarantine(const std::vector<Staged*>& records);
     std::int64_t add_file_row(const FileRow& row);
@@ -451,13 +515,7 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
             s.has_position = r.has_position;
             s.lon = r.lon;
             s.lat = r.lat;
-            std::string content = s.attributes;
-            if (s.has_position) {
-                char pos[64];
-                std::snprintf(pos, sizeof pos, "|%.9f %.9f", s.lon, s.lat);
-                content += pos;
-            }
-            s.hash = sha256_hex(content);
+            s.hash = record_hash(fields, r);
             parts[static_cast<size_t>(i)].push_back(std::move(s));
         });
     }
@@ -558,33 +616,7 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
             inserts.push_back(s);
         }
     }
-    // Add them in the order of a Z-order curve over their positions: neighbours in the
-    // spatial index (SpatiaLite's R*Tree, PostGIS's GiST) then arrive together, and the
-    // index is built in a fraction of the time input order takes.
-    auto z_order = [](const Staged* s) -> std::uint64_t {
-        if (!s->has_position)
-            return ~std::uint64_t{0};
-        auto scale = [](double v, double lo, double hi) {
-            return static_cast<std::uint32_t>(std::clamp((v - lo) / (hi - lo), 0.0, 1.0) *
-                                              4294967295.0);
-        };
-        const std::uint32_t x = scale(s->lon, -180, 360), y = scale(s->lat, -90, 90);
-        std::uint64_t z = 0;
-        for (unsigned bit = 0; bit < 32; ++bit) {
-            z |= (static_cast<std::uint64_t>((x >> bit) & 1U) << (2 * bit)) |
-                 (static_cast<std::uint64_t>((y >> bit) & 1U) << (2 * bit + 1));
-        }
-        return z;
-    };
-    std::vector<std::pair<std::uint64_t, Staged*>> ordered;
-    ordered.reserve(inserts.size());
-    for (Staged* s : inserts)
-        ordered.emplace_back(z_order(s), s);
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (size_t i = 0; i < ordered.size(); ++i)
-        inserts[i] = ordered[i].second;
-    ordered = {};
+    sort_by_z_order(inserts);
     // Close the versions that change, then add the new ones (one current version per key).
     for (size_t at = 0; at < closes.size(); at += 500) {
         std::string ids;
@@ -608,22 +640,7 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
     OGRSpatialReference cgcs2000;
     cgcs2000.importFromEPSG(4490);
     cgcs2000.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    // SpatiaLite keeps its R*Tree up to date with a trigger per row, which costs ten times
-    // the insert itself. For a large batch the trigger is set aside inside the batch's
-    // transaction, the index entries are added in bulk (Z-ordered) and the trigger is put
-    // back; killed half-way, the transaction restores both.
-    const std::string trigger = std::string("gii_") + spec.table + "_geom";
-    std::string trigger_sql;
-    if (m_archive.backend() == ArchiveBackend::spatialite && inserts.size() >= kBulkSpatialIndex) {
-        auto rows = m_archive.query(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND "
-            "name = " +
-            sql_text(trigger));
-        if (!rows.empty() && rows[0][0]) {
-            trigger_sql = *rows[0][0];
-            m_archive.exec("DROP TRIGGER \"" + trigger + "\"");
-        }
-    }
+    const std::string trigger_sql = set_spatial_trigger_aside(spec, inserts.size());
     std::vector<std::pair<GIntBig, const Staged*>> indexed;  // with the trigger set aside
     detail::GdalCapture capture;  // GDAL's messages become the error's text, not stderr lines
     std::int64_t done = 0;
@@ -654,24 +671,45 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
             indexed.emplace_back(feature.GetFID(), s);
     }
     layer->SyncToDisk();
-    if (!trigger_sql.empty()) {
-        char value[128];
-        std::string sql;
-        for (size_t i = 0; i < indexed.size(); ++i) {
-            const auto& [fid, s] = indexed[i];
-            std::snprintf(value, sizeof value, "(%lld,%.17g,%.17g,%.17g,%.17g)",
-                          static_cast<long long>(fid), s->lon, s->lon, s->lat, s->lat);
-            sql += sql.empty() ? std::string("INSERT INTO \"idx_") + spec.table +
-                                     "_geom\" (pkid, xmin, xmax, ymin, ymax) VALUES "
-                               : ",";
-            sql += value;
-            if ((i + 1) % 500 == 0 || i + 1 == indexed.size()) {
-                m_archive.exec(sql);
-                sql.clear();
-            }
+    if (!trigger_sql.empty())
+        fill_spatial_index(spec, indexed, trigger_sql);
+}
+
+// SpatiaLite keeps its R*Tree up to date with a trigger per row, which costs ten times the
+// insert itself. For a large batch the trigger is set aside inside the batch's transaction,
+// the index entries are added in bulk (Z-ordered) and the trigger is put back; killed
+// half-way, the transaction restores both. Returns the trigger's SQL, "" when left alone.
+std::string Importer::set_spatial_trigger_aside(const KindSpec& spec, size_t inserts) {
+    if (m_archive.backend() != ArchiveBackend::spatialite || inserts < kBulkSpatialIndex)
+        return {};
+    const std::string trigger = std::string("gii_") + spec.table + "_geom";
+    auto rows = m_archive.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " +
+                                sql_text(trigger));
+    if (rows.empty() || !rows[0][0])
+        return {};
+    m_archive.exec("DROP TRIGGER \"" + trigger + "\"");
+    return *rows[0][0];
+}
+
+void Importer::fill_spatial_index(const KindSpec& spec,
+                                  const std::vector<std::pair<GIntBig, const Staged*>>& indexed,
+                                  const std::string& trigger_sql) {
+    char value[128];
+    std::string sql;
+    for (size_t i = 0; i < indexed.size(); ++i) {
+        const auto& [fid, s] = indexed[i];
+        std::snprintf(value, sizeof value, "(%lld,%.17g,%.17g,%.17g,%.17g)",
+                      static_cast<long long>(fid), s->lon, s->lon, s->lat, s->lat);
+        sql += sql.empty() ? std::string("INSERT INTO \"idx_") + spec.table +
+                                 "_geom\" (pkid, xmin, xmax, ymin, ymax) VALUES "
+                           : ",";
+        sql += value;
+        if ((i + 1) % 500 == 0 || i + 1 == indexed.size()) {
+            m_archive.exec(sql);
+            sql.clear();
         }
-        m_archive.exec(trigger_sql);
     }
+    m_archive.exec(trigger_sql);
 }
 
 void Importer::write_quarantine(const std::vector<Staged*>& records) {

@@ -97,16 +97,40 @@ PendingFile::PendingFile(PendingFile&& other) noexcept
     other.m_done = true;
 }
 
+namespace {
+// The files a shapefile is made of besides its .shp, written and put in place with it.
+std::vector<std::string> shapefile_sidecars(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    for (auto& c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (ext != ".shp")
+        return {};
+    const std::string stem = path.substr(0, path.size() - 4);
+    return {stem + ".dbf", stem + ".shx", stem + ".prj", stem + ".cpg"};
+}
+}  // namespace
+
 PendingFile::~PendingFile() {
     if (m_done)
         return;
     std::error_code ec;
     for (const char* suffix : {"", "-journal", "-wal", "-shm"})
         std::filesystem::remove(m_temp + suffix, ec);
+    for (const auto& sidecar : shapefile_sidecars(m_temp))
+        std::filesystem::remove(sidecar, ec);
 }
 
 void PendingFile::commit() {
     std::error_code ec;
+    const auto temp_sidecars = shapefile_sidecars(m_temp);
+    const auto final_sidecars = shapefile_sidecars(m_path);
+    for (size_t i = 0; i < temp_sidecars.size(); ++i) {
+        if (std::filesystem::exists(temp_sidecars[i], ec)) {
+            std::filesystem::rename(temp_sidecars[i], final_sidecars[i], ec);
+        } else {
+            std::filesystem::remove(final_sidecars[i], ec);  // not one of the new file's
+        }
+    }
     std::filesystem::rename(m_temp, m_path, ec);
     if (ec)
         throw OutputError(m_path, "cannot put the finished file in place: " + ec.message());

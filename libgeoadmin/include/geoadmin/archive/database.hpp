@@ -93,7 +93,7 @@ class GEOADMIN_API Archive {
     std::unique_ptr<Impl> m_impl;
 };
 
-/// The current UTC time as ISO 8601 ("2026-11-30T18:55:26Z").
+/// The current UTC time as ISO 8601 with milliseconds ("2026-11-30T18:55:26.042Z").
 GEOADMIN_API std::string utc_now_iso();
 
 }  // namespace geoadmin
