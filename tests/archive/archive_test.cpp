@@ -323,15 +323,23 @@ TEST_P(ImportTest, ErrorPoliciesRejectQuarantineAccept) {
                                       "330523001012,桃城社区居委会,村级自治组织,330523001\n"
                                       "330523001013,,村级自治组织,330523001\n"
                                       ",古城村村民委员会,村级自治组织,330523001\n");
+    // Every record read is accounted for, whatever the policy.
+    auto adds_up = [](const nlohmann::json& c) {
+        return c["read"] == c["new"].get<int>() + c["changed"].get<int>() +
+                                c["unchanged"].get<int>() + c["rejected"].get<int>() +
+                                c["quarantined"].get<int>();
+    };
     auto s = import({bad}, 1);
     EXPECT_EQ(s["rejected"], true);
     EXPECT_EQ(s["records"]["place_name"]["rejected"], 3);
+    EXPECT_TRUE(adds_up(s["records"]["place_name"])) << s;
     EXPECT_EQ(count("SELECT count(*) FROM place_names"), 0);
     EXPECT_EQ(count("SELECT count(*) FROM imports"), 0);  // nothing of the batch
     s = import({bad, "--on-error", "quarantine"}, 1);
     EXPECT_EQ(s["committed"], true);
     EXPECT_EQ(s["records"]["place_name"]["new"], 1);
     EXPECT_EQ(s["records"]["place_name"]["quarantined"], 2);
+    EXPECT_TRUE(adds_up(s["records"]["place_name"])) << s;
     EXPECT_EQ(count("SELECT count(*) FROM place_names"), 1);
     EXPECT_EQ(count("SELECT count(*) FROM quarantine"), 2);
     EXPECT_EQ(count("SELECT count(*) FROM quarantine WHERE findings LIKE '%NAME-EMPTY%'"), 1);
@@ -343,6 +351,7 @@ TEST_P(ImportTest, ErrorPoliciesRejectQuarantineAccept) {
     s = import({bad2, "--on-error", "accept"}, 1);
     EXPECT_EQ(s["records"]["place_name"]["new"], 1) << s;
     EXPECT_EQ(s["records"]["place_name"]["rejected"], 1);
+    EXPECT_TRUE(adds_up(s["records"]["place_name"])) << s;
     EXPECT_EQ(count("SELECT count(*) FROM place_names WHERE code = '330523001014'"), 1);
 }
 

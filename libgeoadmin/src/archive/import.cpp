@@ -565,8 +565,12 @@ void Importer::decide_and_load() {
     }
     if (m_options.on_error == OnError::reject && m_sink.errors > 0) {
         m_summary.rejected = true;
-        for (const Staged& s : m_staged)
-            ++m_summary.records[std::string(to_string(m_origins[s.origin].spec->kind))].rejected;
+        for (const Staged& s : m_staged) {
+            ImportCounts& c =
+                m_summary.records[std::string(to_string(m_origins[s.origin].spec->kind))];
+            ++c.read;
+            ++c.rejected;
+        }
         return;
     }
     std::map<const KindSpec*, std::vector<Staged*>> to_load;
