@@ -3,6 +3,7 @@
 // pg_server.sh, in the folder GEOADMIN_TEST_PG_DIR).
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -370,6 +371,17 @@ TEST_P(ImportTest, ACorruptFileInAFolderIsNamedAndTheRestLoadsUnderQuarantine) {
     EXPECT_NE(r.out.find("broken.gpkg"), std::string::npos);
     EXPECT_EQ(count("SELECT count(*) FROM place_names"), 3);
     EXPECT_EQ(count("SELECT count(*) FROM import_files WHERE status = 'unreadable'"), 1);
+    // A pipe in the folder is named, never opened (it would wait for a writer for ever); a
+    // SOURCE that does not exist stops the import before anything is written.
+    ASSERT_EQ(mkfifo((folder + "/2020.csv").c_str(), 0600), 0);
+    const ProcessResult p = run_geoadmin_limited(
+        {"import", folder, "--db", m_db, "--on-error", "quarantine", "--format", "json"}, nullptr,
+        60);
+    EXPECT_EQ(p.exit_code, 1) << p.err;
+    EXPECT_NE(p.out.find("is a pipe or device"), std::string::npos) << p.out;
+    const ProcessResult missing = run_geoadmin({"import", m_dir + "/none.csv", "--db", m_db});
+    EXPECT_EQ(missing.exit_code, 3);
+    EXPECT_NE(missing.err.find("none.csv: no such file"), std::string::npos) << missing.err;
 }
 
 TEST_P(ImportTest, ADryRunCountsAndWritesNothing) {

@@ -92,8 +92,9 @@ std::string new_batch_id() {
     char suffix[9];
     std::snprintf(suffix, sizeof suffix, "%08x", rd());
     std::string t = utc_now_iso();
-    t.erase(std::remove_if(t.begin(), t.end(), [](char c) { return c == '-' || c == ':'; }),
-            t.end());
+    t.erase(
+        std::remove_if(t.begin(), t.end(), [](char c) { return c == '-' || c == ':' || c == '.'; }),
+        t.end());
     return t + "-" + suffix;
 }
 
@@ -404,6 +405,8 @@ void Importer::import_file(const std::string& path) {
     row.path = path;
     std::string bytes;
     try {
+        if (path.rfind("/vsi", 0) != 0)
+            detail::check_input_file(path);  // a pipe or device in a folder: never opened
         bytes = read_all(path);
     } catch (const InputError& e) {
         ++m_summary.files_unreadable;
@@ -785,6 +788,7 @@ void Importer::write_findings() {
 
 std::vector<std::string> expand_source(const std::string& source) {
     detail::ensure_gdal();
+    detail::check_input_file(source);  // a SOURCE that is missing or a pipe: InputError
     std::string root = source;
     const std::string ext = lower_extension(source);
     std::error_code ec;

@@ -14,6 +14,11 @@ namespace geoadmin::detail {
 /// Registers GDAL's drivers once and sets the options geoadmin relies on.
 void ensure_gdal();
 
+/// A path a source can be opened from: a regular file or a folder. Special files are
+/// refused (InputError saying why) before anything opens them: opening a FIFO with no
+/// writer would wait for ever. Defined in source.cpp.
+void check_input_file(const std::string& path);
+
 /// While alive, GDAL (and PROJ, through GDAL) messages on this thread are collected
 /// instead of printed. Nests: an inner capture hides messages from an outer one.
 class GdalCapture {

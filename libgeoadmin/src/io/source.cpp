@@ -225,11 +225,7 @@ const std::vector<Finding>& VectorSource::open_findings() const {
     return m_impl->open_findings;
 }
 
-namespace {
-
-// A path a source can be opened from: a regular file or a folder. Special files are
-// refused before anything opens them (opening a FIFO with no writer would wait for ever).
-void check_input_file(const std::string& path) {
+void detail::check_input_file(const std::string& path) {
     namespace fs = std::filesystem;
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
@@ -259,6 +255,8 @@ void check_input_file(const std::string& path) {
             throw InputError(path, "is not a regular file");
     }
 }
+
+namespace {
 
 // A declared CRS GDAL could not read: what was declared, where, and GDAL's reason.
 struct DeclaredCrsProblem {
@@ -702,7 +700,7 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
     impl.path = path;
 
     if (!is_connection(path))
-        check_input_file(path);
+        detail::check_input_file(path);
     if (!options.encoding.empty() && !is_known_encoding(options.encoding)) {
         throw UsageError("--encoding: unknown encoding '" + options.encoding +
                          "' (try GBK, GB18030, UTF-8, BIG5)");
