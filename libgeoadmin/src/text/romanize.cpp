@@ -564,6 +564,27 @@ bool Romanizer::cuts_word(std::u32string_view u, size_t split) const {
     return false;
 }
 
+size_t Romanizer::generic_length(std::u32string_view u, const Category* category,
+                                 const Category** owner) const {
+    size_t generic_len = m_categories->generic_length(u, category, owner);
+    // A generic that cuts a known word in two is not the generic: 万柏林区 ends in 林区
+    // (forest district), but 万柏林 is a word, so the generic is 区.
+    while (generic_len > 0 && cuts_word(u, u.size() - generic_len))
+        generic_len = m_categories->generic_length(u, category, owner, generic_len);
+    // Nor one of two characters or more that leaves a one-character specific when a shorter
+    // generic would not: 金林区 is 金林 + 区, not 金 + 林区 (a specific of one character goes
+    // with a generic of one: 沛县, 矿区).
+    if (generic_len >= 2 && u.size() - generic_len == 1) {
+        const Category* shorter_owner = nullptr;
+        if (size_t shorter = m_categories->generic_length(u, category, &shorter_owner, generic_len);
+            shorter > 0) {
+            generic_len = shorter;
+            *owner = shorter_owner;
+        }
+    }
+    return generic_len;
+}
+
 Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& options) const {
     Romanization result;
     const std::u32string whole = utf8_to_u32(name);
@@ -575,22 +596,7 @@ Romanization Romanizer::romanize(std::string_view name, const RomanizeOptions& o
     const Place place{options.code, &result.depends_on};
     const Category* category = options.category;
     const Category* owner = nullptr;
-    size_t generic_len = m_categories->generic_length(u, category, &owner);
-    // A generic that cuts a known word in two is not the generic: 万柏林区 ends in 林区
-    // (forest district), but 万柏林 is a word, so the generic is 区.
-    while (generic_len > 0 && cuts_word(u, u.size() - generic_len))
-        generic_len = m_categories->generic_length(u, category, &owner, generic_len);
-    // Nor one of two characters or more that leaves a one-character specific when a shorter
-    // generic would not: 金林区 is 金林 + 区, not 金 + 林区 (a specific of one character goes
-    // with a generic of one: 沛县, 矿区).
-    if (generic_len >= 2 && u.size() - generic_len == 1) {
-        const Category* shorter_owner = nullptr;
-        if (size_t shorter = m_categories->generic_length(u, category, &shorter_owner, generic_len);
-            shorter > 0) {
-            generic_len = shorter;
-            owner = shorter_owner;
-        }
-    }
+    const size_t generic_len = generic_length(u, category, &owner);
     if (!category)
         category = owner;
 

@@ -113,6 +113,11 @@ class GEOADMIN_API Romanizer {
     /// Whether a word of the readings starts before `split` and ends after it but before
     /// the end of `u`: a generic split there would cut it.
     bool cuts_word(std::u32string_view u, size_t split) const;
+    /// The length of the name's generic part: the categories' longest (of `category`, or
+    /// of any when null; its owner to `owner`), unless it cuts a word of the readings or
+    /// leaves a one-character specific where a shorter generic would not.
+    size_t generic_length(std::u32string_view u, const Category* category,
+                          const Category** owner) const;
     /// Adds a word and its syllables ("zhang3 zi3") unless it has a reading already;
     /// `where` names the entry in errors.
     void add_word(std::string_view word, std::string_view reading, const std::string& origin,
