@@ -69,8 +69,8 @@ void InputOptions::declare(po::options_description& options) {
         "layer", po::value(&layers)->value_name("NAME")->composing(),
         "only this layer (repeatable)")(
         "kind", po::value(&kind)->value_name("KIND"),
-        "record kind for the column aliases: place_name, marker, unit or line (or names, "
-        "markers, units, lines; default and auto: guessed from the headers)");
+        "record kind for the column aliases: place_name, marker, unit, line or catalogue (or "
+        "names, markers, units, lines; default and auto: guessed from the headers)");
 }
 
 UnitLayer InputOptions::read_unit_layer(const std::string& path, const RuleSet& rules,
@@ -89,16 +89,19 @@ OpenOptions InputOptions::open_options() const {
     o.encoding = encoding;
     o.layers = layers;
     // The plural names the import's help uses are the same kinds; auto is no --kind.
-    static const std::map<std::string, std::string> kPlural = {
-        {"names", "place_name"}, {"markers", "marker"}, {"units", "unit"}, {"lines", "line"}};
+    static const std::map<std::string, std::string> kPlural = {{"names", "place_name"},
+                                                               {"markers", "marker"},
+                                                               {"units", "unit"},
+                                                               {"lines", "line"},
+                                                               {"catalogues", "catalogue"}};
     const auto plural = kPlural.find(kind);
     const std::string kind_name = plural == kPlural.end() ? kind : plural->second;
     if (!kind.empty() && kind != "auto") {
         o.kind = parse_record_kind(kind_name);
         if (!o.kind)
             throw UsageError(
-                "--kind must be place_name (names), marker (markers), unit (units) "
-                "or line (lines), not '" +
+                "--kind must be place_name (names), marker (markers), unit (units), "
+                "line (lines) or catalogue, not '" +
                 kind + "'");
     }
     if (!towgs84.empty() && assume_crs.empty()) {

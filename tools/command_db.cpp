@@ -1,6 +1,8 @@
 #include "command_db.hpp"
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
 
 #include "geoadmin/archive/database.hpp"
@@ -84,10 +86,31 @@ std::string CommandDb::examples() const {
                    "      the archive's state at the end of that day (UTF-8 CSV for Excel)\n"
                    "  geoadmin db export --db anji.sqlite --kind names --encoding GBK -o "
                    "names.shp\n"
-                   "      a GBK shapefile with its .cpg, for older desktop GIS\n";
+                   "      a GBK shapefile with its .cpg, for older desktop GIS\n"
+                   "  geoadmin db export --db anji.sqlite --kind markers --line 002-001 -o "
+                   "界桩成果表.xlsx\n"
+                   "      a line's marker register: X/Y in its Gauss–Krüger zone, longitude/"
+                   "latitude,\n"
+                   "      and every column the register came with\n"
+                   "  geoadmin db export --db anji.sqlite --kind catalogue -o 档案目录.xlsx\n"
+                   "      案卷目录 and 卷内目录 for the hand-over to the archives\n";
     }
     return {};
 }
+
+namespace {
+// --kind of db export: the plural names the help gives, or the record kinds.
+std::optional<RecordKind> export_kind(const std::string& kind) {
+    static const std::map<std::string, RecordKind> kKinds = {
+        {"names", RecordKind::place_name},   {"place_name", RecordKind::place_name},
+        {"markers", RecordKind::marker},     {"marker", RecordKind::marker},
+        {"lines", RecordKind::line},         {"line", RecordKind::line},
+        {"units", RecordKind::unit},         {"unit", RecordKind::unit},
+        {"catalogue", RecordKind::catalogue}};
+    auto it = kKinds.find(kind);
+    return it == kKinds.end() ? std::nullopt : std::optional<RecordKind>(it->second);
+}
+}  // namespace
 
 void CommandDb::declare(po::options_description& options,
                         po::positional_options_description& /*positional*/) {
@@ -103,7 +126,9 @@ void CommandDb::declare(po::options_description& options,
                               "the file to write; its extension picks the format: .csv (UTF-8 "
                               "with BOM), .xlsx, .gpkg, .shp, .geojson")(
             "kind", po::value(&m_kind)->value_name("KIND")->default_value("names"),
-            "what to write: names (place names)")(
+            "what to write: names (place names), markers, lines, units or catalogue (案卷目录 "
+            "and 卷内目录)")("line", po::value(&m_line)->value_name("CODE"),
+                             "only this line's records (markers, lines, catalogue)")(
             "as-of", po::value(&m_as_of)->value_name("DATE"),
             "the state at the end of that day (2025-12-31) or at that UTC time "
             "(2025-12-31T08:00:00Z); default: today's")(
@@ -127,8 +152,8 @@ void CommandDb::setup(const po::variables_map& /*vm*/) {
     if (m_action == Action::export_records) {
         if (m_output.empty())
             throw UsageError("db export needs -o FILE");
-        if (m_kind != "names" && m_kind != "place_name")
-            throw UsageError("--kind: this version archives place names only (names), not '" +
+        if (!export_kind(m_kind))
+            throw UsageError("--kind must be names, markers, lines, units or catalogue, not '" +
                              m_kind + "'");
         if (!m_as_of.empty() && !as_of_moment(m_as_of))
             throw UsageError(
@@ -141,7 +166,8 @@ void CommandDb::setup(const po::variables_map& /*vm*/) {
 int CommandDb::run_export(Context& ctx, Archive& archive) {
     const bool zh = m_language == Lang::zh;
     ExportOptions options;
-    options.kind = RecordKind::place_name;
+    options.kind = *export_kind(m_kind);
+    options.line = m_line;
     if (!m_as_of.empty())
         options.as_of = m_as_of;
     options.encoding = m_encoding;
@@ -154,7 +180,14 @@ int CommandDb::run_export(Context& ctx, Archive& archive) {
                        .dump()
                 << "\n";
     } else {
-        ctx.out << m_output << (zh ? "：" : ": ") << r.records << (zh ? " 条地名" : " place names")
+        static const std::map<RecordKind, std::pair<const char*, const char*>> kUnits = {
+            {RecordKind::place_name, {" 条地名", " place names"}},
+            {RecordKind::marker, {" 颗界桩", " markers"}},
+            {RecordKind::line, {" 条界线", " lines"}},
+            {RecordKind::unit, {" 个政区单位", " units"}},
+            {RecordKind::catalogue, {" 件卷内文件", " catalogue items"}}};
+        const auto& unit = kUnits.at(options.kind);
+        ctx.out << m_output << (zh ? "：" : ": ") << r.records << (zh ? unit.first : unit.second)
                 << (r.as_of.empty() ? (zh ? "（现行）" : " (current)")
                                     : (zh ? "（截至 " : " (as of ") + r.as_of + (zh ? "）" : ")"))
                 << "\n";

@@ -29,7 +29,7 @@ class CommandDb : public Command {
     std::string m_lang;
     Lang m_language = Lang::en;
     // export
-    std::string m_output, m_kind = "names", m_as_of, m_encoding;
+    std::string m_output, m_kind = "names", m_as_of, m_encoding, m_line;
     int run_export(Context& ctx, Archive& archive);
 };
 

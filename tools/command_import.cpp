@@ -1,10 +1,12 @@
 #include "command_import.hpp"
 
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "geoadmin/archive/import.hpp"
+#include "geoadmin/checks/markers.hpp"
 #include "geoadmin/core/error.hpp"
 
 namespace geoadmin::cli {
@@ -17,7 +19,12 @@ std::string CommandImport::examples() const {
            "      a folder tree: records with errors wait in the quarantine table\n"
            "  geoadmin import 2019-survey.zip --db 'PG:dbname=archive host=db' --dry-run\n"
            "      what would load, and nothing loads\n"
-           "  geoadmin import names.csv --db anji.sqlite     # again: nothing added twice\n";
+           "  geoadmin import names.csv --db anji.sqlite     # again: nothing added twice\n"
+           "  geoadmin import examples/anji/archive --db anji.sqlite\n"
+           "      a survey archive: lines, marker registers, units, catalogue sheets and the\n"
+           "      scanned documents (PDF, JPEG ...) of every line's folder\n"
+           "  geoadmin import scans/ --kind documents --db anji.sqlite\n"
+           "      only the documents; a folder named after a line files them under it\n";
 }
 
 void CommandImport::declare(po::options_description& options,
@@ -34,6 +41,9 @@ void CommandImport::declare(po::options_description& options,
         "operator", po::value(&m_operator)->value_name("NAME"),
         "who imports (kept with the batch)")("dry-run", po::bool_switch(&m_dry_run),
                                              "check and count everything, then load nothing")(
+        "scheme", po::value(&m_scheme)->value_name("NAME|PATTERN"),
+        "how marker numbers are built, as in markers check (default: the "
+        "MARKER-NUMBER-SYNTAX rule's scheme)")(
         "timings", po::bool_switch(&m_timings),
         "print on stderr how long reading and checking, loading, keeping the findings and "
         "committing took");
@@ -51,10 +61,30 @@ void CommandImport::setup(const po::variables_map& /*vm*/) {
     if (m_db.empty())
         throw UsageError("--db names the archive: a file or a PostgreSQL connection");
     m_report.setup();
+    // --kind documents: every file is taken as a document, tables are skipped.
+    if (m_input.kind == "documents" || m_input.kind == "document") {
+        m_documents_only = true;
+        m_input.kind.clear();
+    }
     m_input.open_options();
 }
 
 namespace {
+
+// What a kind of record is called in the summary.
+std::string kind_label(const std::string& kind, Lang lang) {
+    static const std::map<std::string, std::pair<const char*, const char*>> kLabels = {
+        {"place_name", {"地名", "place names"}},
+        {"marker", {"界桩", "markers"}},
+        {"line", {"界线", "lines"}},
+        {"unit", {"政区单位", "units"}},
+        {"catalogue", {"档案目录", "catalogue"}},
+        {"document", {"文件", "documents"}}};
+    auto it = kLabels.find(kind);
+    if (it == kLabels.end())
+        return kind;
+    return lang == Lang::zh ? it->second.first : it->second.second;
+}
 
 void print_summary(std::ostream& out, const ImportSummary& s, bool dry_run, Lang lang) {
     const bool zh = lang == Lang::zh;
@@ -75,8 +105,9 @@ void print_summary(std::ostream& out, const ImportSummary& s, bool dry_run, Lang
         out << (zh ? "，跳过 " : ", skipped ") << s.files_skipped;
     out << "\n";
     for (const auto& [kind, c] : s.records) {
-        out << "  " << kind << (zh ? "：读入 " : ": read ") << c.read << (zh ? "，新增 " : ", new ")
-            << c.added << (zh ? "，变更（新版本） " : ", changed (new version) ") << c.changed
+        out << "  " << kind_label(kind, lang) << (zh ? "：读入 " : ": read ") << c.read
+            << (zh ? "，新增 " : ", new ") << c.added
+            << (zh ? "，变更（新版本） " : ", changed (new version) ") << c.changed
             << (zh ? "，未变 " : ", unchanged ") << c.unchanged << (zh ? "，退回 " : ", rejected ")
             << c.rejected << (zh ? "，隔离 " : ", quarantined ") << c.quarantined << "\n";
     }
@@ -118,6 +149,10 @@ int CommandImport::run(Context& ctx) {
     options.on_error = *parse_on_error(m_on_error);
     options.operator_name = m_operator;
     options.dry_run = m_dry_run;
+    options.documents_only = m_documents_only;
+    options.marker_scheme = m_scheme;
+    if (!m_scheme.empty())
+        MarkerNumbering check_scheme(rules, m_scheme);  // a bad --scheme is a usage error now
     Progress progress(ctx, m_report.show_progress(ctx), "import");
     options.progress = [&](const std::string&, std::int64_t done, std::int64_t total) {
         progress.update(done, total);

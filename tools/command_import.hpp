@@ -28,6 +28,8 @@ class CommandImport : public Command {
     std::string m_operator;
     bool m_dry_run = false;
     bool m_timings = false;
+    bool m_documents_only = false;  // --kind documents
+    std::string m_scheme;
     InputOptions m_input;
     ReportOptions m_report;
 };

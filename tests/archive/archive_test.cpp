@@ -19,6 +19,9 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+
 #include "geoadmin/archive/database.hpp"
 #include "geoadmin/core/error.hpp"
 #include "run_process.hpp"
@@ -570,4 +573,138 @@ TEST_P(ImportTest, ExportTodayAndAPastDayAndBackAgainAddsNothing) {
                   {"db", "export", "--db", m_db, "-o", m_dir + "/x.csv", "--as-of", "2025-02-30x"})
                   .exit_code,
               2);
+}
+
+// ---------------------------------------------------------------- the survey archive
+
+namespace {
+
+const std::string kArchive = std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/archive";
+
+// The rows of a layer of a file GDAL reads (a sheet of a workbook), with `where`.
+std::int64_t rows_of(const std::string& path, const std::string& layer,
+                     const std::string& where = "") {
+    GDALAllRegister();
+    GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR));
+    OGRLayer* l = ds ? ds->GetLayerByName(layer.c_str()) : nullptr;
+    if (l == nullptr)
+        return -1;
+    if (!where.empty())
+        l->SetAttributeFilter(where.c_str());
+    return l->GetFeatureCount();
+}
+
+}  // namespace
+
+TEST_P(ImportTest, TheExampleSurveyArchiveLoadsWholeAndOnce) {
+    auto s = import({kArchive, "--scheme", "township", "--operator", "档案室"});
+    ASSERT_EQ(s["committed"], true) << s;
+    EXPECT_EQ(s["findings"]["error"], 0) << s;
+    EXPECT_EQ(s["records"]["line"]["new"], 29);
+    EXPECT_EQ(s["records"]["marker"]["new"], 148);
+    EXPECT_EQ(s["records"]["unit"]["new"], 15);
+    EXPECT_EQ(s["records"]["catalogue"]["new"], 68);
+    EXPECT_EQ(s["records"]["document"]["new"], 39);
+    // Every line's agreement, a PDF of two pages, filed under its line.
+    EXPECT_EQ(count("SELECT count(*) FROM documents d JOIN document_links l ON l.document_id = "
+                    "d.id WHERE l.kind = 'agreement' AND d.media_type = 'application/pdf' AND "
+                    "d.pages = 2 AND l.line_code IS NOT NULL"),
+              29);
+    EXPECT_EQ(count("SELECT count(*) FROM document_links WHERE kind = 'photo'"), 10);
+    // Each catalogue entry of a scanned file points at its document; the register is data.
+    EXPECT_EQ(count("SELECT count(*) FROM catalogue WHERE document_id IS NOT NULL"), 39);
+    EXPECT_EQ(count("SELECT count(*) FROM catalogue c JOIN document_links l ON l.document_id = "
+                    "c.document_id WHERE l.line_code = c.line_code"),
+              39);
+    // Markers: the position in CGCS2000 and in their zone (40, EPSG:4528) as the register has
+    // it.
+    EXPECT_EQ(count("SELECT count(*) FROM markers WHERE gk_epsg = 4528 AND abs(gk_x - 3390977.43) "
+                    "< 0.001 AND abs(gk_y - 40469762.797) < 0.001 AND marker_no = '002-001001Q'"),
+              1);
+    EXPECT_EQ(count("SELECT count(*) FROM markers WHERE geom IS NULL OR gk_x IS NULL"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM lines WHERE agreement_date IS NULL OR geom IS NULL"), 0);
+    // Again: every file known, nothing added.
+    s = import({kArchive, "--scheme", "township"});
+    EXPECT_EQ(s["files_unchanged"], s["files"]) << s;
+    EXPECT_EQ(count("SELECT count(*) FROM markers"), 148);
+    EXPECT_EQ(count("SELECT count(*) FROM documents"), 39);
+    EXPECT_TRUE(Archive::open(m_db).check().empty());
+}
+
+TEST_P(ImportTest, OneLineFolderAtATimeLoadsWithoutFalseErrors) {
+    // Archive staff file one line's folder after another: each batch is checked against
+    // what the archive holds (the other lines, the units), and none is rejected.
+    std::vector<std::string> folders;
+    for (const auto& e : std::filesystem::directory_iterator(kArchive))
+        folders.push_back(e.path().string());
+    std::sort(folders.begin(), folders.end());
+    for (size_t i = 0; i < folders.size(); i += 4) {
+        const auto s = import({folders[i], "--scheme", "township"});
+        EXPECT_EQ(s["committed"], true) << folders[i] << s;
+    }
+}
+
+TEST_P(ImportTest, ExportedRegistersLinesAndUnitsComeBackUnchanged) {
+    import({kArchive, "--scheme", "township"});
+    const std::string first =
+        Archive::open(m_db).query("SELECT max(valid_from) FROM markers")[0][0].value_or("");
+    const std::string out = m_dir + "/export";
+    std::filesystem::create_directories(out);
+    for (const auto& [kind, file] : std::vector<std::pair<std::string, std::string>>{
+             {"markers", "markers.xlsx"}, {"lines", "lines.gpkg"}, {"units", "units.shp"}}) {
+        const ProcessResult r = run_geoadmin({"db", "export", "--db", m_db, "--kind", kind, "-o",
+                                              out + "/" + file, "--encoding", "GBK"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    auto s = import({out, "--scheme", "township"});
+    EXPECT_EQ(s["records"]["marker"]["unchanged"], 148) << s;
+    EXPECT_EQ(s["records"]["line"]["unchanged"], 29) << s;
+    EXPECT_EQ(s["records"]["unit"]["unchanged"], 15) << s;
+    EXPECT_EQ(count("SELECT count(*) FROM markers"), 148);
+
+    // A line's register with one marker re-measured: a new version, the old one kept, and
+    // the export of the day before gives the old position.
+    const std::string folder = kArchive + "/002-001 昌硕街道—递铺街道界线";
+    std::string reg = read_file(folder + "/界桩成果表.csv");
+    reg.replace(reg.find("3390977.430"), 11, "3390977.530");
+    s = import({write(m_dir + "/register.csv", reg), "--scheme", "township"});
+    EXPECT_EQ(s["records"]["marker"]["changed"], 1) << s;
+    EXPECT_EQ(count("SELECT count(*) FROM markers WHERE marker_no = '002-001001Q'"), 2);
+    const std::string line_register = m_dir + "/002-001.csv";
+    ASSERT_EQ(run_geoadmin({"db", "export", "--db", m_db, "--kind", "markers", "--line", "002-001",
+                            "--as-of", first, "-o", line_register})
+                  .exit_code,
+              0);
+    const std::string then = read_file(line_register);
+    EXPECT_NE(then.find("3390977.43"), std::string::npos) << then;
+    EXPECT_NE(then.find("位置说明"), std::string::npos) << "the register's own columns";
+    EXPECT_EQ(then.find("105-004"), std::string::npos) << "only the line asked for";
+}
+
+TEST_P(ImportTest, TheCatalogueIsHandedOverAsTwoSheets) {
+    import({kArchive, "--scheme", "township"});
+    const std::string out = m_dir + "/档案目录.xlsx";
+    const ProcessResult r =
+        run_geoadmin({"db", "export", "--db", m_db, "--kind", "catalogue", "-o", out});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(rows_of(out, "案卷目录"), 29);
+    EXPECT_EQ(rows_of(out, "卷内目录"), 68);
+    EXPECT_EQ(rows_of(out, "案卷目录",
+                      "\"案卷号\" = '001' AND \"案卷题名\" = '昌硕街道—递铺街道界线勘界档案' "
+                      "AND \"密级\" = '秘密' AND \"件数\" = 3"),
+              1)
+        << "the volume of line 002-001, classified as its most secret item";
+    EXPECT_EQ(
+        run_geoadmin({"db", "export", "--db", m_db, "--kind", "catalogue", "-o", m_dir + "/x.csv"})
+            .exit_code,
+        2);
+}
+
+TEST_P(ImportTest, DocumentsOnlyLeavesTheTablesAside) {
+    const auto s = import({kArchive, "--kind", "documents"});
+    EXPECT_EQ(s["records"]["document"]["new"], 39) << s;
+    EXPECT_FALSE(s["records"].contains("marker"));
+    EXPECT_EQ(count("SELECT count(*) FROM markers"), 0);
+    EXPECT_EQ(count("SELECT count(*) FROM import_files WHERE status = 'skipped'"),
+              s["files_skipped"].get<std::int64_t>());
 }

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "archive/access.hpp"
+#include "archive/importer.hpp"
 #include "geoadmin/checks/names.hpp"
 #include "geoadmin/core/error.hpp"
 #include "geoadmin/core/version.hpp"
@@ -50,7 +51,110 @@ std::string sha256_hex(std::string_view bytes) {
     return out;
 }
 
+namespace detail {
+
+std::string read_all(const std::string& path) {
+    VSILFILE* f = VSIFOpenL(path.c_str(), "rb");
+    if (f == nullptr)
+        throw InputError(path, "cannot open the file");
+    std::string out;
+    char buf[1 << 16];
+    size_t n = 0;
+    while ((n = VSIFReadL(buf, 1, sizeof buf, f)) > 0)
+        out.append(buf, n);
+    VSIFCloseL(f);
+    return out;
+}
+
+std::string sql_text(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) {
+        out += c;
+        if (c == '\'')
+            out += '\'';
+    }
+    return out + "'";
+}
+
+// The geometry as compared: CGCS2000 lon/lat to 1e-7 degree (about a centimetre), single
+// parts as multi (the archive keeps multi), as WKT.
+std::string geometry_digest(const std::string& wkb) {
+    OGRGeometry* g = nullptr;
+    if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &g, wkb.size()) != OGRERR_NONE ||
+        g == nullptr)
+        return {};
+    std::unique_ptr<OGRGeometry> geometry(g);
+    const auto flat = wkbFlatten(geometry->getGeometryType());
+    if (flat == wkbPolygon)
+        geometry.reset(OGRGeometryFactory::forceToMultiPolygon(geometry.release()));
+    else if (flat == wkbLineString)
+        geometry.reset(OGRGeometryFactory::forceToMultiLineString(geometry.release()));
+    OGRWktOptions options;
+    options.format = OGRWktFormat::F;
+    options.precision = 7;
+    return geometry->exportToWkt(options);
+}
+
+// A decimal as a spreadsheet gives it back: "256.90" and "256.9", "98.0" and "98" are the
+// same value (XLSX keeps numbers, not their trailing zeros). Anything else as it is.
+std::string canonical_number(const std::string& value) {
+    const size_t dot = value.find('.');
+    if (dot == std::string::npos || dot == 0 || value.find('.', dot + 1) != std::string::npos)
+        return value;
+    for (size_t i = 0; i < value.size(); ++i) {
+        const char c = value[i];
+        if (!(std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.' || (c == '-' && i == 0)))
+            return value;
+    }
+    std::string out = value;
+    while (out.back() == '0')
+        out.pop_back();
+    if (out.back() == '.')
+        out.pop_back();
+    return out;
+}
+
+// The content a record is compared by: every column by its canonical name (a column no
+// alias maps, by its header) with its value (decimals without trailing zeros), the position to 1e-7
+// degree (about a centimetre) or the geometry (geometry_digest), and not the bookkeeping columns an
+// export adds. The same record read from a census table or from the archive's own export hashes the
+// same.
+std::string record_hash(const std::vector<FieldInfo>& fields, const Record& r,
+                        const std::string& geometry) {
+    static const std::set<std::string> kExportColumns = {"版本起始", "版本终止", "valid_from",
+                                                         "valid_to", "GK带",     "gk_epsg"};
+    static const std::set<std::string> kPosition = {"lon", "lat", "x", "y"};
+    std::map<std::string, std::string> content;
+    for (size_t k = 0; k < fields.size() && k < r.values.size(); ++k) {
+        const FieldInfo& f = fields[k];
+        if (!r.values[k] || r.values[k]->empty() || kExportColumns.count(f.name) != 0 ||
+            kPosition.count(f.canonical) != 0)
+            continue;
+        content[f.canonical.empty() ? "column:" + f.name : f.canonical] =
+            canonical_number(*r.values[k]);
+    }
+    std::string text;
+    for (const auto& [name, value] : content) {
+        text += name;
+        text += '=';
+        text += value;
+        text += '\x1f';
+    }
+    if (!geometry.empty()) {
+        text += "geometry=" + geometry;
+    } else if (r.has_position) {
+        char pos[64];
+        std::snprintf(pos, sizeof pos, "position=%.7f %.7f", r.lon, r.lat);
+        text += pos;
+    }
+    return sha256_hex(text);
+}
+
+}  // namespace detail
+
 namespace {
+
+using namespace detail;
 
 std::string lower_extension(const std::string& path) {
     std::string ext = std::filesystem::path(path).extension().string();
@@ -73,20 +177,6 @@ bool is_shapefile_sidecar(const std::string& path, const std::set<std::string>& 
     return all.count(stem + ".shp") != 0 || all.count(stem + ".SHP") != 0;
 }
 
-// The whole content of a file GDAL can reach (a plain path or /vsizip/...).
-std::string read_all(const std::string& path) {
-    VSILFILE* f = VSIFOpenL(path.c_str(), "rb");
-    if (f == nullptr)
-        throw InputError(path, "cannot open the file");
-    std::string out;
-    char buf[1 << 16];
-    size_t n = 0;
-    while ((n = VSIFReadL(buf, 1, sizeof buf, f)) > 0)
-        out.append(buf, n);
-    VSIFCloseL(f);
-    return out;
-}
-
 std::string new_batch_id() {
     std::random_device rd;
     char suffix[9];
@@ -98,139 +188,52 @@ std::string new_batch_id() {
     return t + "-" + suffix;
 }
 
-std::string sql_text(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) {
-        out += c;
-        if (c == '\'')
-            out += '\'';
-    }
-    return out + "'";
-}
-
-// How a record kind is kept: its table, key, columns (canonical field = column name).
-struct KindSpec {
-    RecordKind kind;
-    const char* table;
-    std::vector<const char*> key;
-    std::vector<const char*> columns;
-};
-
-const KindSpec* spec_of(RecordKind kind) {
-    static const KindSpec kPlaceNames{RecordKind::place_name,
-                                      "place_names",
-                                      {"code"},
-                                      {"code", "name", "category", "admin_code", "romanization"}};
-    return kind == RecordKind::place_name ? &kPlaceNames : nullptr;
-}
-
-// A record read, checked and waiting for the batch's decision.
 // From this many new records on, SpatiaLite's spatial index is filled in bulk.
 constexpr size_t kBulkSpatialIndex = 1000;
 
-// Where staged records come from: one per layer read.
-struct Origin {
-    const KindSpec* spec = nullptr;
-    std::int64_t file_id = 0;
-    std::string dataset, layer;
-    std::string key_field;  // the key's column as the source names it
-};
-
-struct Staged {
-    std::uint32_t origin = 0;  // index into Importer::m_origins
-    std::int64_t row = 0, fid = -1;
-    std::string key;
-    std::vector<std::optional<std::string>> columns;  // per spec->columns
-    std::string attributes;                           // JSON of every field as read
-    bool has_position = false;
-    double lon = 0, lat = 0;
-    std::string hash;
-    bool keyless = false, duplicate = false;
-};
-
-// Applies --rules (a disabled rule is gone, a severity set there holds), forwards findings
-// to the report, counts them, keeps them for the archive, and notes which rows have errors.
-class BatchSink : public FindingSink {
-  public:
-    BatchSink(const RuleSet& rules, FindingSink& report) : m_rules(rules), m_report(report) {}
-    void add(Finding f) override {
-        if (m_rules.find(f.rule) != nullptr) {
-            if (!m_rules.enabled(f.rule))
-                return;
-            f.severity = m_rules.severity(f.rule);
-        }
-        switch (f.severity) {
-            case Severity::error:
-                ++errors;
-                if (f.row > 0)
-                    error_rows.insert({f.dataset, f.row});
-                break;
-            case Severity::warning:
-                ++warnings;
-                break;
-            case Severity::info:
-                ++infos;
-                break;
-        }
-        kept.push_back(f);
-        m_report.add(std::move(f));
-    }
-    std::vector<Finding> kept;
-    std::set<std::pair<std::string, std::int64_t>> error_rows;
-    std::int64_t errors = 0, warnings = 0, infos = 0;
-
-  private:
-    const RuleSet& m_rules;
-    FindingSink& m_report;
-};
-
-// The content a record is compared by: every column by its canonical name (a column no
-// alias maps, by its header) with its value, the position to 1e-7 degree (about a
-// centimetre), and not the bookkeeping columns an export adds. The same record read from
-// a census table or from the archive's own export hashes the same.
-std::string record_hash(const std::vector<FieldInfo>& fields, const Record& r) {
-    static const std::set<std::string> kExportColumns = {"版本起始", "版本终止", "valid_from",
-                                                         "valid_to"};
-    static const std::set<std::string> kPosition = {"lon", "lat", "x", "y"};
-    std::map<std::string, std::string> content;
-    for (size_t k = 0; k < fields.size() && k < r.values.size(); ++k) {
-        const FieldInfo& f = fields[k];
-        if (!r.values[k] || r.values[k]->empty() || kExportColumns.count(f.name) != 0 ||
-            kPosition.count(f.canonical) != 0)
-            continue;
-        content[f.canonical.empty() ? "column:" + f.name : f.canonical] = *r.values[k];
-    }
-    std::string text;
-    for (const auto& [name, value] : content) {
-        text += name;
-        text += '=';
-        text += value;
-        text += '\x1f';
-    }
-    if (r.has_position) {
-        char pos[64];
-        std::snprintf(pos, sizeof pos, "position=%.7f %.7f", r.lon, r.lat);
-        text += pos;
-    }
-    return sha256_hex(text);
+// Whether a file's name says it holds records (a table or a layer GDAL reads): one that
+// cannot be read is then an error, where a note or a script beside the data is skipped.
+bool looks_like_data(const std::string& path) {
+    static const std::set<std::string> kData = {
+        ".csv",   ".tsv",     ".xlsx", ".xls", ".ods", ".shp",    ".dbf",    ".gpkg",
+        ".json",  ".geojson", ".kml",  ".kmz", ".gml", ".sqlite", ".db",     ".mdb",
+        ".accdb", ".tab",     ".mif",  ".dxf", ".gdb", ".fgb",    ".parquet"};
+    return kData.count(lower_extension(path)) != 0;
 }
 
-struct FileRow {
-    std::string path, sha256, kind, layer, status;
-    std::int64_t size = 0, records = 0;
-};
+// The kind of a layer: by its headers (aliases), then by its geometry where the headers
+// leave it open (a layer of lines whose only column is a code is lines, not units).
+RecordKind classify(const Layer& layer) {
+    const RecordKind by_headers = layer.kind();
+    const std::string& type = layer.geometry_type();
+    const bool linear =
+        type.find("Line") != std::string::npos || type.find("Curve") != std::string::npos;
+    const bool polygonal =
+        type.find("Polygon") != std::string::npos || type.find("Surface") != std::string::npos;
+    if (linear && by_headers != RecordKind::line && layer.field_index("line_code") >= 0)
+        return RecordKind::line;
+    if (linear && (by_headers == RecordKind::unit || by_headers == RecordKind::place_name))
+        return RecordKind::line;
+    if (polygonal && (by_headers == RecordKind::line || by_headers == RecordKind::place_name))
+        return RecordKind::unit;
+    return by_headers;
+}
 
 // Records in the order of a Z-order curve over their positions (those without one last):
 // neighbours in the spatial index (SpatiaLite's R*Tree, PostGIS's GiST) arrive together.
 void sort_by_z_order(std::vector<Staged*>& inserts) {
     auto z_order = [](const Staged* s) -> std::uint64_t {
-        if (!s->has_position)
+        const bool has_extent = s->extra && s->extra->bounds.valid;
+        if (!s->has_position && !has_extent)
             return ~std::uint64_t{0};
         auto scale = [](double v, double lo, double hi) {
             return static_cast<std::uint32_t>(std::clamp((v - lo) / (hi - lo), 0.0, 1.0) *
                                               4294967295.0);
         };
-        const std::uint32_t x = scale(s->lon, -180, 360), y = scale(s->lat, -90, 90);
+        const Bounds* b = has_extent ? &s->extra->bounds : nullptr;
+        const double lon = b ? (b->min_x + b->max_x) / 2 : s->lon;
+        const double lat = b ? (b->min_y + b->max_y) / 2 : s->lat;
+        const std::uint32_t x = scale(lon, -180, 180), y = scale(lat, -90, 90);
         std::uint64_t z = 0;
         for (unsigned bit = 0; bit < 32; ++bit) {
             z |= (static_cast<std::uint64_t>((x >> bit) & 1U) << (2 * bit)) |
@@ -248,53 +251,9 @@ void sort_by_z_order(std::vector<Staged*>& inserts) {
         inserts[i] = ordered[i].second;
 }
 
-class Importer {
-  public:
-    Importer(Archive& archive, const RuleSet& rules, FindingSink& report,
-             const ImportOptions& options)
-        : m_archive(archive), m_rules(rules), m_sink(rules, report), m_options(options) {}
+}  // namespace
 
-    ImportSummary run(const std::vector<std::string>& sources);
-
-  private:
-    void import_file(const std::string& path);
-    void stage_names(const std::string& path, Layer& layer, std::int64_t file_id);
-    void decide_and_load();
-    void load_kind(const KindSpec& spec, std::vector<Staged*>& records);
-    std::string set_spatial_trigger_aside(const KindSpec& spec, size_t inserts);
-    void fill_spatial_index(const KindSpec& spec,
-                            const std::vector<std::pair<GIntBig, const Staged*>>& indexed,
-                            const std::string& trigger_sql);
-    void write_findings();
-    void write_quarantine(const std::vector<Staged*>& records);
-    std::int64_t add_file_row(const FileRow& row);
-    void progress(const std::string& stage, std::int64_t done, std::int64_t total) {
-        if (m_options.progress)
-            m_options.progress(stage, done, total);
-    }
-    static Finding file_finding(const std::string& rule, Severity severity, const std::string& path,
-                                MessageArgs args) {
-        Finding f;
-        f.rule = rule;
-        f.severity = severity;
-        f.dataset = path;
-        f.args = std::move(args);
-        return f;
-    }
-    void add(Finding f) { m_sink.add(std::move(f)); }
-
-    Archive& m_archive;
-    const RuleSet& m_rules;
-    BatchSink m_sink;
-    const ImportOptions& m_options;
-    ImportSummary m_summary;
-    std::string m_now;
-    std::int64_t m_import_id = 0;
-    std::vector<Origin> m_origins;
-    std::vector<Staged> m_staged;
-    std::unique_ptr<NameChecker> m_names;
-    std::map<std::string, std::int64_t> m_file_ids;  // dataset -> import_files id
-};
+namespace detail {
 
 std::int64_t Importer::add_file_row(const FileRow& r) {
     m_archive.exec(
@@ -356,6 +315,7 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
         }
         if (m_names)
             m_names->finish(m_sink);
+        stage_pending();
         m_summary.seconds_read = since(t);
         t = Clock::now();
         decide_and_load();
@@ -403,6 +363,19 @@ void Importer::import_file(const std::string& path) {
     ++m_summary.files;
     FileRow row;
     row.path = path;
+    // Files a system leaves in folders (Thumbs.db, desktop.ini, .DS_Store, Office's ~$
+    // lock files): named, not read.
+    const std::string name = std::filesystem::path(path).filename().string();
+    if (name == "Thumbs.db" || name == "desktop.ini" || name == ".DS_Store" ||
+        name.rfind("~$", 0) == 0) {
+        ++m_summary.files_skipped;
+        row.kind = "unknown";
+        row.status = "skipped";
+        add_file_row(row);
+        add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, path,
+                         {{"reason", "a file the system keeps, not a record"}}));
+        return;
+    }
     std::string bytes;
     try {
         if (path.rfind("/vsi", 0) != 0)
@@ -415,6 +388,7 @@ void Importer::import_file(const std::string& path) {
     }
     row.sha256 = sha256_hex(bytes);
     row.size = static_cast<std::int64_t>(bytes.size());
+    const std::string head = bytes.substr(0, 4096);
     bytes.clear();
     bytes.shrink_to_fit();
 
@@ -433,11 +407,36 @@ void Importer::import_file(const std::string& path) {
                          {{"batch", earlier[0][0].value_or("")}}));
         return;
     }
+    if (stage_document(path, head, row))
+        return;
+    if (m_options.documents_only) {
+        ++m_summary.files_skipped;
+        row.kind = "unknown";
+        row.status = "skipped";
+        add_file_row(row);
+        add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, path,
+                         {{"reason",
+                           "not a document (PDF, scan or photo), and --kind "
+                           "documents imports documents only"}}));
+        return;
+    }
 
     std::optional<VectorSource> source;
     try {
         source.emplace(VectorSource::open(path, m_options.open, m_rules));
     } catch (const Error& e) {
+        if (!looks_like_data(path)) {
+            // A note, a script, a file of a kind the archive does not keep: named, skipped.
+            ++m_summary.files_skipped;
+            row.kind = "unknown";
+            row.status = "skipped";
+            add_file_row(row);
+            add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, path,
+                             {{"reason",
+                               "neither a table or layer of records nor a document "
+                               "(PDF, scan, photo, Word, OFD)"}}));
+            return;
+        }
         ++m_summary.files_unreadable;
         row.kind = "unknown";
         row.status = "unreadable";
@@ -448,90 +447,19 @@ void Importer::import_file(const std::string& path) {
     for (const auto& f : source->open_findings())
         m_sink.add(f);
     for (Layer& layer : source->layers()) {
-        const RecordKind kind = m_options.open.kind.value_or(layer.kind());
-        const KindSpec* spec = spec_of(kind);
+        const RecordKind kind = m_options.open.kind.value_or(classify(layer));
         row.kind = std::string(to_string(kind));
         row.layer = source->layers().size() > 1 ? layer.name() : "";
-        if (spec == nullptr) {
-            ++m_summary.files_skipped;
-            row.status = "skipped";
-            add_file_row(row);
-            add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, path,
-                             {{"reason", "records of kind " + row.kind +
-                                             " are not imported yet by this version (place "
-                                             "names are)"}}));
-            continue;
-        }
         row.status = "loaded";
         const std::int64_t file_id = add_file_row(row);
         m_file_ids[path] = file_id;
-        stage_names(path, layer, file_id);
+        if (kind == RecordKind::place_name) {
+            stage_names(path, layer, file_id);
+        } else {
+            // Read once every file is seen: markers are checked against the batch's lines.
+            m_pending.push_back({path, layer.name(), source->layers().size() == 1, kind, file_id});
+        }
     }
-}
-
-void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t file_id) {
-    const KindSpec& spec = *spec_of(RecordKind::place_name);
-    if (!m_names) {
-        NameCheckOptions options;
-        options.threads = 0;  // one per core
-        m_names = std::make_unique<NameChecker>(m_rules, Romanizer::builtin(), options);
-    }
-    m_names->begin_layer(path, layer, m_sink);
-    std::vector<int> column_index;
-    for (const char* c : spec.columns)
-        column_index.push_back(layer.field_index(c));
-    const int key_index = layer.field_index(spec.key[0]);
-    const auto& fields = layer.fields();
-    const std::string key_field =
-        key_index >= 0 ? fields[static_cast<size_t>(key_index)].name : spec.key[0];
-    const auto origin = static_cast<std::uint32_t>(m_origins.size());
-    m_origins.push_back({&spec, file_id, path, layer.name(), key_field});
-    ScanOptions scan;
-    scan.progress = [&](std::int64_t done, std::int64_t total) { progress(path, done, total); };
-    // Records are checked and staged on every thread the checker may use, each into a
-    // list of its own; the lists are put back in input order afterwards.
-    std::vector<std::vector<Staged>> parts(static_cast<size_t>(m_names->threads()));
-    std::vector<Layer::PartCallback> shards;
-    shards.reserve(parts.size());
-    for (int i = 0; i < m_names->threads(); ++i) {
-        shards.emplace_back([&, i](const Record& r, std::vector<Finding>& findings) {
-            m_names->check(i, r, findings);
-            Staged s;
-            s.origin = origin;
-            s.row = r.row;
-            s.fid = r.fid;
-            nlohmann::json attributes = nlohmann::json::object();
-            for (size_t k = 0; k < fields.size() && k < r.values.size(); ++k) {
-                if (r.values[k])
-                    attributes[fields[k].name] = *r.values[k];
-            }
-            s.attributes = attributes.dump();
-            for (int idx : column_index) {
-                s.columns.push_back(idx >= 0 && static_cast<size_t>(idx) < r.values.size()
-                                        ? r.values[static_cast<size_t>(idx)]
-                                        : std::nullopt);
-            }
-            if (key_index >= 0 && static_cast<size_t>(key_index) < r.values.size() &&
-                r.values[static_cast<size_t>(key_index)] &&
-                !r.values[static_cast<size_t>(key_index)]->empty())
-                s.key = *r.values[static_cast<size_t>(key_index)];
-            s.has_position = r.has_position;
-            s.lon = r.lon;
-            s.lat = r.lat;
-            s.hash = record_hash(fields, r);
-            parts[static_cast<size_t>(i)].push_back(std::move(s));
-        });
-    }
-    layer.scan_parallel(m_rules, scan, shards, m_sink);
-    const size_t first = m_staged.size();
-    for (auto& part : parts) {
-        for (auto& s : part)
-            m_staged.push_back(std::move(s));
-        part.clear();
-        part.shrink_to_fit();
-    }
-    std::sort(m_staged.begin() + static_cast<std::ptrdiff_t>(first), m_staged.end(),
-              [](const Staged& a, const Staged& b) { return a.row < b.row; });
 }
 
 void Importer::decide_and_load() {
@@ -545,6 +473,7 @@ void Importer::decide_and_load() {
         f.row = s.row;
         f.fid = s.fid;
         f.key = s.key;
+        std::replace(f.key.begin(), f.key.end(), '\x1f', ' ');  // a marker: line and number
         f.field = o.key_field;
         if (s.key.empty()) {
             s.keyless = true;
@@ -560,7 +489,7 @@ void Importer::decide_and_load() {
             f.rule = "IMPORT-KEY-DUPLICATE";
             f.severity = Severity::error;
             f.args = {{"field", o.key_field},
-                      {"value", s.key},
+                      {"value", f.key},
                       {"first", m_origins[it->second->origin].dataset + " #" +
                                     std::to_string(it->second->row)}};
             add(std::move(f));
@@ -573,6 +502,11 @@ void Importer::decide_and_load() {
                 m_summary.records[std::string(to_string(m_origins[s.origin].spec->kind))];
             ++c.read;
             ++c.rejected;
+        }
+        if (!m_documents.empty()) {
+            ImportCounts& c = m_summary.records["document"];
+            c.read += static_cast<std::int64_t>(m_documents.size());
+            c.rejected += static_cast<std::int64_t>(m_documents.size());
         }
         return;
     }
@@ -594,6 +528,8 @@ void Importer::decide_and_load() {
         }
     }
     write_quarantine(quarantined);
+    // Documents first: the catalogue's entries name them.
+    load_documents();
     for (auto& [spec, records] : to_load)
         load_kind(*spec, records);
 }
@@ -601,12 +537,18 @@ void Importer::decide_and_load() {
 void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
     ImportCounts& counts = m_summary.records[std::string(to_string(spec.kind))];
     // The current version of every key: id and content hash.
+    std::string key_columns;
+    for (const char* k : spec.key)
+        key_columns += std::string(k) + ", ";
     std::unordered_map<std::string, std::pair<std::int64_t, std::string>> current;
-    for (const auto& row :
-         m_archive.query(std::string("SELECT ") + spec.key[0] + ", id, record_hash FROM " +
-                         spec.table + " WHERE valid_to IS NULL")) {
-        current.emplace(row[0].value_or(""),
-                        std::make_pair(std::stoll(row[1].value_or("0")), row[2].value_or("")));
+    const size_t n_key = spec.key.size();
+    for (const auto& row : m_archive.query("SELECT " + key_columns + "id, record_hash FROM " +
+                                           spec.table + " WHERE valid_to IS NULL")) {
+        std::string key;
+        for (size_t k = 0; k < n_key; ++k)
+            key += (k == 0 ? "" : "\x1f") + row[k].value_or("");
+        current.emplace(
+            key, std::make_pair(std::stoll(row[n_key].value_or("0")), row[n_key + 1].value_or("")));
     }
     std::vector<Staged*> inserts;
     std::vector<std::int64_t> closes;
@@ -638,15 +580,8 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
         throw Error(m_archive.display_name() + ": no table " + spec.table);
     OGRFeatureDefn* defn = layer->GetLayerDefn();
     std::vector<int> column_fields;
-    for (const char* c : spec.columns)
-        column_fields.push_back(defn->GetFieldIndex(c));
-    const int f_from = defn->GetFieldIndex("valid_from");
-    const int f_hash = defn->GetFieldIndex("record_hash");
-    const int f_import = defn->GetFieldIndex("import_id");
-    const int f_attributes = defn->GetFieldIndex("attributes");
-    OGRSpatialReference cgcs2000;
-    cgcs2000.importFromEPSG(4490);
-    cgcs2000.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+    for (const Column& c : spec.columns)
+        column_fields.push_back(defn->GetFieldIndex(c.column));
     const std::string trigger_sql = set_spatial_trigger_aside(spec, inserts.size());
     std::vector<std::pair<GIntBig, const Staged*>> indexed;  // with the trigger set aside
     detail::GdalCapture capture;  // GDAL's messages become the error's text, not stderr lines
@@ -655,31 +590,77 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
         if (++done % 10000 == 0)
             progress(spec.table, done, static_cast<std::int64_t>(inserts.size()));
         OGRFeature feature(defn);
-        for (size_t i = 0; i < column_fields.size(); ++i) {
-            if (column_fields[i] >= 0 && s->columns[i])
-                feature.SetField(column_fields[i], s->columns[i]->c_str());
-        }
-        feature.SetField(f_from, m_now.c_str());
-        feature.SetField(f_hash, s->hash.c_str());
-        feature.SetField(f_import, static_cast<GIntBig>(m_import_id));
-        feature.SetField(f_attributes, s->attributes.c_str());
-        if (s->has_position) {
-            OGRPoint point(s->lon, s->lat);
-            point.assignSpatialReference(&cgcs2000);
-            feature.SetGeometry(&point);
-        }
+        set_columns(spec, *s, feature, column_fields);
         if (layer->CreateFeature(&feature) != OGRERR_NONE) {
             throw OutputError(m_archive.display_name(),
                               "cannot add " + m_origins[s->origin].dataset + " #" +
                                   std::to_string(s->row) + " to " + spec.table + ": " +
                                   capture.last_error());
         }
-        if (!trigger_sql.empty() && s->has_position)
+        if (!trigger_sql.empty() && feature.GetGeometryRef() != nullptr)
             indexed.emplace_back(feature.GetFID(), s);
     }
     layer->SyncToDisk();
     if (!trigger_sql.empty())
         fill_spatial_index(spec, indexed, trigger_sql);
+}
+
+// The columns of a record's new version: its fields, the batch's bookkeeping, the
+// geometry, and what a kind adds (a marker's Gauss–Krüger position, the document a
+// catalogue entry describes).
+void Importer::set_columns(const KindSpec& spec, const Staged& s, OGRFeature& feature,
+                           const std::vector<int>& column_fields) {
+    for (size_t i = 0; i < column_fields.size(); ++i) {
+        if (column_fields[i] >= 0 && s.columns[i] && !s.columns[i]->empty())
+            feature.SetField(column_fields[i], s.columns[i]->c_str());
+    }
+    feature.SetField("valid_from", m_now.c_str());
+    feature.SetField("record_hash", s.hash.c_str());
+    feature.SetField("import_id", static_cast<GIntBig>(m_import_id));
+    feature.SetField("attributes", s.attributes.c_str());
+    static OGRSpatialReference* const kCgcs2000 = [] {
+        auto* srs = new OGRSpatialReference();  // NOLINT(cppcoreguidelines-owning-memory)
+        srs->importFromEPSG(4490);
+        srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+        return srs;
+    }();
+    const StagedExtra* extra = s.extra.get();
+    if (extra != nullptr && !extra->wkb.empty()) {
+        OGRGeometry* g = nullptr;
+        if (OGRGeometryFactory::createFromWkb(extra->wkb.data(), nullptr, &g, extra->wkb.size()) ==
+                OGRERR_NONE &&
+            g != nullptr) {
+            if (std::string_view(spec.geometry) == "MULTIPOLYGON")
+                g = OGRGeometryFactory::forceToMultiPolygon(g);
+            else if (std::string_view(spec.geometry) == "MULTILINESTRING")
+                g = OGRGeometryFactory::forceToMultiLineString(g);
+            g->assignSpatialReference(kCgcs2000);
+            feature.SetGeometryDirectly(g);
+        }
+    } else if (s.has_position && spec.geometry != nullptr) {
+        OGRPoint point(s.lon, s.lat);
+        point.assignSpatialReference(kCgcs2000);
+        feature.SetGeometry(&point);
+    }
+    if (spec.kind == RecordKind::marker) {
+        if (s.has_position) {
+            feature.SetField("lon", s.lon);
+            feature.SetField("lat", s.lat);
+        }
+        if (extra != nullptr && extra->has_gk) {
+            feature.SetField("gk_x", extra->gk_x);
+            feature.SetField("gk_y", extra->gk_y);
+            if (extra->gk_epsg > 0)
+                feature.SetField("gk_epsg", extra->gk_epsg);
+        }
+    }
+    if (spec.kind == RecordKind::catalogue && extra != nullptr && !extra->file_name.empty()) {
+        const int line = column_of(spec, "line_code");
+        const auto id =
+            document_for(extra->file_name, s.columns[static_cast<size_t>(line)].value_or(""));
+        if (id)
+            feature.SetField("document_id", static_cast<GIntBig>(*id));
+    }
 }
 
 // SpatiaLite keeps its R*Tree up to date with a trigger per row, which costs ten times the
@@ -705,8 +686,14 @@ void Importer::fill_spatial_index(const KindSpec& spec,
     std::string sql;
     for (size_t i = 0; i < indexed.size(); ++i) {
         const auto& [fid, s] = indexed[i];
+        Bounds b;
+        if (s->extra && s->extra->bounds.valid) {
+            b = s->extra->bounds;
+        } else {
+            b.expand(s->lon, s->lat);
+        }
         std::snprintf(value, sizeof value, "(%lld,%.17g,%.17g,%.17g,%.17g)",
-                      static_cast<long long>(fid), s->lon, s->lon, s->lat, s->lat);
+                      static_cast<long long>(fid), b.min_x, b.max_x, b.min_y, b.max_y);
         sql += sql.empty() ? std::string("INSERT INTO \"idx_") + spec.table +
                                  "_geom\" (pkid, xmin, xmax, ymin, ymax) VALUES "
                            : ",";
@@ -784,7 +771,7 @@ void Importer::write_findings() {
     layer->SyncToDisk();
 }
 
-}  // namespace
+}  // namespace detail
 
 std::vector<std::string> expand_source(const std::string& source) {
     detail::ensure_gdal();
@@ -830,7 +817,7 @@ ImportSummary import_sources(Archive& archive, const std::vector<std::string>& s
                          "migrate first");
     // PostgreSQL: rows go in with COPY, as ogr2ogr does.
     CPLConfigOptionSetter copy("PG_USE_COPY", "YES", false);
-    Importer importer(archive, rules, report, options);
+    detail::Importer importer(archive, rules, report, options);
     return importer.run(sources);
 }
 

@@ -17,6 +17,7 @@ constexpr std::pair<RecordKind, std::string_view> kKindNames[] = {
     {RecordKind::marker, "marker"},
     {RecordKind::unit, "unit"},
     {RecordKind::line, "line"},
+    {RecordKind::catalogue, "catalogue"},
 };
 }  // namespace
 
@@ -38,7 +39,8 @@ std::optional<RecordKind> parse_record_kind(std::string_view text) {
 
 const std::vector<RecordKind>& all_record_kinds() {
     static const std::vector<RecordKind> kinds = {RecordKind::place_name, RecordKind::marker,
-                                                  RecordKind::unit, RecordKind::line};
+                                                  RecordKind::unit, RecordKind::line,
+                                                  RecordKind::catalogue};
     return kinds;
 }
 

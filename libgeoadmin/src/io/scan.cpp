@@ -48,6 +48,8 @@ ScanSummary Layer::scan(const RuleSet& rules, const ScanOptions& options,
         record.row = row;
         scanner.row(record, messages, geometry, tally, findings);
         sink.add_all(findings);
+        if (options.observe)
+            options.observe(record);
         if (on_record)
             on_record(record);
         if (options.progress && (row & 0xFFF) == 0)
@@ -147,6 +149,8 @@ ScanSummary Layer::scan_parallel(const RuleSet& rules, const ScanOptions& option
                     r.row = first + static_cast<std::int64_t>(i) + 1;
                     r.fid = r.row;
                     scanner.row(r, none, nullptr, part.tally, part.findings);
+                    if (options.observe)
+                        options.observe(r);
                     on_record[t](r, part.findings);
                 }
                 scanner.end(messages, part.findings);

@@ -21,6 +21,8 @@ struct GEOADMIN_API ExportOptions {
     /// Encoding of a shapefile's attributes (GBK, UTF-8 ...; written to its .cpg); "" =
     /// UTF-8.
     std::string encoding;
+    /// Only this line's records (markers, lines, catalogue): a line's register.
+    std::string line;
 };
 
 struct GEOADMIN_API ExportResult {
@@ -29,9 +31,11 @@ struct GEOADMIN_API ExportResult {
 };
 
 /// Writes the records of `options.kind` to `path`; the extension picks the format: .csv
-/// (UTF-8 with BOM, opens in Excel), .xlsx, .gpkg, .shp, .geojson. Throws UsageError for
-/// another extension, a kind not archived yet or a malformed date; OutputError when
-/// writing fails. The file appears only when complete.
+/// (UTF-8 with BOM, opens in Excel), .xlsx, .gpkg, .shp, .geojson. Markers, lines and units
+/// carry the register's own columns too (kept as read). The catalogue is a workbook of two
+/// sheets, 案卷目录 (volumes) and 卷内目录 (items): .xlsx or .gpkg. Throws UsageError for
+/// another extension or a malformed date; OutputError when writing fails. The file
+/// appears only when complete.
 GEOADMIN_API ExportResult export_records(Archive& archive, const std::string& path,
                                          const ExportOptions& options);
 

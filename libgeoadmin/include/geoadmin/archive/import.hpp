@@ -31,6 +31,10 @@ struct GEOADMIN_API ImportOptions {
     OnError on_error = OnError::reject;
     std::string operator_name;
     bool dry_run = false;  ///< do everything, then roll the batch back
+    /// Only documents (PDF, scans, photos) are imported; tables are skipped (--kind documents).
+    bool documents_only = false;
+    /// The markers' numbering scheme (MarkerCheckOptions::scheme); "" = the rule's.
+    std::string marker_scheme;
     /// Called now and then with (stage, done, total); total 0 when unknown.
     std::function<void(const std::string&, std::int64_t, std::int64_t)> progress;
 };

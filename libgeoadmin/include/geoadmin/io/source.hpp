@@ -74,6 +74,10 @@ struct GEOADMIN_API ScanOptions {
     bool wkb = false;
     /// Called with (done, total) now and then; total may be 0 when unknown.
     std::function<void(std::int64_t, std::int64_t)> progress;
+    /// Called with every record as read, before the reader makes its own use of it: the
+    /// archive import keeps the records a check reads. In scan_parallel() it is called on
+    /// the thread that has the record (several at once).
+    std::function<void(const Record&)> observe;
 };
 
 /// What a scan learned about the layer's coordinates.

@@ -65,6 +65,14 @@ void check_positions(MarkerRun& run) {
                         best = std::min(best, geodesic_distance(m.position, j));
                 }
             }
+            // An end of the marker's own line is where a third unit meets it, whether or
+            // not the lines given hold that unit's lines (a line's folder imported alone).
+            for (const auto& part : on[i]->line->parts) {
+                if (!part.empty() && !on[i]->line->planar) {
+                    best = std::min({best, geodesic_distance(m.position, part.front()),
+                                     geodesic_distance(m.position, part.back())});
+                }
+            }
             if (best > junction_max) {
                 run.emit("MARKER-TRIPLE-NOT-AT-JUNCTION", m, "",
                          {{"distance", std::isfinite(best) ? fmt(best) : std::string("∞")},
