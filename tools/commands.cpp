@@ -4,6 +4,7 @@
 #include "command_db.hpp"
 #include "command_import.hpp"
 #include "command_info.hpp"
+#include "command_inspect.hpp"
 #include "command_markers.hpp"
 #include "command_names.hpp"
 
@@ -16,6 +17,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     commands.push_back(std::make_unique<CommandBoundariesCheck>());
     commands.push_back(std::make_unique<CommandNamesCheck>());
     commands.push_back(std::make_unique<CommandNamesRomanize>());
+    commands.push_back(std::make_unique<CommandInspect>());
     commands.push_back(std::make_unique<CommandImport>());
     for (auto action : {CommandDb::Action::init, CommandDb::Action::info, CommandDb::Action::check,
                         CommandDb::Action::migrate, CommandDb::Action::export_records})

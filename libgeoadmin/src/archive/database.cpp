@@ -245,6 +245,12 @@ ArchiveBackend Archive::backend_of(const std::string& target) {
     return ArchiveBackend::spatialite;
 }
 
+std::string Archive::gdal_name(const std::string& target) {
+    if (backend_of(target) == ArchiveBackend::postgis && !starts_with_icase(target, "pg:"))
+        return "PG:" + target;
+    return target;
+}
+
 const std::vector<ArchiveMigration>& Archive::migrations() {
     static const std::vector<ArchiveMigration> all = [] {
         std::vector<ArchiveMigration> v;
@@ -271,7 +277,7 @@ Archive Archive::open(const std::string& target, bool create) {
     impl->backend = backend_of(target);
     detail::GdalCapture capture;
     if (impl->backend == ArchiveBackend::postgis) {
-        const std::string conn = starts_with_icase(target, "pg:") ? target : "PG:" + target;
+        const std::string conn = gdal_name(target);
         const char* const options[] = {"LIST_ALL_TABLES=NO", nullptr};
         impl->ds = GDALDataset::Open(conn.c_str(), GDAL_OF_VECTOR | GDAL_OF_UPDATE, nullptr,
                                      options, nullptr);
@@ -330,6 +336,10 @@ Archive Archive::open(const std::string& target, bool create) {
     // Large batches touch index pages all over the file: keep them in memory (256 MB at
     // most, taken only as pages are used).
     a.exec("PRAGMA cache_size = -262144");
+    // SQLite keeps a statement journal for every INSERT inside the batch's transaction
+    // (the pages it changes that the batch changed before): in memory, not in a temporary
+    // file written page by page.
+    a.exec("PRAGMA temp_store = MEMORY");
     return a;
 }
 

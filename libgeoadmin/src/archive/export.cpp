@@ -115,6 +115,7 @@ const KindExport& kind_export(RecordKind kind) {
             return kUnits;
         case RecordKind::place_name:
         case RecordKind::catalogue:
+        case RecordKind::observation:
             break;
     }
     return kNames;

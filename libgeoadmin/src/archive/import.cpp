@@ -450,6 +450,17 @@ void Importer::import_file(const std::string& path) {
         const RecordKind kind = m_options.open.kind.value_or(classify(layer));
         row.kind = std::string(to_string(kind));
         row.layer = source->layers().size() > 1 ? layer.name() : "";
+        if (spec_of(kind) == nullptr) {
+            // Records the archive keeps elsewhere (field observations: geoadmin inspect
+            // --record) or not at all: named, not loaded.
+            ++m_summary.files_skipped;
+            row.status = "skipped";
+            add_file_row(row);
+            add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, path,
+                             {{"reason", "records of kind " + row.kind +
+                                             " are not archive records that import loads"}}));
+            continue;
+        }
         row.status = "loaded";
         const std::int64_t file_id = add_file_row(row);
         m_file_ids[path] = file_id;

@@ -169,6 +169,10 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
     }
     layer.scan_parallel(m_rules, scan, shards, m_sink);
     const size_t first = m_staged.size();
+    size_t staged = first;
+    for (const auto& part : parts)
+        staged += part.size();
+    m_staged.reserve(staged);
     for (auto& part : parts) {
         for (auto& s : part)
             m_staged.push_back(std::move(s));
@@ -212,6 +216,7 @@ void Importer::stage_pending() {
                         stage_markers(p, source);
                         break;
                     case RecordKind::place_name:
+                    case RecordKind::observation:
                         break;
                 }
             } catch (const InputError& e) {
@@ -371,7 +376,7 @@ void Importer::stage_markers(const PendingLayer& p, VectorSource& source) {
         finish_staged(s, layer, r, {});
         m_staged.push_back(std::move(s));
     };
-    const MarkerRegister reg = read_marker_register(source, m_rules, m_sink, scan, true);
+    const MarkerRegister reg = read_marker_register(source, m_rules, m_sink, scan);
     // The units the batch's lines separate (not a county outline beside its townships).
     std::set<std::string> line_units;
     for (const auto& line : m_lines.lines) {

@@ -18,6 +18,7 @@ constexpr std::pair<RecordKind, std::string_view> kKindNames[] = {
     {RecordKind::unit, "unit"},
     {RecordKind::line, "line"},
     {RecordKind::catalogue, "catalogue"},
+    {RecordKind::observation, "observation"},
 };
 }  // namespace
 
@@ -40,7 +41,7 @@ std::optional<RecordKind> parse_record_kind(std::string_view text) {
 const std::vector<RecordKind>& all_record_kinds() {
     static const std::vector<RecordKind> kinds = {RecordKind::place_name, RecordKind::marker,
                                                   RecordKind::unit, RecordKind::line,
-                                                  RecordKind::catalogue};
+                                                  RecordKind::catalogue, RecordKind::observation};
     return kinds;
 }
 

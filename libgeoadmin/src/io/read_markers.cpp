@@ -37,7 +37,8 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules, 
             return std::nullopt;
         return r.values[i];
     };
-    if (!keep_values) {
+    // An observer (the archive import) keeps every column as read: read them all.
+    if (!keep_values && !scan.observe) {
         layer.read_only({"marker_no", "line_code", "type", "x", "y", "lon", "lat", "elevation",
                          "ref1_name", "ref1_azimuth", "ref1_distance", "ref2_name", "ref2_azimuth",
                          "ref2_distance", "ref3_name", "ref3_azimuth", "ref3_distance"});

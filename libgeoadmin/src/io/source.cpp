@@ -895,6 +895,8 @@ int Layer::key_field_index() const {
             return field_index("code");
         case RecordKind::catalogue:
             return field_index("archive_no");
+        case RecordKind::observation:
+            return field_index("marker_no");
         case RecordKind::place_name: {
             int i = field_index("code");
             return i >= 0 ? i : field_index("name");

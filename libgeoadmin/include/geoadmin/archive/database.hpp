@@ -40,6 +40,9 @@ class GEOADMIN_API Archive {
     /// What `target` names: a PostgreSQL connection ("PG:dbname=... host=...",
     /// "postgresql://...", "postgres://...") or, otherwise, a SpatiaLite file.
     static ArchiveBackend backend_of(const std::string& target);
+    /// The name GDAL opens `target` by ("PG:..." for a PostgreSQL connection), for reading
+    /// the archive's layers (current_lines ...) with the readers of files.
+    static std::string gdal_name(const std::string& target);
     /// The migrations compiled in, in order.
     static const std::vector<ArchiveMigration>& migrations();
     static int latest_version();

@@ -12,8 +12,9 @@ namespace geoadmin {
 
 /// The kinds of record geoadmin reads; each has its own canonical fields.
 /// What a table holds. catalogue: a sheet of archival description (档号, 题名 ...) that
-/// `geoadmin import` files with the documents.
-enum class RecordKind { place_name, marker, unit, line, catalogue };
+/// `geoadmin import` files with the documents; observation: what a joint inspection found
+/// at each marker and along the line (`geoadmin inspect`).
+enum class RecordKind { place_name, marker, unit, line, catalogue, observation };
 
 GEOADMIN_API std::string_view to_string(RecordKind kind);
 GEOADMIN_API std::optional<RecordKind> parse_record_kind(std::string_view text);

@@ -15,6 +15,7 @@
 #include "geoadmin/model/divisions.hpp"
 #include "geoadmin/model/lines.hpp"
 #include "geoadmin/model/markers.hpp"
+#include "geoadmin/model/observations.hpp"
 #include "geoadmin/model/units.hpp"
 
 namespace geoadmin {
@@ -22,7 +23,9 @@ namespace geoadmin {
 class RuleSet;
 
 /// Reads the first layer of `source` as a marker register. Unreadable rows and values and
-/// coordinate problems go to `sink`.
+/// coordinate problems go to `sink`. Only the register's own fields are read unless
+/// `keep_values` (every value kept in Marker::values) or `scan.observe` (which sees every
+/// field) asks for all.
 GEOADMIN_API MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules,
                                                  FindingSink& sink, const ScanOptions& scan = {},
                                                  bool keep_values = false);
@@ -34,6 +37,13 @@ GEOADMIN_API LineLayer read_boundary_lines(VectorSource& source, const RuleSet& 
 /// Reads the first layer of `source` as units (code, name) with polygon geometry.
 GEOADMIN_API UnitLayer read_units(VectorSource& source, const RuleSet& rules, FindingSink& sink,
                                   const ScanOptions& scan = {});
+
+/// Reads every layer of `source` as field observations: a row with a marker number is what
+/// was found at that marker; a row or feature with a kind of change (or a geometry) and no
+/// marker number is a change along a line. Conditions and kinds that cannot be read are
+/// READ-VALUE-INVALID; rows with neither INSPECT-OBSERVATION-INCOMPLETE.
+GEOADMIN_API ObservationSet read_observations(VectorSource& source, const RuleSet& rules,
+                                              FindingSink& sink, const ScanOptions& scan = {});
 
 struct GEOADMIN_API CoverageLayer {
     std::string dataset;

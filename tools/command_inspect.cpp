@@ -1,0 +1,188 @@
+#include "command_inspect.hpp"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <ostream>
+
+#include "geoadmin/archive/database.hpp"
+#include "geoadmin/checks/inspect.hpp"
+#include "geoadmin/checks/markers.hpp"
+#include "geoadmin/core/error.hpp"
+#include "geoadmin/io/inspection_report.hpp"
+#include "geoadmin/io/readers.hpp"
+
+namespace geoadmin::cli {
+
+std::string CommandInspect::examples() const {
+    return "  geoadmin inspect --register examples/anji/markers.csv --lines "
+           "examples/anji/boundary_lines.gpkg \\\n"
+           "      --units examples/anji/townships.shp --observations "
+           "examples/anji/inspection/observations.gpkg \\\n"
+           "      --scheme township -o 联检报告.html\n"
+           "      every line the observations touch; the report (HTML, prints on A4)\n"
+           "  geoadmin inspect 105-104 201-110 --db anji.sqlite --observations 2026联检.xlsx "
+           "-o report.html\n"
+           "      two lines of the archive\n"
+           "  geoadmin inspect --db anji.sqlite --observations obs.gpkg -o findings.gpkg "
+           "--report report.html\n"
+           "      findings as map layers for QGIS, and the report\n"
+           "  geoadmin inspect --db anji.sqlite --observations obs.csv --tolerance 0.2\n"
+           "      displacement tolerance in metres (INSPECT-MARKER-DISPLACED)\n";
+}
+
+void CommandInspect::declare(po::options_description& options,
+                             po::positional_options_description& positional) {
+    options.add_options()("line", po::value(&m_lines_wanted)->value_name("LINE")->composing(),
+                          "the lines to inspect, by code (also positional); default: every "
+                          "line the observations name")(
+        "db", po::value(&m_db)->value_name("DB"),
+        "the archive (SpatiaLite file or PG:... / postgresql://...): its current lines, "
+        "markers and units")("register", po::value(&m_register)->value_name("FILE"),
+                             "the marker register, without --db")(
+        "lines", po::value(&m_lines)->value_name("FILE"),
+        "the boundary lines (界线编号, 左侧单位, 右侧单位), without --db")(
+        "units", po::value(&m_units)->value_name("FILE"),
+        "unit polygons or a table with code and name, for the names of each side (without "
+        "--db)")("observations", po::value(&m_observations)->value_name("FILE"),
+                 "the field observations: a table or layer of markers (界桩编号, 检查日期, 检查人, "
+                 "状况, X/Y or 经度/纬度, 照片, 备注) and of changes along the lines (变化类别, "
+                 "备注, a point or line geometry)")("date", po::value(&m_date)->value_name("DATE"),
+                                                    "the report's date (default: today)")(
+        "title", po::value(&m_title)->value_name("TEXT"),
+        "the report's title (default: 行政区域界线联合检查报告)")(
+        "report", po::value(&m_html)->value_name("FILE.html"),
+        "write the report (also -o FILE.html)")("scheme",
+                                                po::value(&m_scheme)->value_name("NAME|PATTERN"),
+                                                "marker numbering, as in markers check")(
+        "tolerance", po::value(&m_tolerance)->value_name("M"),
+        "how far (metres) a re-measured marker may lie from its registered position "
+        "(default: the INSPECT-MARKER-DISPLACED rule's tolerance, 0.5 m)");
+    positional.add("line", -1);
+    m_input.declare(options);
+    m_report.declare(options, "error");
+}
+
+void CommandInspect::setup(const po::variables_map& /*vm*/) {
+    if (m_observations.empty())
+        throw UsageError("inspect needs --observations FILE");
+    if (m_db.empty() && (m_register.empty() || m_lines.empty()))
+        throw UsageError("inspect needs --db DB, or --register and --lines");
+    if (!m_db.empty() && (!m_register.empty() || !m_lines.empty() || !m_units.empty()))
+        throw UsageError(
+            "--db takes the lines, markers and units from the archive: leave out "
+            "--register, --lines and --units");
+    // -o FILE.html is the report; other -o files take the findings.
+    const auto ext = std::filesystem::path(m_report.output).extension().string();
+    if (ext == ".html" || ext == ".htm") {
+        if (!m_html.empty())
+            throw UsageError("give the report once: -o FILE.html or --report FILE.html");
+        m_html = m_report.output;
+        m_report.output.clear();
+    }
+    if (m_tolerance == 0 || (m_tolerance < 0 && m_tolerance != -1))
+        throw UsageError("--tolerance must be a positive number of metres");
+    m_report.setup();
+    m_input.open_options();
+}
+
+namespace {
+
+std::string today() {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char buf[16];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+    return buf;
+}
+
+}  // namespace
+
+int CommandInspect::run(Context& ctx) {
+    RuleSet rules = m_report.load_rules();
+    if (m_tolerance > 0) {
+        rules.apply_overrides_json(
+            R"({"rules": {"INSPECT-MARKER-DISPLACED": {"parameters": {"tolerance": )" +
+                std::to_string(m_tolerance) + "}}}}",
+            "--tolerance");
+    }
+    InspectOptions options;
+    options.scheme = m_scheme.empty() ? rules.text("MARKER-NUMBER-SYNTAX", "scheme") : m_scheme;
+    MarkerNumbering check_scheme(rules, options.scheme);  // a bad --scheme is a usage error now
+    options.lines = m_lines_wanted;
+    auto report = m_report.open(ctx, rules);
+    FindingSink& sink = report->sink();
+    InspectionReportInfo info;
+    info.rules = &rules;
+    info.date = m_date.empty() ? today() : m_date;
+    info.title = m_title.empty() ? "行政区域界线联合检查报告" : m_title;
+    info.photo_dir = std::filesystem::path(m_observations).parent_path().string();
+
+    // The lines: names of the lines and of the units on each side come with them.
+    auto open = [&](const std::string& path, RecordKind kind, const char* layer) {
+        OpenOptions o = m_input.open_options();
+        o.kind = kind;
+        if (layer != nullptr)
+            o.layers = {layer};
+        VectorSource source = VectorSource::open(path, o, rules);
+        for (const auto& f : source.open_findings())
+            sink.add(f);
+        return source;
+    };
+    const std::string db = m_db.empty() ? std::string() : Archive::gdal_name(m_db);
+    if (!m_db.empty() && Archive::open(m_db).schema_version() == 0)
+        throw InputError(m_db, "not a geoadmin archive (create one with geoadmin db init)");
+    VectorSource line_source = db.empty() ? open(m_lines, RecordKind::line, nullptr)
+                                          : open(db, RecordKind::line, "current_lines");
+    ScanOptions scan;
+    {
+        Layer& layer = line_source.single_layer("lines");
+        const int i_code = layer.field_index("line_code"), i_name = layer.field_index("name");
+        const int i_left = layer.field_index("left_code"),
+                  i_right = layer.field_index("right_code");
+        const int i_left_name = layer.field_index("left_name");
+        const int i_right_name = layer.field_index("right_name");
+        auto value = [](const Record& r, int i) {
+            return i >= 0 && r.values[static_cast<size_t>(i)] ? *r.values[static_cast<size_t>(i)]
+                                                              : std::string();
+        };
+        scan.observe = [&, i_code, i_name, i_left, i_right, i_left_name,
+                        i_right_name](const Record& r) {
+            if (!value(r, i_name).empty())
+                info.line_names[value(r, i_code)] = value(r, i_name);
+            if (!value(r, i_left_name).empty())
+                info.unit_names[value(r, i_left)] = value(r, i_left_name);
+            if (!value(r, i_right_name).empty())
+                info.unit_names[value(r, i_right)] = value(r, i_right_name);
+        };
+    }
+    const LineLayer lines = read_boundary_lines(line_source, rules, sink, scan);
+    VectorSource register_source = db.empty() ? open(m_register, RecordKind::marker, nullptr)
+                                              : open(db, RecordKind::marker, "current_markers");
+    const MarkerRegister reg = read_marker_register(register_source, rules, sink);
+    std::string units = db.empty() ? m_units : db;
+    if (!units.empty()) {
+        VectorSource unit_source =
+            open(units, RecordKind::unit, db.empty() ? nullptr : "current_units");
+        for (const AdminUnit& u : read_units(unit_source, rules, sink).units) {
+            if (!u.name.empty())
+                info.unit_names[u.code] = u.name;
+        }
+    }
+    VectorSource observation_source = open(m_observations, RecordKind::observation, nullptr);
+    const ObservationSet observations = read_observations(observation_source, rules, sink);
+
+    const InspectionResult result = inspect_lines(lines, reg, observations, rules, options, sink);
+    if (!m_html.empty()) {
+        write_inspection_report(m_html, result, info);
+        if (!m_report.quiet) {
+            ctx.err << (m_report.language == Lang::zh ? "联检报告已写入 "
+                                                      : "inspection report written to ")
+                    << m_html << "\n";
+        }
+    }
+    return report->finish();
+}
+
+}  // namespace geoadmin::cli
