@@ -1,6 +1,12 @@
 #include "command_inspect.hpp"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <ostream>
@@ -11,6 +17,8 @@
 #include "geoadmin/core/error.hpp"
 #include "geoadmin/io/inspection_report.hpp"
 #include "geoadmin/io/readers.hpp"
+
+extern "C" char** environ;  // NOLINT(readability-redundant-declaration)
 
 namespace geoadmin::cli {
 
@@ -52,9 +60,11 @@ void CommandInspect::declare(po::options_description& options,
         "title", po::value(&m_title)->value_name("TEXT"),
         "the report's title (default: 行政区域界线联合检查报告)")(
         "report", po::value(&m_html)->value_name("FILE.html"),
-        "write the report (also -o FILE.html)")("scheme",
-                                                po::value(&m_scheme)->value_name("NAME|PATTERN"),
-                                                "marker numbering, as in markers check")(
+        "write the report (also -o FILE.html)")(
+        "pdf", po::bool_switch(&m_pdf),
+        "also print the report to PDF (beside it, .pdf) through headless Chromium, when "
+        "installed")("scheme", po::value(&m_scheme)->value_name("NAME|PATTERN"),
+                     "marker numbering, as in markers check")(
         "tolerance", po::value(&m_tolerance)->value_name("M"),
         "how far (metres) a re-measured marker may lie from its registered position "
         "(default: the INSPECT-MARKER-DISPLACED rule's tolerance, 0.5 m)");
@@ -80,6 +90,8 @@ void CommandInspect::setup(const po::variables_map& /*vm*/) {
         m_html = m_report.output;
         m_report.output.clear();
     }
+    if (m_pdf && m_html.empty())
+        throw UsageError("--pdf prints the report: give -o FILE.html or --report FILE.html");
     if (m_tolerance == 0 || (m_tolerance < 0 && m_tolerance != -1))
         throw UsageError("--tolerance must be a positive number of metres");
     m_report.setup();
@@ -87,6 +99,57 @@ void CommandInspect::setup(const po::variables_map& /*vm*/) {
 }
 
 namespace {
+
+// The first of the browsers that print headless on PATH, or "".
+std::string find_browser() {
+    const char* path = std::getenv("PATH");
+    std::string dirs = path != nullptr ? path : "/usr/bin:/bin";
+    for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+        size_t start = 0;
+        while (start <= dirs.size()) {
+            const size_t end = std::min(dirs.find(':', start), dirs.size());
+            const std::string candidate = dirs.substr(start, end - start) + "/" + name;
+            if (::access(candidate.c_str(), X_OK) == 0)
+                return candidate;
+            start = end + 1;
+        }
+    }
+    return {};
+}
+
+// Prints `html` to `pdf` with headless Chromium; false when it fails.
+bool print_to_pdf(const std::string& browser, const std::string& html, const std::string& pdf) {
+    const std::string profile =
+        (std::filesystem::temp_directory_path() / ("geoadmin-chromium-" + std::to_string(getpid())))
+            .string();
+    std::vector<std::string> args = {browser,
+                                     "--headless",
+                                     "--disable-gpu",
+                                     "--no-sandbox",
+                                     "--no-first-run",
+                                     "--no-pdf-header-footer",
+                                     "--user-data-dir=" + profile,
+                                     "--print-to-pdf=" + pdf,
+                                     "file://" + std::filesystem::absolute(html).string()};
+    std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
+    for (auto& a : args)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = 0;
+    const int spawned = posix_spawn(&pid, browser.c_str(), &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    int status = 0;
+    const bool ok = spawned == 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+                    WEXITSTATUS(status) == 0;
+    std::error_code ec;
+    std::filesystem::remove_all(profile, ec);
+    return ok && std::filesystem::exists(pdf, ec);
+}
 
 std::string today() {
     const std::time_t now = std::time(nullptr);
@@ -176,10 +239,23 @@ int CommandInspect::run(Context& ctx) {
     const InspectionResult result = inspect_lines(lines, reg, observations, rules, options, sink);
     if (!m_html.empty()) {
         write_inspection_report(m_html, result, info);
-        if (!m_report.quiet) {
-            ctx.err << (m_report.language == Lang::zh ? "联检报告已写入 "
-                                                      : "inspection report written to ")
-                    << m_html << "\n";
+        const bool zh = m_report.language == Lang::zh;
+        if (!m_report.quiet)
+            ctx.err << (zh ? "联检报告已写入 " : "inspection report written to ") << m_html << "\n";
+        if (m_pdf) {
+            const std::string pdf =
+                std::filesystem::path(m_html).replace_extension(".pdf").string();
+            const std::string browser = find_browser();
+            if (browser.empty()) {
+                ctx.err << (zh ? "未找到 Chromium，未生成 PDF：请在浏览器中打开报告并打印（Debian："
+                                 "apt install chromium）\n"
+                               : "no PDF: Chromium is not installed; open the report in a "
+                                 "browser and print it (Debian: apt install chromium)\n");
+            } else if (!print_to_pdf(browser, m_html, pdf)) {
+                throw OutputError(pdf, "Chromium could not print the report (" + browser + ")");
+            } else if (!m_report.quiet) {
+                ctx.err << (zh ? "PDF 已写入 " : "PDF written to ") << pdf << "\n";
+            }
         }
     }
     return report->finish();

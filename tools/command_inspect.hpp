@@ -32,6 +32,7 @@ class CommandInspect : public Command {
     std::string m_db, m_register, m_lines, m_units, m_observations, m_date, m_scheme, m_title;
     std::string m_html;
     double m_tolerance = -1;
+    bool m_pdf = false;
     InputOptions m_input;
     ReportOptions m_report;
 };

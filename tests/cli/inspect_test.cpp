@@ -179,3 +179,44 @@ TEST(Inspect, TellsWhatIsMissing) {
     EXPECT_EQ(r.exit_code, 2);
     EXPECT_NE(r.err.find("--db"), std::string::npos) << r.err;
 }
+
+TEST(Inspect, FromTheArchiveAsFromFilesAndPrintedWithPdf) {
+    const std::string dir = temp_dir();
+    const std::string db = dir + "/anji.sqlite";
+    ASSERT_EQ(run_geoadmin({"db", "init", "--db", db}).exit_code, 0);
+    const auto imported =
+        run_geoadmin({"import", std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/archive", "--db",
+                      db, "--scheme", "township", "-q"});
+    ASSERT_EQ(imported.exit_code, 0) << imported.out << imported.err;
+    const std::string html = dir + "/report.html";
+    std::vector<std::string> args = {"inspect",
+                                     "--db",
+                                     db,
+                                     "--observations",
+                                     example("inspection/observations.gpkg"),
+                                     "--scheme",
+                                     "township",
+                                     "--format",
+                                     "json",
+                                     "--fail-on",
+                                     "never",
+                                     "-o",
+                                     html,
+                                     "--pdf"};
+    const auto r = run_geoadmin(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rules = by_rule(json_lines(r.out));
+    using Set = std::set<std::string>;
+    EXPECT_EQ(rules.at("INSPECT-MARKER-DISPLACED"), (Set{"105-104003A", "002-001006Q"}));
+    EXPECT_EQ(rules.at("INSPECT-MARKER-LOST"), Set{"201-110002Q"});
+    EXPECT_EQ(rules.at("INSPECT-LINE-VERDICT"), (Set{"002-001", "105-104", "201-110"}));
+    // The unit names of the archive's units, the line names of its lines.
+    const std::string report = read_file(html);
+    EXPECT_NE(report.find("杭垓镇（330523104）"), std::string::npos);
+    EXPECT_NE(report.find("孝丰镇—杭垓镇界线"), std::string::npos);
+    const bool browser = std::system("command -v chromium > /dev/null 2>&1") == 0;
+    EXPECT_EQ(std::filesystem::exists(dir + "/report.pdf"), browser) << r.err;
+    if (!browser) {
+        EXPECT_NE(r.err.find("Chromium is not installed"), std::string::npos) << r.err;
+    }
+}
