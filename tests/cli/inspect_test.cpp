@@ -125,7 +125,7 @@ TEST(Inspect, TheReportNamesEveryProblemOnItsLinesMap) {
     // The displaced markers carry arrows; the photos are in the file.
     EXPECT_NE(report.find("class=displacement"), std::string::npos);
     EXPECT_NE(report.find("data:image/jpeg;base64,"), std::string::npos);
-    EXPECT_NE(report.find("class='marker lost'"), std::string::npos);
+    EXPECT_NE(report.find("class='mk lost'"), std::string::npos);
     EXPECT_EQ(report.find("<script"), std::string::npos) << "self-contained, no scripts";
 }
 

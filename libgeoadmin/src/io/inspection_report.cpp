@@ -65,27 +65,6 @@ struct Terms {
     }
 };
 
-const char* condition_colour(const MarkerInspection& m) {
-    if (!m.registered)
-        return "#222222";
-    if (!m.observed)
-        return "#9e9e9e";
-    if (m.displaced || m.wrong_side)
-        return "#7b1fa2";
-    if (!m.condition)
-        return "#9e9e9e";
-    switch (*m.condition) {
-        case MarkerCondition::intact:
-            return "#2e7d32";
-        case MarkerCondition::lost:
-            return "#c62828";
-        case MarkerCondition::displaced:
-            return "#7b1fa2";
-        default:
-            return "#ef6c00";
-    }
-}
-
 std::string condition_key(const MarkerInspection& m) {
     if (!m.registered)
         return "unknown";
@@ -250,11 +229,15 @@ std::string line_map(const LineInspection& li, const InspectionReportInfo& info,
                 << " y2=" << num(y - *m.dy * s * exaggeration)
                 << " stroke='#7b1fa2' stroke-width=1.8 marker-end='url(#arrow)'/>";
         }
-        svg << "<circle class='marker " << condition_key(m) << "' data-marker='" << esc(m.marker_no)
-            << "' cx=" << num(x) << " cy=" << num(y) << " r=5.5 fill='" << condition_colour(m)
-            << "' stroke='#fff' stroke-width=1.2/>";
-        svg << "<text class=mlabel x=" << num(x + 7) << " y=" << num(y + 4) << ">"
-            << esc(m.marker_no) << "</text>";
+        // Colours by class (the stylesheet): a page of a hundred markers stays small.
+        svg << "<circle class='mk " << condition_key(m) << (m.displaced ? " moved" : "")
+            << (m.registered ? "" : " stray") << "' data-marker='" << esc(m.marker_no)
+            << "' cx=" << num(x) << " cy=" << num(y) << " r=5.5/>";
+        // Numbers where the page has room for them, and always at a marker needing work.
+        if (li.markers.size() <= 40 || m.work != MarkerWork::none || !m.registered) {
+            svg << "<text class=mlabel x=" << num(x + 7) << " y=" << num(y + 4) << ">"
+                << esc(m.marker_no) << "</text>";
+        }
     }
     // Scale bar, north arrow, the exaggeration.
     const double bar = nice(110 / s);
@@ -316,6 +299,16 @@ svg.map { width: 100%; height: auto; }
 svg text { font-size: 12px; }
 svg text.unit { font-size: 18px; fill: #37474f; }
 svg text.mlabel { font-size: 9px; fill: #333; }
+svg circle.mk { stroke: #fff; stroke-width: 1.2; fill: #ef6c00; }
+svg circle.intact { fill: #2e7d32; }
+svg circle.lost { fill: #c62828; }
+svg circle.not_observed, svg circle.unknown { fill: #9e9e9e; }
+svg circle.moved { fill: #7b1fa2; }
+svg circle.stray { fill: #222222; }
+table.markers td:nth-child(3), table.markers td:nth-child(4), table.markers td:nth-child(5),
+table.summary td:nth-child(n+2):nth-child(-n+8) { text-align: right; }
+table.markers td:nth-child(1), table.markers td:nth-child(6), table.work td:nth-child(1) {
+  white-space: nowrap; }
 svg text.changelabel { font-size: 11px; fill: #d32f2f; }
 .verdict-in_order { color: #2e7d32; font-weight: bold; }
 .verdict-work_needed { color: #ef6c00; font-weight: bold; }
@@ -377,12 +370,11 @@ void write_inspection_report(const std::string& path, const InspectionResult& re
          "observed</span></th><th>结论 <span class=en>Verdict</span></th></tr>";
     for (const auto& li : result.lines) {
         const std::string v(to_string(li.verdict));
-        h << "<tr data-line='" << esc(li.line_code) << "'><td>" << esc(li.line_code)
-          << "</td><td class=n>" << li.registered << "</td><td class=n>" << li.observed
-          << "</td><td class=n>" << li.intact << "</td><td class=n>" << li.damaged
-          << "</td><td class=n>" << li.lost << "</td><td class=n>" << li.displaced
-          << "</td><td class=n>" << li.not_observed << "</td><td class='verdict-" << v << "'>"
-          << t.both("verdict." + v) << "</td></tr>";
+        h << "<tr data-line='" << esc(li.line_code) << "'><td>" << esc(li.line_code) << "</td><td>"
+          << li.registered << "</td><td>" << li.observed << "</td><td>" << li.intact << "</td><td>"
+          << li.damaged << "</td><td>" << li.lost << "</td><td>" << li.displaced << "</td><td>"
+          << li.not_observed << "</td><td class='verdict-" << v << "'>" << t.both("verdict." + v)
+          << "</td></tr>";
     }
     h << "</table></header>";
     // A section per line.
@@ -421,11 +413,13 @@ void write_inspection_report(const std::string& path, const InspectionResult& re
                                                       : "登记表外 <span class=en>not in the "
                                                         "register</span>")
                                       : t.both("condition." + key);
-            h << "<tr data-marker='" << esc(m.marker_no) << "'><td>" << esc(m.marker_no)
-              << "</td><td>" << condition << "</td><td class=n>"
-              << (m.displacement ? num(*m.displacement, 2) : "") << "</td><td class=n>"
-              << (m.dx ? num(*m.dx, 2) : "") << "</td><td class=n>" << (m.dy ? num(*m.dy, 2) : "")
-              << "</td><td>" << esc(m.observed_on) << "</td><td>" << esc(m.notes) << "</td></tr>";
+            // Cells end where the next begins (HTML needs no </td> or </tr>): a hundred
+            // thousand rows stay within the size a report should have.
+            h << "<tr><td>" << esc(m.marker_no) << "<td>"
+              << (key == "intact" ? std::string("完好") : condition) << "<td>"
+              << (m.displacement ? num(*m.displacement, 2) : "") << "<td>"
+              << (m.dx ? num(*m.dx, 2) : "") << "<td>" << (m.dy ? num(*m.dy, 2) : "") << "<td>"
+              << esc(m.observed_on) << "<td>" << esc(m.notes) << "\n";
         }
         h << "</table>";
         // The work list.
