@@ -9,9 +9,13 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <ostream>
 
 #include "geoadmin/archive/database.hpp"
+#include "geoadmin/archive/import.hpp"
+#include "geoadmin/archive/inspections.hpp"
 #include "geoadmin/checks/inspect.hpp"
 #include "geoadmin/checks/markers.hpp"
 #include "geoadmin/core/error.hpp"
@@ -61,6 +65,10 @@ void CommandInspect::declare(po::options_description& options,
         "the report's title (default: 行政区域界线联合检查报告)")(
         "report", po::value(&m_html)->value_name("FILE.html"),
         "write the report (also -o FILE.html)")(
+        "record", po::bool_switch(&m_record),
+        "keep the inspection in the archive (--db): its lines, every marker observation and "
+        "change; recording the same inspection again adds nothing")(
+        "operator", po::value(&m_operator)->value_name("NAME"), "who records (with --record)")(
         "pdf", po::bool_switch(&m_pdf),
         "also print the report to PDF (beside it, .pdf) through headless Chromium, when "
         "installed")("scheme", po::value(&m_scheme)->value_name("NAME|PATTERN"),
@@ -90,6 +98,8 @@ void CommandInspect::setup(const po::variables_map& /*vm*/) {
         m_html = m_report.output;
         m_report.output.clear();
     }
+    if (m_record && m_db.empty())
+        throw UsageError("--record keeps the inspection in the archive: give --db DB");
     if (m_pdf && m_html.empty())
         throw UsageError("--pdf prints the report: give -o FILE.html or --report FILE.html");
     if (m_tolerance == 0 || (m_tolerance < 0 && m_tolerance != -1))
@@ -108,7 +118,7 @@ std::string find_browser() {
         size_t start = 0;
         while (start <= dirs.size()) {
             const size_t end = std::min(dirs.find(':', start), dirs.size());
-            const std::string candidate = dirs.substr(start, end - start) + "/" + name;
+            std::string candidate = dirs.substr(start, end - start) + "/" + name;
             if (::access(candidate.c_str(), X_OK) == 0)
                 return candidate;
             start = end + 1;
@@ -237,6 +247,21 @@ int CommandInspect::run(Context& ctx) {
     const ObservationSet observations = read_observations(observation_source, rules, sink);
 
     const InspectionResult result = inspect_lines(lines, reg, observations, rules, options, sink);
+    if (m_record) {
+        std::ifstream in(m_observations, std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+        Archive archive = Archive::open(m_db);
+        const RecordedInspection r =
+            record_inspection(archive, result, m_observations, sha256_hex(bytes), m_operator);
+        if (!m_report.quiet) {
+            const bool zh = m_report.language == Lang::zh;
+            ctx.err << (r.added ? (zh ? "联检已入库，编号 " : "inspection recorded, id ")
+                                : (zh ? "档案库已有此次联检，编号 "
+                                      : "the archive has this inspection already, id "))
+                    << r.id << "\n";
+        }
+    }
     if (!m_html.empty()) {
         write_inspection_report(m_html, result, info);
         const bool zh = m_report.language == Lang::zh;
@@ -256,6 +281,63 @@ int CommandInspect::run(Context& ctx) {
             } else if (!m_report.quiet) {
                 ctx.err << (zh ? "PDF 已写入 " : "PDF written to ") << pdf << "\n";
             }
+        }
+    }
+    return report->finish();
+}
+
+}  // namespace geoadmin::cli
+
+namespace geoadmin::cli {
+
+std::string CommandInspectStatus::examples() const {
+    return "  geoadmin inspect status --db anji.sqlite -o 联检状况.html\n"
+           "      a map of every line coloured by status, and the table\n"
+           "  geoadmin inspect status --db anji.sqlite --as-of 2031-12-31 -o status.csv\n"
+           "      which lines will be overdue at the end of 2031 (UTF-8 CSV for Excel)\n"
+           "  geoadmin inspect status --db anji.sqlite -o status.gpkg --format json\n"
+           "      the lines with their status for QGIS; findings as JSON lines\n";
+}
+
+void CommandInspectStatus::declare(po::options_description& options,
+                                   po::positional_options_description& /*positional*/) {
+    options.add_options()("db", po::value(&m_db)->value_name("DB"),
+                          "the archive (SpatiaLite file or PG:... / postgresql://...)")(
+        "as-of", po::value(&m_as_of)->value_name("DATE"),
+        "the day to judge by (default: today): the lines as they were then and the "
+        "inspections up to it");
+    m_report.declare(options, "never");
+}
+
+void CommandInspectStatus::setup(const po::variables_map& /*vm*/) {
+    if (m_db.empty())
+        throw UsageError("inspect status needs --db DB");
+    // -o is the status (.html, .csv, .gpkg); the findings go to stdout.
+    m_status = m_report.output;
+    m_report.output.clear();
+    const auto ext = std::filesystem::path(m_status).extension().string();
+    if (!m_status.empty() && ext != ".html" && ext != ".htm" && ext != ".csv" && ext != ".gpkg")
+        throw UsageError("-o must end in .html, .csv or .gpkg, not '" + m_status + "'");
+    m_report.setup();
+}
+
+int CommandInspectStatus::run(Context& ctx) {
+    const RuleSet rules = m_report.load_rules();
+    Archive archive = Archive::open(m_db);
+    if (archive.schema_version() == 0)
+        throw InputError(m_db, "not a geoadmin archive (create one with geoadmin db init)");
+    auto report = m_report.open(ctx, rules);
+    const std::string as_of = m_as_of.empty() ? today() : m_as_of;
+    const auto lines = line_status(archive, as_of, rules, report->sink());
+    if (!m_status.empty()) {
+        write_line_status(m_status, lines, as_of, rules);
+        if (!m_report.quiet) {
+            std::int64_t overdue = 0;
+            for (const auto& l : lines)
+                overdue += l.overdue ? 1 : 0;
+            const bool zh = m_report.language == Lang::zh;
+            ctx.err << m_status << (zh ? "：" : ": ") << lines.size()
+                    << (zh ? " 条界线，逾期 " : " lines, overdue ") << overdue << "\n";
         }
     }
     return report->finish();

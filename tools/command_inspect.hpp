@@ -33,7 +33,38 @@ class CommandInspect : public Command {
     std::string m_html;
     double m_tolerance = -1;
     bool m_pdf = false;
+    bool m_record = false;
+    std::string m_operator;
     InputOptions m_input;
+    ReportOptions m_report;
+};
+
+}  // namespace geoadmin::cli
+
+namespace geoadmin::cli {
+
+/// `geoadmin inspect status --db DB`: every line of the archive in the joint-inspection
+/// cycle: last inspection, next due, overdue, marker conditions, open work.
+class CommandInspectStatus : public Command {
+  public:
+    std::string name() const override { return "inspect status"; }
+    std::string summary_en() const override {
+        return "Every line's joint-inspection status from the archive: last, next due, overdue";
+    }
+    std::string summary_zh() const override {
+        return "档案库中各界线的联检状况：上次联检、下次应检、是否逾期";
+    }
+    std::string usage() const override {
+        return "geoadmin inspect status --db DB [--as-of DATE] [-o status.html|.csv|.gpkg]";
+    }
+    std::string examples() const override;
+    void declare(po::options_description& options,
+                 po::positional_options_description& positional) override;
+    void setup(const po::variables_map& vm) override;
+    int run(Context& ctx) override;
+
+  private:
+    std::string m_db, m_as_of, m_status;
     ReportOptions m_report;
 };
 

@@ -18,6 +18,7 @@ std::vector<std::unique_ptr<Command>> make_commands() {
     commands.push_back(std::make_unique<CommandNamesCheck>());
     commands.push_back(std::make_unique<CommandNamesRomanize>());
     commands.push_back(std::make_unique<CommandInspect>());
+    commands.push_back(std::make_unique<CommandInspectStatus>());
     commands.push_back(std::make_unique<CommandImport>());
     for (auto action : {CommandDb::Action::init, CommandDb::Action::info, CommandDb::Action::check,
                         CommandDb::Action::migrate, CommandDb::Action::export_records})

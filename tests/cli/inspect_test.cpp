@@ -220,3 +220,47 @@ TEST(Inspect, FromTheArchiveAsFromFilesAndPrintedWithPdf) {
         EXPECT_NE(r.err.find("Chromium is not installed"), std::string::npos) << r.err;
     }
 }
+
+TEST(Inspect, RecordedOnceAndTheStatusSaysWhatIsDue) {
+    const std::string dir = temp_dir();
+    const std::string db = dir + "/anji.sqlite";
+    ASSERT_EQ(run_geoadmin({"db", "init", "--db", db}).exit_code, 0);
+    ASSERT_EQ(run_geoadmin({"import", std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/archive",
+                            "--db", db, "--scheme", "township", "-q"})
+                  .exit_code,
+              0);
+    for (int run = 0; run < 2; ++run) {
+        const auto r =
+            run_geoadmin({"inspect", "--db", db, "--observations",
+                          example("inspection/observations.gpkg"), "--scheme", "township",
+                          "--record", "--fail-on", "never", "--lang", "en", "--format", "json"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_NE(r.err.find(run == 0 ? "inspection recorded" : "has this inspection already"),
+                  std::string::npos)
+            << r.err;
+    }
+    // The status at the end of 2031: the three inspected lines are overdue (inspected in
+    // October 2026, due five years later), the other 26 were never inspected.
+    const std::string csv = dir + "/status.csv", html = dir + "/status.html";
+    auto r = run_geoadmin(
+        {"inspect", "status", "--db", db, "--as-of", "2031-12-31", "-o", csv, "--format", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const auto rules = by_rule(json_lines(r.out));
+    EXPECT_EQ(rules.at("INSPECT-LINE-OVERDUE"),
+              (std::set<std::string>{"002-001", "105-104", "201-110"}));
+    EXPECT_EQ(rules.at("INSPECT-LINE-NEVER").size(), 26u);
+    const std::string table = read_file(csv);
+    EXPECT_NE(
+        table.find(
+            "105-104,孝丰镇—杭垓镇界线,,\"330523105\",\"330523104\",2026-10-14,2031-10-14,逾期"),
+        std::string::npos)
+        << table;
+    // In 2028 they are on schedule; the overview maps every line.
+    r = run_geoadmin(
+        {"inspect", "status", "--db", db, "--as-of", "2028-01-01", "-o", html, "--format", "json"});
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(by_rule(json_lines(r.out)).count("INSPECT-LINE-OVERDUE"), 0u);
+    const std::string overview = read_file(html);
+    EXPECT_NE(overview.find("class='in_order' data-line='105-104'"), std::string::npos);
+    EXPECT_NE(overview.find("class='never' data-line='003-001'"), std::string::npos);
+}

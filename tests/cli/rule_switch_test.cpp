@@ -71,6 +71,23 @@ class Inputs {
         }
         if (starts("@tmp/"))
             return m_dir + "/" + arg.substr(5);
+        // A fresh archive with the example county's survey archive and its joint inspection
+        // recorded (2026): "@archive-inspected".
+        if (arg == "@archive-inspected") {
+            const std::string db =
+                m_dir + "/archive-" + std::to_string(m_archives.fetch_add(1)) + ".sqlite";
+            const bool ok =
+                run_geoadmin({"db", "init", "--db", db}).exit_code == 0 &&
+                run_geoadmin({"import", std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/archive",
+                              "--db", db, "-q", "--scheme", "township", "--fail-on", "never"})
+                        .exit_code == 0 &&
+                run_geoadmin({"inspect", "--db", db, "--observations",
+                              example("inspection/observations.gpkg"), "--scheme", "township",
+                              "--record", "-q", "--fail-on", "never"})
+                        .exit_code == 0;
+            m_generated = m_generated && ok;
+            return db;
+        }
         // A fresh archive for each run (an import changes it), empty or with a file
         // imported once already: "@archive", "@archive-with:@tmp/NAME".
         if (starts("@archive")) {
