@@ -7,8 +7,10 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace geoadmin::test {
 
@@ -19,10 +21,34 @@ std::string read_file(const std::string& path) {
     return s.str();
 }
 
+namespace {
+// The temporary folders of a test process, removed when it ends (by the process that made
+// them, not a forked child), unless GEOADMIN_KEEP_TEST_FILES is set to look at them.
+struct TempDirs {
+    std::mutex mutex;
+    std::vector<std::string> dirs;
+    pid_t owner = getpid();
+    ~TempDirs() {
+        if (getpid() != owner || std::getenv("GEOADMIN_KEEP_TEST_FILES") != nullptr)
+            return;
+        std::error_code ec;
+        for (const auto& d : dirs)
+            std::filesystem::remove_all(d, ec);
+    }
+};
+TempDirs& temp_dirs() {
+    static TempDirs dirs;
+    return dirs;
+}
+}  // namespace
+
 std::string temp_dir() {
     std::string tmpl = (std::filesystem::temp_directory_path() / "geoadmin-test-XXXXXX").string();
     if (mkdtemp(tmpl.data()) == nullptr)
         throw std::runtime_error("mkdtemp failed");
+    TempDirs& dirs = temp_dirs();
+    std::lock_guard<std::mutex> lock(dirs.mutex);
+    dirs.dirs.push_back(tmpl);
     return tmpl;
 }
 
