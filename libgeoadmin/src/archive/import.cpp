@@ -255,6 +255,14 @@ void sort_by_z_order(std::vector<Staged*>& inserts) {
 
 namespace detail {
 
+void Importer::skip_file(FileRow& row, const std::string& reason) {
+    ++m_summary.files_skipped;
+    row.kind = "unknown";
+    row.status = "skipped";
+    add_file_row(row);
+    add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, row.path, {{"reason", reason}}));
+}
+
 std::int64_t Importer::add_file_row(const FileRow& r) {
     m_archive.exec(
         "INSERT INTO import_files (import_id, path, sha256, size, kind, layer, records, status) "
@@ -368,12 +376,7 @@ void Importer::import_file(const std::string& path) {
     const std::string name = std::filesystem::path(path).filename().string();
     if (name == "Thumbs.db" || name == "desktop.ini" || name == ".DS_Store" ||
         name.rfind("~$", 0) == 0) {
-        ++m_summary.files_skipped;
-        row.kind = "unknown";
-        row.status = "skipped";
-        add_file_row(row);
-        add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, path,
-                         {{"reason", "a file the system keeps, not a record"}}));
+        skip_file(row, "a file the system keeps, not a record");
         return;
     }
     std::string bytes;
@@ -410,14 +413,9 @@ void Importer::import_file(const std::string& path) {
     if (stage_document(path, head, row))
         return;
     if (m_options.documents_only) {
-        ++m_summary.files_skipped;
-        row.kind = "unknown";
-        row.status = "skipped";
-        add_file_row(row);
-        add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, path,
-                         {{"reason",
-                           "not a document (PDF, scan or photo), and --kind "
-                           "documents imports documents only"}}));
+        skip_file(row,
+                  "not a document (PDF, scan or photo), and --kind documents imports "
+                  "documents only");
         return;
     }
 
@@ -427,14 +425,9 @@ void Importer::import_file(const std::string& path) {
     } catch (const Error& e) {
         if (!looks_like_data(path)) {
             // A note, a script, a file of a kind the archive does not keep: named, skipped.
-            ++m_summary.files_skipped;
-            row.kind = "unknown";
-            row.status = "skipped";
-            add_file_row(row);
-            add(file_finding("IMPORT-FILE-SKIPPED", Severity::warning, path,
-                             {{"reason",
-                               "neither a table or layer of records nor a document "
-                               "(PDF, scan, photo, Word, OFD)"}}));
+            skip_file(row,
+                      "neither a table or layer of records nor a document (PDF, scan, "
+                      "photo, Word, OFD)");
             return;
         }
         ++m_summary.files_unreadable;

@@ -282,6 +282,16 @@ void Importer::add_archive_context() {
     }
 }
 
+// A line or a unit: its columns, its geometry (CGCS2000 WKB) and the hash over both.
+Staged Importer::stage_with_geometry(std::uint32_t origin, const Layer& layer, const Record& r) {
+    Staged s = stage(origin, layer, r);
+    s.extra = std::make_unique<StagedExtra>();
+    s.extra->wkb = r.wkb;
+    s.extra->bounds = r.bounds;
+    finish_staged(s, layer, r, geometry_digest(r.wkb));
+    return s;
+}
+
 void Importer::stage_lines(const PendingLayer& p, VectorSource& source) {
     const KindSpec& spec = *spec_of(RecordKind::line);
     Layer& layer = source.single_layer("lines");
@@ -290,11 +300,7 @@ void Importer::stage_lines(const PendingLayer& p, VectorSource& source) {
     scan.wkb = true;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress(p.path, done, total); };
     scan.observe = [&](const Record& r) {
-        Staged s = stage(origin, layer, r);
-        s.extra = std::make_unique<StagedExtra>();
-        s.extra->wkb = r.wkb;
-        s.extra->bounds = r.bounds;
-        finish_staged(s, layer, r, geometry_digest(r.wkb));
+        Staged s = stage_with_geometry(origin, layer, r);
         m_staged.push_back(std::move(s));
     };
     LineLayer lines = read_boundary_lines(source, m_rules, m_sink, scan);
@@ -319,11 +325,7 @@ void Importer::stage_units(const PendingLayer& p, VectorSource& source) {
     scan.wkb = true;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress(p.path, done, total); };
     scan.observe = [&](const Record& r) {
-        Staged s = stage(origin, layer, r);
-        s.extra = std::make_unique<StagedExtra>();
-        s.extra->wkb = r.wkb;
-        s.extra->bounds = r.bounds;
-        finish_staged(s, layer, r, geometry_digest(r.wkb));
+        Staged s = stage_with_geometry(origin, layer, r);
         AdminUnit unit;
         unit.row = r.row;
         unit.code = s.columns[static_cast<size_t>(i_code)].value_or("");

@@ -169,6 +169,8 @@ class Importer {
     void write_findings();
     void write_quarantine(const std::vector<Staged*>& records);
     std::int64_t add_file_row(const FileRow& row);
+    /// A file not read: listed as skipped, with IMPORT-FILE-SKIPPED saying why.
+    void skip_file(FileRow& row, const std::string& reason);
 
     // import_kinds.cpp
     /// A document (PDF, scan, photo) by its first bytes: staged, true; otherwise false.
@@ -186,6 +188,7 @@ class Importer {
     /// A record as staged: its columns, attributes and position; key and hash are the
     /// caller's.
     Staged stage(std::uint32_t origin, const Layer& layer, const Record& r) const;
+    Staged stage_with_geometry(std::uint32_t origin, const Layer& layer, const Record& r);
     void finish_staged(Staged& s, const Layer& layer, const Record& r, const std::string& geometry);
     void load_documents();
     /// Line codes a document's folder may name: the batch's lines and the archive's.
