@@ -40,8 +40,8 @@ std::optional<RecordKind> parse_record_kind(std::string_view text) {
 
 const std::vector<RecordKind>& all_record_kinds() {
     static const std::vector<RecordKind> kinds = {RecordKind::place_name, RecordKind::marker,
-                                                  RecordKind::unit, RecordKind::line,
-                                                  RecordKind::catalogue, RecordKind::observation};
+                                                  RecordKind::unit,       RecordKind::line,
+                                                  RecordKind::catalogue,  RecordKind::observation};
     return kinds;
 }
 

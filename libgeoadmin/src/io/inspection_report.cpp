@@ -85,6 +85,47 @@ double nice(double target) {
     return 10 * p;
 }
 
+// The unit on each side: left and right of the line's direction, at the middle of its
+// longest part; `parts` projected, `sx`/`sy` to the frame.
+template <class SX, class SY>
+std::string unit_labels(const std::vector<std::vector<std::pair<double, double>>>& parts,
+                        const LineInspection& li, const InspectionReportInfo& info, SX sx, SY sy) {
+    if (parts.empty() || parts.front().empty())
+        return {};
+    size_t longest = 0;
+    double longest_length = -1;
+    for (size_t i = 0; i < parts.size(); ++i) {
+        double length = 0;
+        for (size_t j = 1; j < parts[i].size(); ++j)
+            length += std::hypot(parts[i][j].first - parts[i][j - 1].first,
+                                 parts[i][j].second - parts[i][j - 1].second);
+        if (length > longest_length)
+            longest = i, longest_length = length;
+    }
+    const auto& part = parts[longest];
+    if (part.size() < 2)
+        return {};
+    const size_t k = part.size() / 2;
+    const auto a = part[k - 1], b = part[k];
+    double nx = -(b.second - a.second), ny = b.first - a.first;  // left normal
+    const double len = std::hypot(nx, ny);
+    if (!(len > 0))
+        return {};
+    nx /= len, ny /= len;
+    const double mx = sx((a.first + b.first) / 2), my = sy((a.second + b.second) / 2);
+    auto name = [&](const std::string& code) {
+        auto it = info.unit_names.find(code);
+        return it == info.unit_names.end() ? code : it->second;
+    };
+    constexpr double kOffset = 42;
+    std::ostringstream svg;
+    svg << "<text class=unit x=" << num(mx + nx * kOffset) << " y=" << num(my - ny * kOffset)
+        << " text-anchor=middle>" << esc(name(li.line->left_code)) << "</text>";
+    svg << "<text class=unit x=" << num(mx - nx * kOffset) << " y=" << num(my + ny * kOffset)
+        << " text-anchor=middle>" << esc(name(li.line->right_code)) << "</text>";
+    return svg.str();
+}
+
 // The map of one line: everything projected into the line's zone and fitted to the frame.
 std::string line_map(const LineInspection& li, const InspectionReportInfo& info, const Terms& t) {
     constexpr double kW = 680, kH = 440, kMargin = 46;
@@ -149,40 +190,7 @@ std::string line_map(const LineInspection& li, const InspectionReportInfo& info,
         }
         svg << "'/>";
     }
-    // The unit on each side: left and right of the line's direction, at its middle.
-    if (!parts.empty() && !parts.front().empty()) {
-        // The middle of the longest part.
-        size_t longest = 0;
-        double longest_length = -1;
-        for (size_t i = 0; i < parts.size(); ++i) {
-            double length = 0;
-            for (size_t j = 1; j < parts[i].size(); ++j)
-                length += std::hypot(parts[i][j].first - parts[i][j - 1].first,
-                                     parts[i][j].second - parts[i][j - 1].second);
-            if (length > longest_length)
-                longest = i, longest_length = length;
-        }
-        const auto& first = parts[longest];
-        const auto& mid_part = parts[longest];
-        const size_t k = std::max<size_t>(1, mid_part.size() / 2);
-        const auto a = mid_part.size() > 1 ? mid_part[k - 1] : first.front();
-        const auto b = mid_part.size() > 1 ? mid_part[k] : first.back();
-        double nx = -(b.second - a.second), ny = b.first - a.first;  // left normal
-        const double len = std::hypot(nx, ny);
-        if (len > 0) {
-            nx /= len, ny /= len;
-            const double mx = sx((a.first + b.first) / 2), my = sy((a.second + b.second) / 2);
-            auto name = [&](const std::string& code) {
-                auto it = info.unit_names.find(code);
-                return it == info.unit_names.end() ? code : it->second;
-            };
-            const double off = 42;
-            svg << "<text class=unit x=" << num(mx + nx * off) << " y=" << num(my - ny * off)
-                << " text-anchor=middle>" << esc(name(li.line->left_code)) << "</text>";
-            svg << "<text class=unit x=" << num(mx - nx * off) << " y=" << num(my + ny * off)
-                << " text-anchor=middle>" << esc(name(li.line->right_code)) << "</text>";
-        }
-    }
+    svg << unit_labels(parts, li, info, sx, sy);
     // Displacements beyond the tolerance, exaggerated so the largest shows about 30 units
     // long (the centimetres of an intact marker's re-measurement are left out).
     double largest = 0;
@@ -325,19 +333,126 @@ section.line { page-break-before: always; break-before: page; }
 @media print { body { max-width: none; } a { color: inherit; } }
 )";
 
+// A unit by name and code: 孝丰镇（330523105）.
+std::string unit_title(const InspectionReportInfo& info, const std::string& code) {
+    auto it = info.unit_names.find(code);
+    return it == info.unit_names.end() ? code : it->second + "（" + code + "）";
+}
+
+// A line by code and name.
+std::string line_heading(const InspectionReportInfo& info, const LineInspection& li) {
+    auto it = info.line_names.find(li.line_code);
+    return li.line_code + (it == info.line_names.end() ? "" : " " + it->second);
+}
+
+// One line's page: verdict, map, marker table, work list, changes, photos, signatures.
+std::string line_section(const LineInspection& li, const InspectionReportInfo& info,
+                         const Terms& t) {
+    auto name_of = [&](const std::string& code) { return unit_title(info, code); };
+    auto line_title = [&](const LineInspection& l) { return line_heading(info, l); };
+    std::ostringstream h;
+    h << "<section class=line id='line-" << esc(li.line_code) << "'><h2>界线 "
+      << esc(line_title(li)) << " <span class=en>Line " << esc(li.line_code) << "</span></h2>";
+    const std::string v(to_string(li.verdict));
+    h << "<p>结论 <span class=en>Verdict</span>：<span class='verdict-" << v << "'>"
+      << t.both("verdict." + v) << "</span>；登记 " << li.registered << "，检查 " << li.observed
+      << "，完好 " << li.intact << "，损坏 " << li.damaged << "，丢失 " << li.lost << "，位移 "
+      << li.displaced << "。</p>";
+    h << line_map(li, info, t);
+    h << "<p class=legend>";
+    for (const auto& [colour, zh, en] :
+         std::vector<std::tuple<const char*, const char*, const char*>>{
+             {"#2e7d32", "完好", "intact"},
+             {"#ef6c00", "损坏/倾斜/字迹不清/掩埋", "damaged, tilted, illegible, buried"},
+             {"#7b1fa2", "位移", "displaced"},
+             {"#c62828", "丢失", "lost"},
+             {"#9e9e9e", "未检查", "not observed"},
+             {"#222222", "登记表外", "not in the register"}})
+        h << "<span><i style='background:" << colour << "'></i>" << zh << " <span class=en>" << en
+          << "</span></span>";
+    h << "</p>";
+    // The marker table.
+    h << "<h3>界桩检查表 <span class=en>Markers</span></h3><table class=markers><tr><th>界桩 "
+         "<span class=en>Marker</span></th><th>状况 <span class=en>Condition</span></th>"
+         "<th>位移/米 <span class=en>Displacement m</span></th><th>东 <span "
+         "class=en>East</span></th><th>北 <span class=en>North</span></th><th>日期 <span "
+         "class=en>Date</span></th><th>备注 <span class=en>Notes</span></th></tr>";
+    for (const auto& m : li.markers) {
+        const std::string key = condition_key(m);
+        const std::string condition =
+            key == "not_observed" ? "未检查 <span class=en>not observed</span>"
+            : key == "unknown"    ? (m.registered ? esc(m.condition_text)
+                                                  : "登记表外 <span class=en>not in the "
+                                                    "register</span>")
+                                  : t.both("condition." + key);
+        // Cells end where the next begins (HTML needs no </td> or </tr>): a hundred
+        // thousand rows stay within the size a report should have.
+        h << "<tr><td>" << esc(m.marker_no) << "<td>"
+          << (key == "intact" ? std::string("完好") : condition) << "<td>"
+          << (m.displacement ? num(*m.displacement, 2) : "") << "<td>"
+          << (m.dx ? num(*m.dx, 2) : "") << "<td>" << (m.dy ? num(*m.dy, 2) : "") << "<td>"
+          << esc(m.observed_on) << "<td>" << esc(m.notes) << "\n";
+    }
+    h << "</table>";
+    // The work list.
+    h << "<h3>维护工作 <span class=en>Work list</span></h3><table class=work><tr><th>界桩 "
+         "<span class=en>Marker</span></th><th>工作 <span class=en>Work</span></th><th>位置 "
+         "<span class=en>Position</span></th></tr>";
+    bool any = false;
+    for (const auto& m : li.markers) {
+        if (m.work == MarkerWork::none && m.registered)
+            continue;
+        any = true;
+        const LonLat at = m.has_registered_position ? m.registered_at : m.measured_at;
+        h << "<tr><td>" << esc(m.marker_no) << "</td><td>"
+          << (m.registered ? t.both("work." + std::string(to_string(m.work)))
+                           : "核实并备案 <span class=en>verify and file</span>")
+          << "</td><td>" << num(at.lon, 6) << ", " << num(at.lat, 6) << "</td></tr>";
+    }
+    if (!any)
+        h << "<tr><td colspan=3>无 <span class=en>none</span></td></tr>";
+    h << "</table>";
+    if (!li.changes.empty()) {
+        h << "<h3>界线变化 <span class=en>Changes along the line</span></h3><table "
+             "class=changes><tr><th>类别 <span class=en>Kind</span></th><th>与界线 <span "
+             "class=en>To the line</span></th><th>说明 <span class=en>Notes</span></th></tr>";
+        for (const auto& c : li.changes) {
+            h << "<tr><td>" << t.both("change." + std::string(to_string(c.observation.kind)))
+              << "</td><td>"
+              << (c.crosses ? t.both("change.crosses") : num(c.distance, 1) + " 米 m")
+              << "</td><td>" << esc(c.observation.notes) << "</td></tr>";
+        }
+        h << "</table>";
+    }
+    bool photos = false;
+    for (const auto& m : li.markers)
+        photos = photos || !m.photos.empty();
+    if (photos) {
+        h << "<h3>照片 <span class=en>Photos</span></h3><div class=photos>";
+        for (const auto& m : li.markers) {
+            for (const auto& p : m.photos)
+                h << photo_tag(info.photo_dir, p);
+        }
+        h << "</div>";
+    }
+    h << "<h3>联检双方签字 <span class=en>Signatures of both sides</span></h3><div "
+         "class=signatures>";
+    for (const std::string& code :
+         {li.line ? li.line->left_code : std::string(), li.line ? li.line->right_code : ""}) {
+        h << "<div>" << esc(name_of(code)) << "<br><br>代表签字 <span class=en>Signed</span>："
+          << "<br><br>日期 <span class=en>Date</span>：</div>";
+    }
+    h << "</div></section>";
+    return h.str();
+}
+
 }  // namespace
 
 void write_inspection_report(const std::string& path, const InspectionResult& result,
                              const InspectionReportInfo& info) {
     const Terms t{info.rules};
-    auto name_of = [&](const std::string& code) {
-        auto it = info.unit_names.find(code);
-        return it == info.unit_names.end() ? code : it->second + "（" + code + "）";
-    };
-    auto line_title = [&](const LineInspection& li) {
-        auto it = info.line_names.find(li.line_code);
-        return li.line_code + (it == info.line_names.end() ? "" : " " + it->second);
-    };
+    auto name_of = [&](const std::string& code) { return unit_title(info, code); };
+    auto line_title = [&](const LineInspection& li) { return line_heading(info, li); };
     std::ostringstream h;
     h << "<!DOCTYPE html><html lang=zh-CN><head><meta charset=utf-8><title>" << esc(info.title)
       << "</title><style>" << kStyle << "</style></head><body>";
@@ -377,102 +492,10 @@ void write_inspection_report(const std::string& path, const InspectionResult& re
           << "</td></tr>";
     }
     h << "</table></header>";
-    // A section per line.
-    for (const auto& li : result.lines) {
-        h << "<section class=line id='line-" << esc(li.line_code) << "'><h2>界线 "
-          << esc(line_title(li)) << " <span class=en>Line " << esc(li.line_code) << "</span></h2>";
-        const std::string v(to_string(li.verdict));
-        h << "<p>结论 <span class=en>Verdict</span>：<span class='verdict-" << v << "'>"
-          << t.both("verdict." + v) << "</span>；登记 " << li.registered << "，检查 " << li.observed
-          << "，完好 " << li.intact << "，损坏 " << li.damaged << "，丢失 " << li.lost << "，位移 "
-          << li.displaced << "。</p>";
-        h << line_map(li, info, t);
-        h << "<p class=legend>";
-        for (const auto& [colour, zh, en] :
-             std::vector<std::tuple<const char*, const char*, const char*>>{
-                 {"#2e7d32", "完好", "intact"},
-                 {"#ef6c00", "损坏/倾斜/字迹不清/掩埋", "damaged, tilted, illegible, buried"},
-                 {"#7b1fa2", "位移", "displaced"},
-                 {"#c62828", "丢失", "lost"},
-                 {"#9e9e9e", "未检查", "not observed"},
-                 {"#222222", "登记表外", "not in the register"}})
-            h << "<span><i style='background:" << colour << "'></i>" << zh << " <span class=en>"
-              << en << "</span></span>";
-        h << "</p>";
-        // The marker table.
-        h << "<h3>界桩检查表 <span class=en>Markers</span></h3><table class=markers><tr><th>界桩 "
-             "<span class=en>Marker</span></th><th>状况 <span class=en>Condition</span></th>"
-             "<th>位移/米 <span class=en>Displacement m</span></th><th>东 <span "
-             "class=en>East</span></th><th>北 <span class=en>North</span></th><th>日期 <span "
-             "class=en>Date</span></th><th>备注 <span class=en>Notes</span></th></tr>";
-        for (const auto& m : li.markers) {
-            const std::string key = condition_key(m);
-            const std::string condition =
-                key == "not_observed" ? "未检查 <span class=en>not observed</span>"
-                : key == "unknown"    ? (m.registered ? esc(m.condition_text)
-                                                      : "登记表外 <span class=en>not in the "
-                                                        "register</span>")
-                                      : t.both("condition." + key);
-            // Cells end where the next begins (HTML needs no </td> or </tr>): a hundred
-            // thousand rows stay within the size a report should have.
-            h << "<tr><td>" << esc(m.marker_no) << "<td>"
-              << (key == "intact" ? std::string("完好") : condition) << "<td>"
-              << (m.displacement ? num(*m.displacement, 2) : "") << "<td>"
-              << (m.dx ? num(*m.dx, 2) : "") << "<td>" << (m.dy ? num(*m.dy, 2) : "") << "<td>"
-              << esc(m.observed_on) << "<td>" << esc(m.notes) << "\n";
-        }
-        h << "</table>";
-        // The work list.
-        h << "<h3>维护工作 <span class=en>Work list</span></h3><table class=work><tr><th>界桩 "
-             "<span class=en>Marker</span></th><th>工作 <span class=en>Work</span></th><th>位置 "
-             "<span class=en>Position</span></th></tr>";
-        bool any = false;
-        for (const auto& m : li.markers) {
-            if (m.work == MarkerWork::none && m.registered)
-                continue;
-            any = true;
-            const LonLat at = m.has_registered_position ? m.registered_at : m.measured_at;
-            h << "<tr><td>" << esc(m.marker_no) << "</td><td>"
-              << (m.registered ? t.both("work." + std::string(to_string(m.work)))
-                               : "核实并备案 <span class=en>verify and file</span>")
-              << "</td><td>" << num(at.lon, 6) << ", " << num(at.lat, 6) << "</td></tr>";
-        }
-        if (!any)
-            h << "<tr><td colspan=3>无 <span class=en>none</span></td></tr>";
-        h << "</table>";
-        if (!li.changes.empty()) {
-            h << "<h3>界线变化 <span class=en>Changes along the line</span></h3><table "
-                 "class=changes><tr><th>类别 <span class=en>Kind</span></th><th>与界线 <span "
-                 "class=en>To the line</span></th><th>说明 <span class=en>Notes</span></th></tr>";
-            for (const auto& c : li.changes) {
-                h << "<tr><td>" << t.both("change." + std::string(to_string(c.observation.kind)))
-                  << "</td><td>"
-                  << (c.crosses ? t.both("change.crosses") : num(c.distance, 1) + " 米 m")
-                  << "</td><td>" << esc(c.observation.notes) << "</td></tr>";
-            }
-            h << "</table>";
-        }
-        bool photos = false;
-        for (const auto& m : li.markers)
-            photos = photos || !m.photos.empty();
-        if (photos) {
-            h << "<h3>照片 <span class=en>Photos</span></h3><div class=photos>";
-            for (const auto& m : li.markers) {
-                for (const auto& p : m.photos)
-                    h << photo_tag(info.photo_dir, p);
-            }
-            h << "</div>";
-        }
-        h << "<h3>联检双方签字 <span class=en>Signatures of both sides</span></h3><div "
-             "class=signatures>";
-        for (const std::string& code :
-             {li.line ? li.line->left_code : std::string(), li.line ? li.line->right_code : ""}) {
-            h << "<div>" << esc(name_of(code)) << "<br><br>代表签字 <span class=en>Signed</span>："
-              << "<br><br>日期 <span class=en>Date</span>：</div>";
-        }
-        h << "</div></section>";
-    }
+    for (const auto& li : result.lines)
+        h << line_section(li, info, t);
     h << "<footer><p class=en>geoadmin " << esc(info.date) << "</p></footer></body></html>\n";
+    // Written beside, then renamed: the report appears only when complete.
     const std::string tmp = path + ".part";
     {
         std::ofstream out(tmp, std::ios::binary);
