@@ -40,7 +40,10 @@ std::string CommandInspect::examples() const {
            "--report report.html\n"
            "      findings as map layers for QGIS, and the report\n"
            "  geoadmin inspect --db anji.sqlite --observations obs.csv --tolerance 0.2\n"
-           "      displacement tolerance in metres (INSPECT-MARKER-DISPLACED)\n";
+           "      displacement tolerance in metres (INSPECT-MARKER-DISPLACED)\n"
+           "  geoadmin inspect 002-001 --db anji.sqlite --observations obs.gpkg --resurvey "
+           "重测界线.gpkg\n"
+           "      the re-surveyed line against the archived one (INSPECT-LINE-MOVED)\n";
 }
 
 void CommandInspect::declare(po::options_description& options,
@@ -59,8 +62,12 @@ void CommandInspect::declare(po::options_description& options,
         "--db)")("observations", po::value(&m_observations)->value_name("FILE"),
                  "the field observations: a table or layer of markers (界桩编号, 检查日期, 检查人, "
                  "状况, X/Y or 经度/纬度, 照片, 备注) and of changes along the lines (变化类别, "
-                 "备注, a point or line geometry)")("date", po::value(&m_date)->value_name("DATE"),
-                                                    "the report's date (default: today)")(
+                 "备注, a point or line geometry)")(
+        "resurvey", po::value(&m_resurvey)->value_name("FILE"),
+        "re-surveyed lines (界线编号 and the line as measured, the whole line or a stretch): "
+        "compared with the archived ones, the stretches beyond the INSPECT-LINE-MOVED "
+        "tolerance are found")("date", po::value(&m_date)->value_name("DATE"),
+                               "the report's date (default: today)")(
         "title", po::value(&m_title)->value_name("TEXT"),
         "the report's title (default: 行政区域界线联合检查报告)")(
         "report", po::value(&m_html)->value_name("FILE.html"),
@@ -245,21 +252,39 @@ int CommandInspect::run(Context& ctx) {
     }
     VectorSource observation_source = open(m_observations, RecordKind::observation, nullptr);
     const ObservationSet observations = read_observations(observation_source, rules, sink);
+    LineLayer resurveyed;
+    if (!m_resurvey.empty()) {
+        VectorSource resurvey_source = open(m_resurvey, RecordKind::line, nullptr);
+        resurveyed = read_boundary_lines(resurvey_source, rules, sink);
+        options.resurveyed = &resurveyed;
+    }
 
     const InspectionResult result = inspect_lines(lines, reg, observations, rules, options, sink);
     if (m_record) {
-        std::ifstream in(m_observations, std::ios::binary);
-        const std::string bytes((std::istreambuf_iterator<char>(in)),
-                                std::istreambuf_iterator<char>());
+        // The inspection is known by its files' content: the observations and the re-survey.
+        auto content = [](const std::string& path) {
+            std::ifstream in(path, std::ios::binary);
+            return std::string((std::istreambuf_iterator<char>(in)),
+                               std::istreambuf_iterator<char>());
+        };
+        std::string sha = sha256_hex(content(m_observations));
+        if (!m_resurvey.empty())
+            sha = sha256_hex(sha + "|" + sha256_hex(content(m_resurvey)));
         Archive archive = Archive::open(m_db);
         const RecordedInspection r =
-            record_inspection(archive, result, m_observations, sha256_hex(bytes), m_operator);
+            record_inspection(archive, result, m_observations, sha, m_operator);
         if (!m_report.quiet) {
             const bool zh = m_report.language == Lang::zh;
             ctx.err << (r.added ? (zh ? "联检已入库，编号 " : "inspection recorded, id ")
                                 : (zh ? "档案库已有此次联检，编号 "
                                       : "the archive has this inspection already, id "))
                     << r.id << "\n";
+            if (r.marker_versions > 0) {
+                ctx.err << (zh ? "重埋界桩的新位置已作为新版本入库："
+                               : "new marker versions (re-erected "
+                                 "at a new position): ")
+                        << r.marker_versions << "\n";
+            }
         }
     }
     if (!m_html.empty()) {

@@ -14,6 +14,12 @@ and the photos the form names (JPEG). Planted, for the report to find:
   - 201-110: 201-110002Q lost; 201-110005Q damaged (with a photo); a new farm building
     25 m from the line
   - 002-001: 002-001004Q tilted; 002-001006Q found "完好" but re-measured 0.9 m away
+  - 201-110: 201-110007Q destroyed by road works and re-erected (处理情况 已重埋) 2.5 m
+    down the line: its new position, which --record keeps as the marker's new version
+
+and resurvey.gpkg (layer 界线重测): line 002-001 as the team re-surveyed it, within 5 cm of
+the archived line except a stretch in its middle fifth that lies up to 3 m to one side
+(the stream it follows has moved).
 Every other marker of the three lines is intact, re-measured within 3 cm (seeded noise).
 Needs Debian's python3 with python3-gdal and python3-pil:
 
@@ -37,13 +43,15 @@ TEAMS = {
     "105-104": ("2026-10-14", "王芳、李强（孝丰镇）、赵敏（杭垓镇）"),
     "201-110": ("2026-10-16", "王芳、孙磊（上墅乡）、周婷（天子湖镇）"),
 }
-# marker -> (condition, east offset m, north offset m, notes, photo)
+# marker -> (condition, east offset m, north offset m, notes, photo, work done)
 PLANTED = {
-    "105-104003A": ("移位", 1.8, 0.3, "界桩被推土机推移", True),
-    "201-110002Q": ("丢失", None, None, "原位置仅见桩坑", False),
-    "201-110005Q": ("损坏", 0.01, -0.02, "桩顶断裂，字迹尚可辨认", True),
-    "002-001004Q": ("倾斜", 0.04, 0.02, "向北倾斜约15度", False),
-    "002-001006Q": ("完好", -0.6, 0.67, "", False),
+    "105-104003A": ("移位", 1.8, 0.3, "界桩被推土机推移", True, ""),
+    "201-110002Q": ("丢失", None, None, "原位置仅见桩坑", False, ""),
+    "201-110005Q": ("损坏", 0.01, -0.02, "桩顶断裂，字迹尚可辨认", True, ""),
+    "002-001004Q": ("倾斜", 0.04, 0.02, "向北倾斜约15度", False, ""),
+    "002-001006Q": ("完好", -0.6, 0.67, "", False, ""),
+    "201-110007Q": ("损坏", 2.0, -1.5, "原桩被修路挖毁，已在路边沿界线重新埋设并实测", False,
+                    "已重埋"),
 }
 MISSING = {"105-104005Q"}
 EXTRA = ("105-104099Q", "105-104", "完好", "村民指认的旧界桩，登记表中无此编号")
@@ -79,15 +87,15 @@ def main():
         rows = list(csv.reader(f))[1:]
     ds = ogr.GetDriverByName("GPKG").CreateDataSource(os.path.join(OUT, "observations.gpkg"))
     markers = ds.CreateLayer("界桩检查", geo, ogr.wkbPoint)
-    for name in ["界桩编号", "界线编号", "检查日期", "检查人", "状况", "照片", "备注"]:
+    for name in ["界桩编号", "界线编号", "检查日期", "检查人", "状况", "处理情况", "照片", "备注"]:
         markers.CreateField(ogr.FieldDefn(name, ogr.OFTString))
 
-    def add_marker(number, line, condition, point, notes, photo_name):
+    def add_marker(number, line, condition, point, notes, photo_name, done=""):
         f = ogr.Feature(markers.GetLayerDefn())
         date, team = TEAMS[line]
         for k, v in [("界桩编号", number), ("界线编号", line), ("检查日期", date),
-                     ("检查人", team), ("状况", condition), ("照片", photo_name),
-                     ("备注", notes)]:
+                     ("检查人", team), ("状况", condition), ("处理情况", done),
+                     ("照片", photo_name), ("备注", notes)]:
             f.SetField(k, v)
         if point is not None:
             g = ogr.Geometry(ogr.wkbPoint)
@@ -100,8 +108,8 @@ def main():
         if line not in LINES or number in MISSING:
             continue
         x, y = float(r[6]), float(r[5])  # easting, northing
-        condition, de, dn, notes, with_photo = PLANTED.get(
-            number, ("完好", rnd.gauss(0, 0.012), rnd.gauss(0, 0.012), "", False))
+        condition, de, dn, notes, with_photo, done = PLANTED.get(
+            number, ("完好", rnd.gauss(0, 0.012), rnd.gauss(0, 0.012), "", False, ""))
         point = None
         if de is not None:
             lon, lat, _ = to_geo.TransformPoint(x + de, y + dn)
@@ -110,7 +118,7 @@ def main():
         if with_photo:
             photo_name = f"界桩照片-{number}.jpg"
             photo(os.path.join(OUT, photo_name), number, condition == "损坏", rnd)
-        add_marker(number, line, condition, point, notes, photo_name)
+        add_marker(number, line, condition, point, notes, photo_name, done)
     # A marker the villagers showed that the register does not have: beside 105-104001.
     first = next(r for r in rows if r[1] == "105-104")
     lon, lat, _ = to_geo.TransformPoint(float(first[6]) + 35, float(first[5]) - 12)
@@ -161,7 +169,49 @@ def main():
     f.SetGeometry(pt)
     changes.CreateFeature(f)
     ds = None
-    print("inspection/observations.gpkg: 3 lines")
+    resurvey(geoms["002-001"], to_geo, geo, rnd)
+    print("inspection/observations.gpkg: 3 lines; inspection/resurvey.gpkg: 002-001")
+
+
+def resurvey(line, to_geo, geo, rnd):
+    """Line 002-001 re-surveyed: every vertex within 5 cm, the middle fifth bent up to 3 m
+    to the left of the line (a smooth bump), with a vertex every 10 m there."""
+    part = line.GetGeometryRef(0) if line.GetGeometryCount() else line
+    pts = [part.GetPoint_2D(i) for i in range(part.GetPointCount())]
+    chain = [0.0]
+    for a, b in zip(pts, pts[1:]):
+        chain.append(chain[-1] + math.hypot(b[0] - a[0], b[1] - a[1]))
+    total = chain[-1]
+    lo, hi = total * 0.4, total * 0.6
+    out = []
+    for i, (a, b) in enumerate(zip(pts, pts[1:])):
+        seg = chain[i + 1] - chain[i]
+        steps = max(1, int(seg / 10)) if chain[i + 1] > lo and chain[i] < hi else 1
+        for k in range(steps):
+            t = k / steps
+            x, y = a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t
+            c = chain[i] + seg * t
+            bump = 0.0
+            if lo < c < hi:
+                bump = 3.0 * math.sin(math.pi * (c - lo) / (hi - lo)) ** 2
+            nx, ny = -(b[1] - a[1]) / seg, (b[0] - a[0]) / seg
+            out.append((x + nx * bump + rnd.gauss(0, 0.015), y + ny * bump + rnd.gauss(0, 0.015)))
+    out.append(pts[-1])
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(os.path.join(OUT, "resurvey.gpkg"))
+    layer = ds.CreateLayer("界线重测", geo, ogr.wkbLineString)
+    for name in ["界线编号", "测量日期", "测量单位"]:
+        layer.CreateField(ogr.FieldDefn(name, ogr.OFTString))
+    g = ogr.Geometry(ogr.wkbLineString)
+    for x, y in out:
+        lon, lat, _ = to_geo.TransformPoint(x, y)
+        g.AddPoint_2D(lon, lat)
+    f = ogr.Feature(layer.GetLayerDefn())
+    for k, v in [("界线编号", "002-001"), ("测量日期", TEAMS["002-001"][0]),
+                 ("测量单位", "县测绘队")]:
+        f.SetField(k, v)
+    f.SetGeometry(g)
+    layer.CreateFeature(f)
+    ds = None
 
 
 if __name__ == "__main__":

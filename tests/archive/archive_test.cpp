@@ -688,6 +688,62 @@ TEST_P(ImportTest, ExportedRegistersLinesAndUnitsComeBackUnchanged) {
     EXPECT_EQ(then.find("105-004"), std::string::npos) << "only the line asked for";
 }
 
+// A joint inspection recorded in the archive: a marker re-erected at a new position
+// (处理情况 已重埋) becomes the marker's new version, the old position stays in the history,
+// recording again adds nothing, and the register exported afterwards comes back unchanged.
+TEST_P(ImportTest, AnInspectionKeepsTheNewPositionOfAReErectedMarker) {
+    import({kArchive, "--scheme", "township"});
+    const std::string before =
+        Archive::open(m_db).query("SELECT max(valid_from) FROM markers")[0][0].value_or("");
+    const std::string inspection = std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/inspection";
+    for (int run = 0; run < 2; ++run) {
+        const ProcessResult r = run_geoadmin(
+            {"inspect", "--db", m_db, "--observations", inspection + "/observations.gpkg",
+             "--resurvey", inspection + "/resurvey.gpkg", "--scheme", "township", "--record",
+             "--operator", "王芳", "--fail-on", "never", "--lang", "en"});
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+        EXPECT_EQ(r.err.find("new marker versions (re-erected at a new position): 1") !=
+                      std::string::npos,
+                  run == 0)
+            << r.err;
+    }
+    EXPECT_EQ(count("SELECT count(*) FROM markers WHERE marker_no = '201-110007Q'"), 2);
+    EXPECT_EQ(count("SELECT count(*) FROM markers"), 149);
+    EXPECT_EQ(count("SELECT count(*) FROM imports WHERE batch_id LIKE 'inspection-%' AND "
+                    "operator = '王芳' AND records_changed = 1"),
+              1);
+    // 2.0 m east and 1.5 m south, as the team measured it: X (north) 1.5 m less, Y 2.0 more.
+    const auto now = Archive::open(m_db).query(
+        "SELECT gk_x, gk_y, gk_epsg FROM current_markers WHERE marker_no = '201-110007Q'");
+    ASSERT_EQ(now.size(), 1u);
+    EXPECT_NEAR(std::stod(now[0][0].value_or("0")), 3399576.935 - 1.5, 0.01);
+    EXPECT_NEAR(std::stod(now[0][1].value_or("0")), 40486563.941 + 2.0, 0.01);
+    EXPECT_EQ(now[0][2].value_or(""), "4528");
+    // The moved stretch of the re-surveyed line is kept with the inspection.
+    EXPECT_EQ(count("SELECT count(*) FROM inspection_changes WHERE kind = 'moved' AND "
+                    "line_code = '002-001' AND distance > 2.9 AND distance < 3.1"),
+              1);
+    EXPECT_TRUE(Archive::open(m_db).check().empty());
+    // The register of the day before has the old position; today's, the new one.
+    const std::string then = m_dir + "/then.csv", today = m_dir + "/today.csv";
+    for (const auto& [file, as_of] :
+         std::vector<std::pair<std::string, std::string>>{{then, before}, {today, ""}}) {
+        std::vector<std::string> args = {"db",      "export", "--db",    m_db, "--kind",
+                                         "markers", "--line", "201-110", "-o", file};
+        if (!as_of.empty()) {
+            args.emplace_back("--as-of");
+            args.push_back(as_of);
+        }
+        const ProcessResult r = run_geoadmin(args);
+        ASSERT_EQ(r.exit_code, 0) << r.err;
+    }
+    EXPECT_NE(read_file(then).find("3399576.935"), std::string::npos) << read_file(then);
+    EXPECT_NE(read_file(today).find("3399575.435"), std::string::npos) << read_file(today);
+    const auto s = import({today, "--scheme", "township"});
+    EXPECT_EQ(s["records"]["marker"]["unchanged"], 8) << s;
+    EXPECT_EQ(s["records"]["marker"]["changed"], 0) << s;
+}
+
 TEST_P(ImportTest, TheCatalogueIsHandedOverAsTwoSheets) {
     import({kArchive, "--scheme", "township"});
     const std::string out = m_dir + "/档案目录.xlsx";

@@ -61,7 +61,10 @@ TEST(Inspect, TheExampleInspectionFindsEveryPlantedProblem) {
     EXPECT_EQ(rules.at("INSPECT-MARKER-NOT-OBSERVED"), Set{"105-104005Q"});
     EXPECT_EQ(rules.at("INSPECT-MARKER-UNKNOWN"), Set{"105-104099Q"});
     EXPECT_EQ(rules.at("INSPECT-MARKER-CONDITION"),
-              (Set{"105-104003A", "201-110005Q", "002-001004Q"}));
+              (Set{"105-104003A", "201-110005Q", "002-001004Q", "201-110007Q"}));
+    // Re-erected 2.5 m along its line by the team: its new position, not a displacement.
+    EXPECT_EQ(rules.at("INSPECT-MARKER-RESET"), Set{"201-110007Q"});
+    EXPECT_EQ(rules.count("INSPECT-LINE-MOVED"), 0u) << "no re-survey given";
     EXPECT_EQ(rules.at("INSPECT-LINE-CHANGE"), (Set{"105-104", "201-110"}));
     EXPECT_EQ(rules.count("INSPECT-MARKER-WRONG-SIDE"), 0u);
     // The numbers: 105-104003A moved 1.8 m east and 0.3 m north, as planted.
@@ -90,6 +93,58 @@ TEST(Inspect, TheExampleInspectionFindsEveryPlantedProblem) {
         }
     }
     EXPECT_EQ(seen, 3);
+}
+
+// Line 002-001 re-surveyed (resurvey.gpkg): its middle fifth bent up to 3 m aside, the rest
+// within 5 cm. The stretch beyond 1 m is found, with its length and distance, as geometry.
+TEST(Inspect, AReSurveyedLineShowsTheStretchThatMoved) {
+    const std::string dir = temp_dir();
+    auto args = example_args();
+    for (const std::string& a : std::vector<std::string>{
+             "--format", "json", "--fail-on", "never", "--resurvey",
+             example("inspection/resurvey.gpkg"), "--report", dir + "/report.html"})
+        args.push_back(a);
+    const auto r = run_geoadmin(args);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    int moved = 0;
+    for (const auto& f : json_lines(r.out)) {
+        if (!f.is_object())
+            continue;
+        const std::string rule = f.value("rule", "");
+        if (rule == "INSPECT-LINE-MOVED") {
+            ++moved;
+            EXPECT_EQ(f.value("key", ""), "002-001");
+            EXPECT_EQ(f.value("geometry", "").rfind("LINESTRING (", 0), 0u) << f;
+            double length = 0, distance = 0;
+            ASSERT_EQ(std::sscanf(f.value("message_en", "").c_str(),
+                                  "line 002-001 re-surveyed: a stretch of %lf m lies up to %lf m",
+                                  &length, &distance),
+                      2)
+                << f;
+            EXPECT_NEAR(distance, 3.0, 0.05) << f;
+            // sin² of the bump above 1/3 of its 3 m: 61 % of the middle fifth's 3.3 km.
+            EXPECT_NEAR(length, 2025, 60) << f;
+        }
+        if (rule == "INSPECT-LINE-VERDICT" && f.value("key", "") == "002-001") {
+            EXPECT_NE(f.value("message_en", "").find("re-survey needed"), std::string::npos);
+        }
+    }
+    EXPECT_EQ(moved, 1);
+    const std::string report = read_file(dir + "/report.html");
+    for (const std::string text : {"重测比对", "豪斯多夫距离 3.0", "class=resurvey", "class=moved",
+                                   "偏离 3.0", "界线重测限差", "已重埋"})
+        EXPECT_NE(report.find(text), std::string::npos) << text;
+    // The archived lines as their own re-survey: every line in place, nothing moved.
+    args = example_args();
+    for (const std::string& a :
+         std::vector<std::string>{"--format", "json", "--fail-on", "never", "--resurvey",
+                                  example("boundary_lines.gpkg")})
+        args.push_back(a);
+    const auto same = run_geoadmin(args);
+    ASSERT_EQ(same.exit_code, 0) << same.err;
+    const auto rules = by_rule(json_lines(same.out));
+    EXPECT_EQ(rules.count("INSPECT-LINE-MOVED"), 0u);
+    EXPECT_EQ(rules.at("INSPECT-LINE-RESURVEYED").size(), 29u);
 }
 
 TEST(Inspect, TheReportNamesEveryProblemOnItsLinesMap) {

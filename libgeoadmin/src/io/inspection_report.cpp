@@ -164,6 +164,17 @@ std::string line_map(const LineInspection& li, const InspectionReportInfo& info,
                 grow(project(p));
         }
     }
+    std::vector<std::vector<std::pair<double, double>>> resurveyed;
+    if (li.resurveyed != nullptr) {
+        for (const auto& part : li.resurveyed->parts) {
+            std::vector<std::pair<double, double>> xy;
+            for (const LonLat& p : part) {
+                xy.push_back(project(p));
+                grow(xy.back());
+            }
+            resurveyed.push_back(std::move(xy));
+        }
+    }
     if (minx > maxx)
         return "<p>" + t.both("report.no_map") + "</p>";
     const double span = std::max({maxx - minx, maxy - miny, 1.0});
@@ -176,10 +187,8 @@ std::string line_map(const LineInspection& li, const InspectionReportInfo& info,
     svg << "<svg class=map viewBox='0 0 " << kW << ' ' << kH
         << "' xmlns='http://www.w3.org/2000/svg' data-line='" << esc(li.line_code) << "'>"
         << "<rect x=0 y=0 width=" << kW << " height=" << kH << " fill='#fbfbf8' stroke='#999'/>";
-    // The line, its vertices thinned to what the page shows (half a unit apart).
-    for (const auto& xy : parts) {
-        svg << "<polyline class=boundary fill=none stroke='#1a237e' stroke-width=2.2 "
-               "stroke-dasharray='9 3 2 3' points='";
+    // A line, its vertices thinned to what the page shows (half a unit apart).
+    auto polyline = [&](const std::vector<std::pair<double, double>>& xy) {
         double lx = 1e300, ly = 1e300;
         for (size_t i = 0; i < xy.size(); ++i) {
             const double x = sx(xy[i].first), y = sy(xy[i].second);
@@ -189,6 +198,30 @@ std::string line_map(const LineInspection& li, const InspectionReportInfo& info,
             lx = x, ly = y;
         }
         svg << "'/>";
+    };
+    // The stretches of a re-survey beyond the tolerance, under the lines.
+    for (const MovedStretch& stretch : li.moved) {
+        std::vector<std::pair<double, double>> xy;
+        for (const LonLat& p : stretch.points)
+            xy.push_back(project(p));
+        svg << "<polyline class=moved fill=none stroke='#ff9800' stroke-opacity=0.55 "
+               "stroke-width=9 stroke-linecap=round points='";
+        polyline(xy);
+        if (!xy.empty()) {
+            const auto& mid = xy[xy.size() / 2];
+            svg << "<text class=movedlabel x=" << num(sx(mid.first) + 8)
+                << " y=" << num(sy(mid.second) + 16) << ">偏离 " << num(stretch.distance, 2)
+                << " 米 / moved " << num(stretch.distance, 2) << " m</text>";
+        }
+    }
+    for (const auto& xy : parts) {
+        svg << "<polyline class=boundary fill=none stroke='#1a237e' stroke-width=2.2 "
+               "stroke-dasharray='9 3 2 3' points='";
+        polyline(xy);
+    }
+    for (const auto& xy : resurveyed) {
+        svg << "<polyline class=resurvey fill=none stroke='#00897b' stroke-width=1.4 points='";
+        polyline(xy);
     }
     svg << unit_labels(parts, li, info, sx, sy);
     // Displacements beyond the tolerance, exaggerated so the largest shows about 30 units
@@ -318,6 +351,7 @@ table.summary td:nth-child(n+2):nth-child(-n+8) { text-align: right; }
 table.markers td:nth-child(1), table.markers td:nth-child(6), table.work td:nth-child(1) {
   white-space: nowrap; }
 svg text.changelabel { font-size: 11px; fill: #d32f2f; }
+svg text.movedlabel { font-size: 11px; fill: #e65100; }
 .verdict-in_order { color: #2e7d32; font-weight: bold; }
 .verdict-work_needed { color: #ef6c00; font-weight: bold; }
 .verdict-resurvey_needed { color: #c62828; font-weight: bold; }
@@ -345,9 +379,38 @@ std::string line_heading(const InspectionReportInfo& info, const LineInspection&
     return li.line_code + (it == info.line_names.end() ? "" : " " + it->second);
 }
 
+// A re-surveyed line: how far it lies from the archived one, and each stretch beyond the
+// tolerance.
+std::string resurvey_summary(const LineInspection& li, double tolerance) {
+    std::ostringstream h;
+    h << "<p class=resurvey>重测比对 <span class=en>Re-survey</span>：重测 "
+      << num(li.resurveyed_length, 0) << " 米，与档案界线的豪斯多夫距离 " << num(*li.hausdorff, 2)
+      << " 米（限差 " << num(tolerance, 2) << " 米），超限 " << li.moved.size()
+      << " 段。<span class=en>" << num(li.resurveyed_length, 0)
+      << " m re-surveyed, Hausdorff distance " << num(*li.hausdorff, 2)
+      << " m from the archived line (tolerance " << num(tolerance, 2) << " m), " << li.moved.size()
+      << " stretch(es) beyond it.</span></p>";
+    if (li.moved.empty())
+        return h.str();
+    h << "<table class=stretches><tr><th>超限段 <span class=en>Stretch</span></th><th>长度/米 "
+         "<span class=en>Length m</span></th><th>最大偏离/米 <span class=en>Farthest "
+         "m</span></th><th>起点 <span class=en>From</span></th><th>终点 <span "
+         "class=en>To</span></th></tr>";
+    for (size_t i = 0; i < li.moved.size(); ++i) {
+        const MovedStretch& s = li.moved[i];
+        if (s.points.empty())
+            continue;
+        h << "<tr><td>" << i + 1 << "<td>" << num(s.length, 1) << "<td>" << num(s.distance, 2)
+          << "<td>" << num(s.points.front().lon, 6) << ", " << num(s.points.front().lat, 6)
+          << "<td>" << num(s.points.back().lon, 6) << ", " << num(s.points.back().lat, 6) << "\n";
+    }
+    h << "</table>";
+    return h.str();
+}
+
 // One line's page: verdict, map, marker table, work list, changes, photos, signatures.
-std::string line_section(const LineInspection& li, const InspectionReportInfo& info,
-                         const Terms& t) {
+std::string line_section(const LineInspection& li, const InspectionReportInfo& info, const Terms& t,
+                         double line_tolerance) {
     auto name_of = [&](const std::string& code) { return unit_title(info, code); };
     auto line_title = [&](const LineInspection& l) { return line_heading(info, l); };
     std::ostringstream h;
@@ -357,7 +420,9 @@ std::string line_section(const LineInspection& li, const InspectionReportInfo& i
     h << "<p>结论 <span class=en>Verdict</span>：<span class='verdict-" << v << "'>"
       << t.both("verdict." + v) << "</span>；登记 " << li.registered << "，检查 " << li.observed
       << "，完好 " << li.intact << "，损坏 " << li.damaged << "，丢失 " << li.lost << "，位移 "
-      << li.displaced << "。</p>";
+      << li.displaced << (li.reset > 0 ? "，重埋 " + std::to_string(li.reset) : "") << "。</p>";
+    if (li.hausdorff)
+        h << resurvey_summary(li, line_tolerance);
     h << line_map(li, info, t);
     h << "<p class=legend>";
     for (const auto& [colour, zh, en] :
@@ -367,7 +432,9 @@ std::string line_section(const LineInspection& li, const InspectionReportInfo& i
              {"#7b1fa2", "位移", "displaced"},
              {"#c62828", "丢失", "lost"},
              {"#9e9e9e", "未检查", "not observed"},
-             {"#222222", "登记表外", "not in the register"}})
+             {"#222222", "登记表外", "not in the register"},
+             {"#00897b", "重测界线", "re-surveyed line"},
+             {"#ff9800", "重测超限段", "moved beyond the tolerance"}})
         h << "<span><i style='background:" << colour << "'></i>" << zh << " <span class=en>" << en
           << "</span></span>";
     h << "</p>";
@@ -387,8 +454,10 @@ std::string line_section(const LineInspection& li, const InspectionReportInfo& i
                                   : t.both("condition." + key);
         // Cells end where the next begins (HTML needs no </td> or </tr>): a hundred
         // thousand rows stay within the size a report should have.
+        const std::string done =
+            m.action ? "；" + t.both("action." + std::string(to_string(*m.action))) : "";
         h << "<tr><td>" << esc(m.marker_no) << "<td>"
-          << (key == "intact" ? std::string("完好") : condition) << "<td>"
+          << (key == "intact" ? std::string("完好") : condition) << done << "<td>"
           << (m.displacement ? num(*m.displacement, 2) : "") << "<td>"
           << (m.dx ? num(*m.dx, 2) : "") << "<td>" << (m.dy ? num(*m.dy, 2) : "") << "<td>"
           << esc(m.observed_on) << "<td>" << esc(m.notes) << "\n";
@@ -466,7 +535,15 @@ void write_inspection_report(const std::string& path, const InspectionResult& re
     for (size_t i = 0; i < result.inspectors.size(); ++i)
         h << (i > 0 ? "、" : "") << esc(result.inspectors[i]);
     h << "</td></tr><tr><th>位移限差 <span class=en>Displacement tolerance</span></th><td>"
-      << num(result.tolerance, 2) << " 米 m</td></tr></table>";
+      << num(result.tolerance, 2) << " 米 m</td></tr>";
+    bool resurveyed = false;
+    for (const auto& li : result.lines)
+        resurveyed = resurveyed || li.hausdorff.has_value();
+    if (resurveyed) {
+        h << "<tr><th>界线重测限差 <span class=en>Re-survey tolerance</span></th><td>"
+          << num(result.line_tolerance, 2) << " 米 m</td></tr>";
+    }
+    h << "</table>";
     h << "<h3>所检界线 <span class=en>Lines inspected</span></h3><table><tr><th>界线 "
          "<span class=en>Line</span></th><th>左侧 <span class=en>Left</span></th><th>右侧 "
          "<span class=en>Right</span></th></tr>";
@@ -493,7 +570,7 @@ void write_inspection_report(const std::string& path, const InspectionResult& re
     }
     h << "</table></header>";
     for (const auto& li : result.lines)
-        h << line_section(li, info, t);
+        h << line_section(li, info, t, result.line_tolerance);
     h << "<footer><p class=en>geoadmin " << esc(info.date) << "</p></footer></body></html>\n";
     // Written beside, then renamed: the report appears only when complete.
     const std::string tmp = path + ".part";

@@ -88,6 +88,40 @@ std::string_view to_string(MarkerCondition condition) {
     return "intact";
 }
 
+std::optional<MarkerAction> parse_marker_action(std::string_view text) {
+    static const Word kWords[] = {
+        {"修复", 0},      {"已修复", 0},     {"维修", 0},     {"已维修", 0},
+        {"repaired", 0},  {"扶正", 1},       {"已扶正", 1},   {"straightened", 1},
+        {"描字", 2},      {"已描字", 2},     {"重新描字", 2}, {"补字", 2},
+        {"repainted", 2}, {"复位", 3},       {"已复位", 3},   {"归位", 3},
+        {"已归位", 3},    {"restored", 3},   {"清理", 4},     {"已清理", 4},
+        {"挖出", 4},      {"uncovered", 4},  {"重埋", 5},     {"已重埋", 5},
+        {"重新埋设", 5},  {"已重新埋设", 5}, {"重设", 5},     {"更换", 5},
+        {"已更换", 5},    {"补埋", 5},       {"已补埋", 5},   {"reset", 5},
+        {"replaced", 5},  {"re-erected", 5},
+    };
+    auto v = lookup(text, kWords);
+    return v ? std::optional<MarkerAction>(static_cast<MarkerAction>(*v)) : std::nullopt;
+}
+
+std::string_view to_string(MarkerAction action) {
+    switch (action) {
+        case MarkerAction::repaired:
+            return "repaired";
+        case MarkerAction::straightened:
+            return "straightened";
+        case MarkerAction::repainted:
+            return "repainted";
+        case MarkerAction::restored:
+            return "restored";
+        case MarkerAction::uncovered:
+            return "uncovered";
+        case MarkerAction::reset:
+            return "reset";
+    }
+    return "repaired";
+}
+
 std::optional<LineChangeKind> parse_line_change_kind(std::string_view text) {
     static const Word kWords[] = {
         {"道路", 0},     {"新建道路", 0}, {"公路", 0},     {"road", 0},     {"建筑", 1},
@@ -124,6 +158,7 @@ ObservationSet read_observations(VectorSource& source, const RuleSet& rules, Fin
         const int i_date = index("observed_on"), i_who = index("inspectors");
         const int i_cond = index("condition"), i_photos = index("photos");
         const int i_notes = index("notes"), i_kind = index("change_kind");
+        const int i_action = index("action");
         auto text = [](const Record& r, int i) -> std::string {
             return i >= 0 && static_cast<size_t>(i) < r.values.size() && r.values[i]
                        ? std::string(trim(*r.values[i]))
@@ -156,6 +191,15 @@ ObservationSet read_observations(VectorSource& source, const RuleSet& rules, Fin
                         sink.add(rules.make(
                             "READ-VALUE-INVALID", s,
                             {{"value", m.condition_text}, term("expected", "value.condition")}));
+                    }
+                    m.action_text = text(r, i_action);
+                    m.action = parse_marker_action(m.action_text);
+                    if (!m.action_text.empty() && !m.action) {
+                        Subject s = subject;
+                        s.field = field_name(i_action);
+                        sink.add(rules.make(
+                            "READ-VALUE-INVALID", s,
+                            {{"value", m.action_text}, term("expected", "value.action")}));
                     }
                     m.has_position = r.has_position;
                     m.position = {r.lon, r.lat};

@@ -19,10 +19,15 @@ struct GEOADMIN_API RecordedInspection {
     bool added = false;  ///< false: the archive had this inspection already
     std::int64_t id = 0;
     std::string content_sha256;
+    /// Markers re-erected at a new position (INSPECT-MARKER-RESET) given a new version.
+    std::int64_t marker_versions = 0;
 };
 
 /// Stores `result` in `archive` in one transaction. The inspection is known by the SHA-256
-/// of `observations_sha256`, the lines and the tolerance: recording it again adds nothing.
+/// of `observations_sha256`, the lines and the tolerances: recording it again adds nothing.
+/// A marker re-erected at a new position gets a new version with the measured position (the
+/// old one is closed, never changed), under an `imports` row of its own that names the
+/// inspection; each moved stretch of a re-surveyed line is kept as a change of kind "moved".
 GEOADMIN_API RecordedInspection record_inspection(Archive& archive, const InspectionResult& result,
                                                   const std::string& observations_path,
                                                   const std::string& observations_sha256,

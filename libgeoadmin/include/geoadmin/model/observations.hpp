@@ -31,6 +31,22 @@ GEOADMIN_API std::optional<MarkerCondition> parse_marker_condition(std::string_v
 /// "intact", "damaged" ... (the rule messages' term keys are "condition.<this>").
 GEOADMIN_API std::string_view to_string(MarkerCondition condition);
 
+/// What the team did at a marker, as the form's 处理情况 says.
+enum class MarkerAction {
+    repaired,      ///< 已修复
+    straightened,  ///< 已扶正
+    repainted,     ///< 已描字
+    restored,      ///< 已复位: put back at its registered position
+    uncovered,     ///< 已清理: dug out
+    reset,         ///< 已重埋 / 已更换: re-erected or replaced at the measured position
+};
+
+/// 已修复, 扶正, 描字, 复位, 清理, 重埋, 更换 ... (with or without 已) and the English
+/// words; nullopt otherwise.
+GEOADMIN_API std::optional<MarkerAction> parse_marker_action(std::string_view text);
+/// "repaired", "reset" ... (the terms' keys are "action.<this>").
+GEOADMIN_API std::string_view to_string(MarkerAction action);
+
 /// What was found at one marker.
 struct GEOADMIN_API ObservedMarker {
     std::int64_t row = 0;
@@ -43,6 +59,8 @@ struct GEOADMIN_API ObservedMarker {
     std::string inspectors;
     std::string condition_text;
     std::optional<MarkerCondition> condition;
+    std::string action_text;  ///< 处理情况, as given
+    std::optional<MarkerAction> action;
     bool has_position = false;
     LonLat position;  ///< CGCS2000, re-measured
     std::vector<std::string> photos;

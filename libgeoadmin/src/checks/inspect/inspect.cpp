@@ -9,6 +9,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "checks/inspect/resurvey.hpp"
 #include "checks/markers/run.hpp"
 #include "geoadmin/checks/markers.hpp"
 #include "geoadmin/core/rules.hpp"
@@ -121,6 +122,11 @@ class Inspection {
         m_tolerance = rules.number("INSPECT-MARKER-DISPLACED", "tolerance");
         m_off_line = rules.number("INSPECT-MARKER-OFF-LINE", "tolerance");
         m_change_distance = rules.number("INSPECT-LINE-CHANGE", "distance");
+        m_line_tolerance = rules.number("INSPECT-LINE-MOVED", "tolerance");
+        if (options.resurveyed != nullptr) {
+            for (const BoundaryLine& l : options.resurveyed->lines)
+                m_resurveyed.emplace(l.line_code, &l);  // the first of a code counts
+        }
     }
 
     InspectionResult run();
@@ -147,6 +153,8 @@ class Inspection {
     void measure(const Marker* registered, const ObservedMarker* seen, const MetricLine& metric,
                  MarkerInspection& out);
     void check_changes(const MetricLine& metric, LineInspection& out);
+    void compare_resurveyed(const MetricLine& metric, LineInspection& out);
+    void work_done(const ObservedMarker& seen, MarkerInspection& out);
 
     const LineLayer& m_lines;
     const MarkerRegister& m_reg;
@@ -156,7 +164,8 @@ class Inspection {
     MarkerNumbering m_numbering;
     const InspectOptions& m_options;
     GkProjector m_projector;
-    double m_tolerance = 0.5, m_off_line = 1.0, m_change_distance = 50;
+    double m_tolerance = 0.5, m_off_line = 1.0, m_change_distance = 50, m_line_tolerance = 1.0;
+    std::map<std::string, const BoundaryLine*> m_resurveyed;
     // Register markers and observations by line.
     std::map<std::string, std::vector<const Marker*>> m_registered;
     std::map<std::string, std::vector<const ObservedMarker*>> m_observed;
@@ -186,10 +195,15 @@ InspectionResult Inspection::run() {
             if (!c.line_code.empty())
                 all.insert(c.line_code);
         }
+        for (const auto& [code, line] : m_resurveyed) {
+            if (!code.empty())
+                all.insert(code);
+        }
         codes.assign(all.begin(), all.end());
     }
     InspectionResult result;
     result.tolerance = m_tolerance;
+    result.line_tolerance = m_line_tolerance;
     std::set<std::string> inspectors;
     for (const std::string& code : codes) {
         auto it = by_code.find(code);
@@ -262,6 +276,7 @@ void Inspection::inspect_line(const BoundaryLine& line, LineInspection& out) {
         out.markers.push_back(std::move(mi));
     }
     check_changes(metric, out);
+    compare_resurveyed(metric, out);
 
     // The figures and the verdict.
     bool resurvey = false;
@@ -272,6 +287,7 @@ void Inspection::inspect_line(const BoundaryLine& line, LineInspection& out) {
         out.not_observed += mi.registered && !mi.observed ? 1 : 0;
         out.unknown += !mi.registered ? 1 : 0;
         out.displaced += mi.displaced ? 1 : 0;
+        out.reset += mi.reset ? 1 : 0;
         if (mi.condition) {
             out.intact += *mi.condition == MarkerCondition::intact ? 1 : 0;
             out.lost += *mi.condition == MarkerCondition::lost ? 1 : 0;
@@ -288,6 +304,7 @@ void Inspection::inspect_line(const BoundaryLine& line, LineInspection& out) {
         resurvey = resurvey || c.observation.kind == LineChangeKind::river ||
                    c.observation.kind == LineChangeKind::dispute;
     }
+    resurvey = resurvey || !out.moved.empty();
     out.verdict = resurvey ? LineVerdict::resurvey_needed
                   : work   ? LineVerdict::work_needed
                            : LineVerdict::in_order;
@@ -334,19 +351,28 @@ void Inspection::measure(const Marker* registered, const ObservedMarker* seen,
             f.geometry_wkt = point_wkt(where);
         emit(std::move(f));
     }
+    out.action = seen->action;
+    out.action_text = seen->action_text;
     if (seen->condition && *seen->condition != MarkerCondition::intact) {
         out.work = work_for(*seen->condition);
+        // Work the team did on the spot is said as done, and leaves nothing open.
+        const bool done = seen->action.has_value();
         Finding f = m_rules.make(
             *seen->condition == MarkerCondition::lost ? "INSPECT-MARKER-LOST"
                                                       : "INSPECT-MARKER-CONDITION",
             subject,
             {{"marker", seen->marker_no},
              term("condition", "condition." + std::string(to_string(*seen->condition))),
-             term("work", "work." + std::string(to_string(out.work)))});
+             term("work", done ? "action." + std::string(to_string(*seen->action))
+                               : "work." + std::string(to_string(out.work)))});
         if (located)
             f.geometry_wkt = point_wkt(where);
         emit(std::move(f));
+        if (done)
+            out.work = MarkerWork::none;
     }
+    if (seen->action == MarkerAction::reset && !seen->has_position)
+        out.work = MarkerWork::survey;  // re-erected, but where is not known
     if (registered == nullptr || !registered->has_position || !seen->has_position ||
         metric.zone == 0)
         return;
@@ -359,9 +385,20 @@ void Inspection::measure(const Marker* registered, const ObservedMarker* seen,
     out.dx = x1 - x0;
     out.dy = y1 - y0;
     out.displacement = std::hypot(*out.dx, *out.dy);
-    if (*out.displacement > m_tolerance) {
+    if (seen->action == MarkerAction::reset) {
+        // Re-erected where it was measured: its new position, not a displacement.
+        out.reset = true;
+        Finding f = m_rules.make("INSPECT-MARKER-RESET", subject,
+                                 {{"marker", seen->marker_no},
+                                  term("action", "action.reset"),
+                                  {"distance", fmt(*out.displacement)},
+                                  {"dx", fmt(*out.dx)},
+                                  {"dy", fmt(*out.dy)}});
+        f.geometry_wkt = segment_wkt(registered->position, seen->position);
+        emit(std::move(f));
+    } else if (*out.displacement > m_tolerance) {
         out.displaced = true;
-        if (out.work == MarkerWork::none || out.work == MarkerWork::survey)
+        if ((out.work == MarkerWork::none && !seen->action) || out.work == MarkerWork::survey)
             out.work = MarkerWork::restore;
         Finding f = m_rules.make("INSPECT-MARKER-DISPLACED", subject,
                                  {{"marker", seen->marker_no},
@@ -458,6 +495,49 @@ void Inspection::check_changes(const MetricLine& metric, LineInspection& out) {
         }
         emit(std::move(f));
     }
+}
+
+// The re-surveyed line of this code, if any, against the archived one.
+void Inspection::compare_resurveyed(const MetricLine& metric, LineInspection& out) {
+    auto it = m_resurveyed.find(metric.line->line_code);
+    if (it == m_resurveyed.end())
+        return;
+    const BoundaryLine& line = *it->second;
+    out.resurveyed = &line;
+    const auto compared = detail::compare_resurvey(metric, line, m_projector, m_line_tolerance);
+    if (!compared)
+        return;
+    out.hausdorff = compared->hausdorff;
+    out.resurveyed_length = compared->length;
+    out.moved = compared->moved;
+    const Subject subject{m_options.resurveyed->dataset,
+                          m_options.resurveyed->layer,
+                          line.row,
+                          -1,
+                          line.line_code,
+                          ""};
+    for (const MovedStretch& stretch : out.moved) {
+        Finding f = m_rules.make("INSPECT-LINE-MOVED", subject,
+                                 {{"line", line.line_code},
+                                  {"length", fmt(stretch.length, 1)},
+                                  {"distance", fmt(stretch.distance)},
+                                  {"tolerance", fmt(m_line_tolerance)}});
+        std::string wkt = "LINESTRING (";
+        for (size_t i = 0; i < stretch.points.size(); ++i) {
+            char buf[64];
+            std::snprintf(buf, sizeof buf, "%s%.9f %.9f", i == 0 ? "" : ", ", stretch.points[i].lon,
+                          stretch.points[i].lat);
+            wkt += buf;
+        }
+        f.geometry_wkt = wkt + ")";
+        emit(std::move(f));
+    }
+    Finding f = m_rules.make("INSPECT-LINE-RESURVEYED", subject,
+                             {{"line", line.line_code},
+                              {"length", fmt(compared->length, 1)},
+                              {"hausdorff", fmt(compared->hausdorff)},
+                              {"stretches", std::to_string(out.moved.size())}});
+    emit(std::move(f));
 }
 
 }  // namespace
