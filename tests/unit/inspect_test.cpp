@@ -200,6 +200,7 @@ TEST(InspectMarkers, WorkDoneIsReadAsTheFormWritesIt) {
     EXPECT_EQ(parse_marker_action(" 已扶正 "), MarkerAction::straightened);
     EXPECT_EQ(parse_marker_action("Repaired"), MarkerAction::repaired);
     EXPECT_EQ(parse_marker_action("已复位"), MarkerAction::restored);
+    EXPECT_EQ(parse_marker_action("已迁移"), MarkerAction::reset);
     EXPECT_FALSE(parse_marker_action("待处理").has_value());
     EXPECT_FALSE(parse_marker_action("").has_value());
 }

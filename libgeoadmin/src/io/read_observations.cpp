@@ -90,15 +90,16 @@ std::string_view to_string(MarkerCondition condition) {
 
 std::optional<MarkerAction> parse_marker_action(std::string_view text) {
     static const Word kWords[] = {
-        {"修复", 0},      {"已修复", 0},     {"维修", 0},     {"已维修", 0},
-        {"repaired", 0},  {"扶正", 1},       {"已扶正", 1},   {"straightened", 1},
-        {"描字", 2},      {"已描字", 2},     {"重新描字", 2}, {"补字", 2},
-        {"repainted", 2}, {"复位", 3},       {"已复位", 3},   {"归位", 3},
-        {"已归位", 3},    {"restored", 3},   {"清理", 4},     {"已清理", 4},
-        {"挖出", 4},      {"uncovered", 4},  {"重埋", 5},     {"已重埋", 5},
-        {"重新埋设", 5},  {"已重新埋设", 5}, {"重设", 5},     {"更换", 5},
-        {"已更换", 5},    {"补埋", 5},       {"已补埋", 5},   {"reset", 5},
-        {"replaced", 5},  {"re-erected", 5},
+        {"修复", 0},      {"已修复", 0},     {"维修", 0},      {"已维修", 0},
+        {"repaired", 0},  {"扶正", 1},       {"已扶正", 1},    {"straightened", 1},
+        {"描字", 2},      {"已描字", 2},     {"重新描字", 2},  {"补字", 2},
+        {"repainted", 2}, {"复位", 3},       {"已复位", 3},    {"归位", 3},
+        {"已归位", 3},    {"restored", 3},   {"清理", 4},      {"已清理", 4},
+        {"挖出", 4},      {"uncovered", 4},  {"重埋", 5},      {"已重埋", 5},
+        {"重新埋设", 5},  {"已重新埋设", 5}, {"重设", 5},      {"更换", 5},
+        {"已更换", 5},    {"补埋", 5},       {"已补埋", 5},    {"reset", 5},
+        {"replaced", 5},  {"re-erected", 5}, {"迁移", 5},      {"已迁移", 5},
+        {"移设", 5},      {"已移设", 5},     {"relocated", 5},
     };
     auto v = lookup(text, kWords);
     return v ? std::optional<MarkerAction>(static_cast<MarkerAction>(*v)) : std::nullopt;
