@@ -11,12 +11,17 @@
 #include "geoadmin/core/version.hpp"
 #include "geoadmin/io/sinks.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace geoadmin::cli {
 
 // ---------------------------------------------------------------- progress
 
-Progress::Progress(Context& ctx, bool enabled, std::string label)
-    : m_ctx(ctx), m_enabled(enabled), m_label(std::move(label)) {}
+Progress::Progress(Context& ctx, const ReportOptions& report, std::string label)
+    : m_ctx(ctx),
+      m_enabled(report.show_progress(ctx)),
+      m_json(report.progress_json),
+      m_label(std::move(label)) {}
 
 Progress::~Progress() {
     finish();
@@ -30,6 +35,14 @@ void Progress::update(std::int64_t done, std::int64_t total) {
     if (percent == m_last_percent && percent >= 0)
         return;
     m_last_percent = percent;
+    if (m_json) {
+        // One line per percent: a program reading stderr follows the work.
+        m_ctx.err << R"({"progress": {"step": )" << nlohmann::json(m_label).dump()
+                  << R"(, "done": )" << done << R"(, "total": )" << total << R"(, "percent": )"
+                  << percent << "}}\n";
+        m_ctx.err.flush();
+        return;
+    }
     constexpr int kWidth = 30;
     m_ctx.err << "\r" << m_label << " [";
     if (percent >= 0) {
@@ -182,7 +195,10 @@ void ReportOptions::declare(po::options_description& options, const std::string&
         "JSON file overriding rule severities, enabled flags and parameters "
         "(same shape as data-schemas/rules.json)")("quiet,q", po::bool_switch(&quiet),
                                                    "no progress and no notes on stderr")(
-        "no-progress", po::bool_switch(&no_progress), "no progress bar");
+        "no-progress", po::bool_switch(&no_progress), "no progress bar")(
+        "progress-json", po::bool_switch(&progress_json),
+        "progress as JSON lines on stderr, {\"progress\": {\"step\", \"done\", \"total\", "
+        "\"percent\"}}, terminal or not: for programs that run geoadmin (the QGIS plugin)");
 }
 
 void ReportOptions::setup() {

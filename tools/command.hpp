@@ -42,10 +42,13 @@ struct Context {
     bool err_is_terminal = false;
 };
 
-/// A progress bar on stderr, drawn only when stderr is a terminal and not silenced.
+struct ReportOptions;
+
+/// A progress bar on stderr, drawn only when stderr is a terminal and not silenced; with
+/// --progress-json, JSON lines whatever stderr is.
 class Progress {
   public:
-    Progress(Context& ctx, bool enabled, std::string label);
+    Progress(Context& ctx, const ReportOptions& report, std::string label);
     ~Progress();
     void update(std::int64_t done, std::int64_t total);
     void finish();
@@ -53,6 +56,7 @@ class Progress {
   private:
     Context& m_ctx;
     bool m_enabled;
+    bool m_json;
     std::string m_label;
     int m_last_percent = -1;
     bool m_drawn = false;
@@ -104,6 +108,7 @@ struct ReportOptions {
     std::string rules_file;
     bool quiet = false;
     bool no_progress = false;
+    bool progress_json = false;
 
     Lang language = Lang::en;
     std::optional<Severity> fail_threshold = Severity::error;
@@ -114,7 +119,7 @@ struct ReportOptions {
     /// The built-in rules with --rules applied.
     RuleSet load_rules() const;
     bool show_progress(const Context& ctx) const {
-        return !quiet && !no_progress && ctx.err_is_terminal;
+        return progress_json || (!quiet && !no_progress && ctx.err_is_terminal);
     }
     /// The sinks of one run: -o (if given) and, as --format says, stdout, behind the
     /// RuleSink that applies --rules. With `print_on_stdout` false the stdout part is left

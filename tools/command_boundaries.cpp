@@ -120,7 +120,7 @@ int CommandBoundariesCheck::run(Context& ctx) {
         VectorSource source = VectorSource::open(m_units, open, rules);
         for (const auto& f : source.open_findings())
             sink.add(f);
-        Progress progress(ctx, m_report.show_progress(ctx), "units");
+        Progress progress(ctx, m_report, "units");
         ScanOptions scan;
         scan.progress = [&](std::int64_t done, std::int64_t total) {
             progress.update(done, total);

@@ -153,7 +153,7 @@ int CommandImport::run(Context& ctx) {
     options.marker_scheme = m_scheme;
     if (!m_scheme.empty())
         MarkerNumbering check_scheme(rules, m_scheme);  // a bad --scheme is a usage error now
-    Progress progress(ctx, m_report.show_progress(ctx), "import");
+    Progress progress(ctx, m_report, "import");
     options.progress = [&](const std::string&, std::int64_t done, std::int64_t total) {
         progress.update(done, total);
     };

@@ -200,7 +200,7 @@ int CommandInfo::run(Context& ctx) {
                 if (!code.empty())
                     lr.assumed_crs += " (" + code + ")";
             }
-            Progress progress(ctx, m_report.show_progress(ctx), path + " " + layer.name());
+            Progress progress(ctx, m_report, path + " " + layer.name());
             ScanOptions scan;
             scan.progress = [&](std::int64_t done, std::int64_t total) {
                 progress.update(done, total);

@@ -112,7 +112,7 @@ int CommandMarkersCheck::run(Context& ctx) {
         out.lines = read_boundary_lines(line_source, rules, out.findings);
         return out;
     });
-    Progress progress(ctx, m_report.show_progress(ctx), "markers");
+    Progress progress(ctx, m_report, "markers");
     ScanOptions scan;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress.update(done, total); };
     MarkerRegister reg = read_marker_register(source, rules, sink, scan, !m_normalized.empty());

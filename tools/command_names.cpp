@@ -455,7 +455,7 @@ int CommandNamesCheck::run(Context& ctx) {
             layer.read_only({"code", "name", "category", "admin_code", "romanization", "status",
                              "lon", "lat", "alias", "meaning", "history", "description",
                              "authority", "approved_on", "document_no"});
-            Progress progress(ctx, m_report.show_progress(ctx), "names");
+            Progress progress(ctx, m_report, "names");
             ScanOptions scan;
             scan.progress = [&](std::int64_t done, std::int64_t total) {
                 progress.update(done, total);
