@@ -281,6 +281,35 @@ class PluginTest(unittest.TestCase):
         self.assertEqual(layers[0].featureCount(), 29)
         self.assertEqual(layers[0].renderer().classAttribute(), "状况")
 
+    @unittest.skipUnless(os.environ.get("GEOADMIN_TEST_PG_DIR"),
+                         "needs the tests' PostGIS server (ctest's postgis fixture)")
+    def test_a_postgis_layer_is_read_through_its_connection(self):
+        import subprocess
+        pg_dir = os.environ["GEOADMIN_TEST_PG_DIR"]
+        script = os.path.join(SOURCE, "tests", "support", "pg_server.sh")
+        created = subprocess.run(["bash", script, "createdb", pg_dir, "geoadmin_qgis"],
+                                 capture_output=True, text=True)
+        self.assertEqual(created.returncode, 0, created.stderr)
+        connection = created.stdout.strip().splitlines()[-1]
+        from osgeo import gdal
+        gdal.UseExceptions()
+        gdal.VectorTranslate(connection, example("boundary_lines.gpkg"), format="PostgreSQL",
+                             layerName="lines", layerCreationOptions=["GEOMETRY_NAME=geom"])
+        from qgis.core import QgsDataSourceUri
+        uri = QgsDataSourceUri()
+        uri.setConnection(pg_dir, "5433", "geoadmin_qgis", "geoadmin", "")
+        uri.setDataSource("public", "lines", "geom")
+        layer = QgsVectorLayer(uri.uri(False), "界线", "postgres")
+        self.assertTrue(layer.isValid())
+        self.assertEqual(layer.featureCount(), 29)
+        feedback = Feedback()
+        result = run("info", {"INPUT": layer, "FINDINGS": self.path("pg.gpkg"), "LOAD": False},
+                     feedback)
+        self.assertIn("29 features", result["REPORT"])
+        command = next(i for i in feedback.infos if "geoadmin" in i and " info " in i)
+        self.assertIn("PG:", command, "the connection, not a copy")
+        self.assertIn("tables=public.lines", command)
+
     def test_a_missing_program_is_said_clearly(self):
         saved = os.environ["GEOADMIN_PROGRAM"]
         os.environ["GEOADMIN_PROGRAM"] = self.path("no-such-program")
