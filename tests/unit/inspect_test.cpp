@@ -129,6 +129,23 @@ TEST(InspectResurvey, AStretchReSurveyedWithinTheToleranceIsInOrder) {
     EXPECT_EQ(li.verdict, LineVerdict::in_order);
 }
 
+// A line re-surveyed in two sections (two features of its code): both are compared, and
+// the step in the second is found.
+TEST(InspectResurvey, ALineReSurveyedInSectionsIsComparedWhole) {
+    const LineLayer archived = layer_of(line_of("101-102", {{0, 0}, {1000, 0}}), "lines.gpkg");
+    LineLayer resurveyed = layer_of(line_of("101-102", {{0, 0}, {500, 0.1}}), "resurvey.gpkg");
+    resurveyed.lines.push_back(
+        line_of("101-102", {{500, 0.1}, {600, 0}, {600, 3}, {800, 3}, {800, 0}, {1000, 0}}));
+    const Inspected run = inspect(archived, {}, {}, &resurveyed);
+    ASSERT_EQ(run.result.lines.size(), 1u);
+    const LineInspection& li = run.result.lines[0];
+    EXPECT_EQ(li.resurveyed.size(), 2u);
+    EXPECT_NEAR(li.resurveyed_length, 1006.0, 0.05);
+    ASSERT_EQ(li.moved.size(), 1u);
+    EXPECT_NEAR(li.moved[0].length, 204.0, 0.05);  // 2 + 200 + 2 beyond 1 m
+    EXPECT_NEAR(li.moved[0].distance, 3.0, 0.005);
+}
+
 // A re-survey of another line, or none: nothing is compared.
 TEST(InspectResurvey, OnlyTheLineOfTheSameCodeIsCompared) {
     const LineLayer archived = layer_of(line_of("101-102", {{0, 0}, {1000, 0}}), "lines.gpkg");

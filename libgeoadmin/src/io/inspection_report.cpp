@@ -165,15 +165,13 @@ std::string line_map(const LineInspection& li, const InspectionReportInfo& info,
         }
     }
     std::vector<std::vector<std::pair<double, double>>> resurveyed;
-    if (li.resurveyed != nullptr) {
-        for (const auto& part : li.resurveyed->parts) {
-            std::vector<std::pair<double, double>> xy;
-            for (const LonLat& p : part) {
-                xy.push_back(project(p));
-                grow(xy.back());
-            }
-            resurveyed.push_back(std::move(xy));
+    for (const auto& part : li.resurveyed) {
+        std::vector<std::pair<double, double>> xy;
+        for (const LonLat& p : part) {
+            xy.push_back(project(p));
+            grow(xy.back());
         }
+        resurveyed.push_back(std::move(xy));
     }
     if (minx > maxx)
         return "<p>" + t.both("report.no_map") + "</p>";

@@ -85,8 +85,8 @@ struct GEOADMIN_API LineInspection {
     int zone = 0;                        ///< 3° Gauss–Krüger zone of the metric work
     std::vector<MarkerInspection> markers;
     std::vector<LineChange> changes;
-    /// The re-surveyed line, when one was given (from the caller's layer).
-    const BoundaryLine* resurveyed = nullptr;
+    /// The re-surveyed line's parts (every feature of its code), CGCS2000; empty when none.
+    std::vector<std::vector<LonLat>> resurveyed;
     /// The farthest any point of the re-surveyed line lies from the archived line, metres
     /// (the Hausdorff distance directed from the re-survey, which may cover a stretch only).
     std::optional<double> hausdorff;

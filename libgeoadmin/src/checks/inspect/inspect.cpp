@@ -124,8 +124,13 @@ class Inspection {
         m_change_distance = rules.number("INSPECT-LINE-CHANGE", "distance");
         m_line_tolerance = rules.number("INSPECT-LINE-MOVED", "tolerance");
         if (options.resurveyed != nullptr) {
-            for (const BoundaryLine& l : options.resurveyed->lines)
-                m_resurveyed.emplace(l.line_code, &l);  // the first of a code counts
+            // A line re-surveyed in sections comes as several features of its code: one
+            // line of all their parts.
+            for (const BoundaryLine& l : options.resurveyed->lines) {
+                auto [it, added] = m_resurveyed.emplace(l.line_code, l);
+                if (!added)
+                    it->second.parts.insert(it->second.parts.end(), l.parts.begin(), l.parts.end());
+            }
         }
     }
 
@@ -165,7 +170,7 @@ class Inspection {
     const InspectOptions& m_options;
     GkProjector m_projector;
     double m_tolerance = 0.5, m_off_line = 1.0, m_change_distance = 50, m_line_tolerance = 1.0;
-    std::map<std::string, const BoundaryLine*> m_resurveyed;
+    std::map<std::string, BoundaryLine> m_resurveyed;
     // Register markers and observations by line.
     std::map<std::string, std::vector<const Marker*>> m_registered;
     std::map<std::string, std::vector<const ObservedMarker*>> m_observed;
@@ -502,8 +507,8 @@ void Inspection::compare_resurveyed(const MetricLine& metric, LineInspection& ou
     auto it = m_resurveyed.find(metric.line->line_code);
     if (it == m_resurveyed.end())
         return;
-    const BoundaryLine& line = *it->second;
-    out.resurveyed = &line;
+    const BoundaryLine& line = it->second;
+    out.resurveyed = line.parts;
     const auto compared = detail::compare_resurvey(metric, line, m_projector, m_line_tolerance);
     if (!compared)
         return;
