@@ -175,40 +175,6 @@ inline double width_of(GEOSContextHandle_t h, const GEOSGeometry* g) {
     return 2 * radius;
 }
 
-// The largest distance from a vertex of `g` to the nearer of two prepared geometries.
-inline double max_vertex_distance(GEOSContextHandle_t h, const GEOSGeometry* g,
-                                  const GEOSPreparedGeometry* a, const GEOSPreparedGeometry* b) {
-    double worst = 0;
-    std::function<void(const GEOSGeometry*)> walk = [&](const GEOSGeometry* x) {
-        const int type = GEOSGeomTypeId_r(h, x);
-        if (type == GEOS_POLYGON) {
-            walk(GEOSGetExteriorRing_r(h, x));
-            for (int i = 0; i < GEOSGetNumInteriorRings_r(h, x); ++i)
-                walk(GEOSGetInteriorRingN_r(h, x, i));
-            return;
-        }
-        if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
-            const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, x);
-            unsigned n = 0;
-            GEOSCoordSeq_getSize_r(h, seq, &n);
-            for (unsigned i = 0; i < n; ++i) {
-                double px = 0, py = 0;
-                GEOSCoordSeq_getXY_r(h, seq, i, &px, &py);
-                GeomPtr pt = own(h, GEOSGeom_createPointFromXY_r(h, px, py));
-                double da = 0, db = 0;
-                GEOSPreparedDistance_r(h, a, pt.get(), &da);
-                GEOSPreparedDistance_r(h, b, pt.get(), &db);
-                worst = std::max(worst, std::max(da, db));
-            }
-            return;
-        }
-        for (int i = 0; i < GEOSGetNumGeometries_r(h, x); ++i)
-            walk(GEOSGetGeometryN_r(h, x, i));
-    };
-    walk(g);
-    return worst;
-}
-
 inline double ring_signed_area(const LonLat* p, std::size_t n) {
     double a = 0;
     for (std::size_t i = 0; i + 1 < n; ++i)

@@ -51,14 +51,7 @@ void each_vertex(GEOSContextHandle_t h, const GEOSGeometry* g, F&& f) {
 double farthest(GEOSContextHandle_t h, const GEOSGeometry* g, const GEOSPreparedGeometry* from,
                 double step) {
     GeomPtr dense = own(h, GEOSDensify_r(h, g, step));
-    double out = 0;
-    each_vertex(h, dense ? dense.get() : g, [&](double x, double y) {
-        GeomPtr p = own(h, GEOSGeom_createPointFromXY_r(h, x, y));
-        double d = 0;
-        if (GEOSPreparedDistance_r(h, from, p.get(), &d) == 1)
-            out = std::max(out, d);
-    });
-    return out;
+    return max_vertex_distance(h, dense ? dense.get() : g, from, from);
 }
 
 }  // namespace
