@@ -72,38 +72,46 @@ ProcessResult run_with(const std::vector<std::string>& args, const std::vector<s
     }
     std::string out_path = dir + "/stdout";
     std::string err_path = dir + "/stderr";
+    // Everything the child needs is made before fork: between fork and execve it may only
+    // call async-signal-safe functions, or a child forked while another thread holds the
+    // allocator's lock (two imports at once, under ASan) waits for it forever.
+    std::vector<std::string> envs;
+    for (const char* keep : {"PATH", "HOME", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
+        if (const char* v = std::getenv(keep))
+            envs.push_back(std::string(keep) + "=" + v);
+    }
+    envs.insert(envs.end(), env.begin(), env.end());
+    std::string binary = GEOADMIN_BINARY;
+    std::vector<std::string> copy = args;
+    std::vector<char*> argv;
+    argv.push_back(binary.data());
+    for (auto& a : copy)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    std::vector<char*> envp;
+    for (auto& e : envs)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int in = open(in_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (out < 0 || err < 0 || in < 0)
+        throw std::runtime_error("cannot open the child's stdin/stdout/stderr files");
     pid_t pid = fork();
     if (pid < 0)
         throw std::runtime_error("fork failed");
     if (pid == 0) {
-        int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        int in = open(in_path.c_str(), O_RDONLY);
         dup2(in, 0);
         dup2(out, 1);
         dup2(err, 2);
-        std::vector<std::string> envs;
-        for (const char* keep : {"PATH", "HOME", "ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"}) {
-            if (const char* v = std::getenv(keep))
-                envs.push_back(std::string(keep) + "=" + v);
-        }
-        envs.insert(envs.end(), env.begin(), env.end());
-        std::vector<char*> argv;
-        std::string binary = GEOADMIN_BINARY;
-        argv.push_back(binary.data());
-        std::vector<std::string> copy = args;
-        for (auto& a : copy)
-            argv.push_back(a.data());
-        argv.push_back(nullptr);
-        std::vector<char*> envp;
-        for (auto& e : envs)
-            envp.push_back(e.data());
-        envp.push_back(nullptr);
         if (timeout_seconds > 0)
             alarm(static_cast<unsigned>(timeout_seconds));  // survives execve
         execve(binary.c_str(), argv.data(), envp.data());
         _exit(127);
     }
+    close(out);
+    close(err);
+    close(in);
     int status = 0;
     waitpid(pid, &status, 0);
     ProcessResult r;
