@@ -29,7 +29,8 @@ class CommandInspect : public Command {
 
   private:
     std::vector<std::string> m_lines_wanted;
-    std::string m_db, m_register, m_lines, m_units, m_observations, m_resurvey, m_date, m_scheme, m_title;
+    std::string m_db, m_register, m_lines, m_units, m_observations, m_resurvey, m_date, m_scheme,
+        m_title;
     std::string m_html;
     double m_tolerance = -1;
     bool m_pdf = false;
