@@ -167,6 +167,30 @@ std::int64_t record_marker_versions(Archive& archive, const InspectionResult& re
     return added;
 }
 
+// The stretches of a re-surveyed line that moved, as changes of kind "moved".
+void record_moved(Archive& archive, OGRLayer* changes, std::int64_t inspection_id,
+                  const LineInspection& li, OGRSpatialReference& srs) {
+    detail::GdalCapture capture;
+    for (const MovedStretch& stretch : li.moved) {
+        OGRFeature f(changes->GetLayerDefn());
+        f.SetField("inspection_id", static_cast<GIntBig>(inspection_id));
+        f.SetField("line_code", li.line_code.c_str());
+        f.SetField("kind", "moved");
+        f.SetField("distance", stretch.distance);
+        f.SetField("crosses", 0);
+        f.SetField("observed_on", li.last_date.c_str());
+        f.SetField("notes", ("re-surveyed stretch of " + real(stretch.length) + " m").c_str());
+        auto* ls = new OGRLineString();
+        for (const LonLat& p : stretch.points)
+            ls->addPoint(p.lon, p.lat);
+        ls->assignSpatialReference(&srs);
+        f.SetGeometryDirectly(ls);
+        if (changes->CreateFeature(&f) != OGRERR_NONE)
+            throw OutputError(archive.display_name(),
+                              "cannot record a moved stretch: " + capture.last_error());
+    }
+}
+
 }  // namespace
 
 RecordedInspection record_inspection(Archive& archive, const InspectionResult& result,
@@ -291,25 +315,7 @@ RecordedInspection record_inspection(Archive& archive, const InspectionResult& r
                     throw OutputError(archive.display_name(),
                                       "cannot record a change: " + capture.last_error());
             }
-            for (const MovedStretch& stretch : li.moved) {
-                OGRFeature f(changes->GetLayerDefn());
-                f.SetField("inspection_id", static_cast<GIntBig>(out.id));
-                f.SetField("line_code", li.line_code.c_str());
-                f.SetField("kind", "moved");
-                f.SetField("distance", stretch.distance);
-                f.SetField("crosses", 0);
-                f.SetField("observed_on", li.last_date.c_str());
-                f.SetField("notes",
-                           ("re-surveyed stretch of " + real(stretch.length) + " m").c_str());
-                auto* ls = new OGRLineString();
-                for (const LonLat& p : stretch.points)
-                    ls->addPoint(p.lon, p.lat);
-                ls->assignSpatialReference(&srs);
-                f.SetGeometryDirectly(ls);
-                if (changes->CreateFeature(&f) != OGRERR_NONE)
-                    throw OutputError(archive.display_name(),
-                                      "cannot record a moved stretch: " + capture.last_error());
-            }
+            record_moved(archive, changes, out.id, li, srs);
         }
         markers->SyncToDisk();
         changes->SyncToDisk();

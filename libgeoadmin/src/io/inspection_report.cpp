@@ -126,6 +126,57 @@ std::string unit_labels(const std::vector<std::vector<std::pair<double, double>>
     return svg.str();
 }
 
+// The changes noted along a line: a cross for a point, a dashed red line, and the kind;
+// `project` takes a point into the line's zone, `sx` and `sy` from there to the page.
+template <typename Project, typename X, typename Y>
+std::string draw_changes(const LineInspection& li, const Terms& t, Project project, X sx, Y sy) {
+    std::ostringstream svg;
+    for (const auto& c : li.changes) {
+        for (const auto& part : c.observation.parts) {
+            if (part.size() == 1) {
+                const auto p = project(part.front());
+                svg << "<path class=change d='M" << num(sx(p.first) - 7) << ',' << num(sy(p.second))
+                    << " l14,0 M" << num(sx(p.first)) << ',' << num(sy(p.second) - 7)
+                    << " l0,14' stroke='#d32f2f' stroke-width=3/>";
+                continue;
+            }
+            svg << "<polyline class=change fill=none stroke='#d32f2f' stroke-width=3 "
+                   "stroke-dasharray='6 3' points='";
+            for (const LonLat& v : part) {
+                const auto p = project(v);
+                svg << num(sx(p.first)) << ',' << num(sy(p.second)) << ' ';
+            }
+            svg << "'/>";
+        }
+        if (!c.observation.parts.empty() && !c.observation.parts.front().empty()) {
+            const auto p = project(c.observation.parts.front().front());
+            svg << "<text class=changelabel x=" << num(sx(p.first) + 6)
+                << " y=" << num(sy(p.second) - 6) << ">"
+                << esc(t.zh("change." + std::string(to_string(c.observation.kind)))) << "</text>";
+        }
+    }
+    return svg.str();
+}
+
+// A map's scale bar (`s` SVG units per metre), north arrow, and the arrows' exaggeration
+// when there are arrows (`exaggeration` > 0).
+std::string map_furniture(double kW, double kH, double s, double exaggeration) {
+    std::ostringstream svg;
+    const double bar = nice(110 / s);
+    svg << "<g class=scalebar><line x1=20 y1=" << kH - 22 << " x2=" << num(20 + bar * s)
+        << " y2=" << kH - 22 << " stroke='#000' stroke-width=3/><text x=20 y=" << kH - 28 << ">"
+        << (bar >= 1000 ? num(bar / 1000, bar >= 10000 ? 0 : 1) + " km" : num(bar, 0) + " m")
+        << "</text></g>";
+    svg << "<g class=north><path d='M" << kW - 30 << ",18 l-8,22 l8,-6 l8,6 z' fill='#000'/>"
+        << "<text x=" << kW - 30 << " y=54 text-anchor=middle>北 N</text></g>";
+    if (exaggeration > 0) {
+        svg << "<text class=note x=" << kW - 12 << " y=" << kH - 12
+            << " text-anchor=end>位移箭头放大 " << num(exaggeration, 0)
+            << " 倍 / displacement arrows ×" << num(exaggeration, 0) << "</text>";
+    }
+    return svg.str();
+}
+
 // The map of one line: everything projected into the line's zone and fitted to the frame.
 std::string line_map(const LineInspection& li, const InspectionReportInfo& info, const Terms& t) {
     constexpr double kW = 680, kH = 440, kMargin = 46;
@@ -232,30 +283,7 @@ std::string line_map(const LineInspection& li, const InspectionReportInfo& info,
     const double exaggeration = largest > 0 ? std::max(1.0, nice(30 / (largest * s))) : 1;
     svg << "<defs><marker id=arrow markerWidth=8 markerHeight=8 refX=7 refY=4 orient=auto>"
            "<path d='M0,0 L8,4 L0,8 z' fill='#7b1fa2'/></marker></defs>";
-    for (const auto& c : li.changes) {
-        for (const auto& part : c.observation.parts) {
-            if (part.size() == 1) {
-                const auto p = project(part.front());
-                svg << "<path class=change d='M" << num(sx(p.first) - 7) << ',' << num(sy(p.second))
-                    << " l14,0 M" << num(sx(p.first)) << ',' << num(sy(p.second) - 7)
-                    << " l0,14' stroke='#d32f2f' stroke-width=3/>";
-                continue;
-            }
-            svg << "<polyline class=change fill=none stroke='#d32f2f' stroke-width=3 "
-                   "stroke-dasharray='6 3' points='";
-            for (const LonLat& v : part) {
-                const auto p = project(v);
-                svg << num(sx(p.first)) << ',' << num(sy(p.second)) << ' ';
-            }
-            svg << "'/>";
-        }
-        if (!c.observation.parts.empty() && !c.observation.parts.front().empty()) {
-            const auto p = project(c.observation.parts.front().front());
-            svg << "<text class=changelabel x=" << num(sx(p.first) + 6)
-                << " y=" << num(sy(p.second) - 6) << ">"
-                << esc(t.zh("change." + std::string(to_string(c.observation.kind)))) << "</text>";
-        }
-    }
+    svg << draw_changes(li, t, project, sx, sy);
     for (const auto& m : li.markers) {
         const bool has = m.has_registered_position || m.has_measured_position;
         if (!has)
@@ -278,19 +306,7 @@ std::string line_map(const LineInspection& li, const InspectionReportInfo& info,
                 << esc(m.marker_no) << "</text>";
         }
     }
-    // Scale bar, north arrow, the exaggeration.
-    const double bar = nice(110 / s);
-    svg << "<g class=scalebar><line x1=20 y1=" << kH - 22 << " x2=" << num(20 + bar * s)
-        << " y2=" << kH - 22 << " stroke='#000' stroke-width=3/><text x=20 y=" << kH - 28 << ">"
-        << (bar >= 1000 ? num(bar / 1000, bar >= 10000 ? 0 : 1) + " km" : num(bar, 0) + " m")
-        << "</text></g>";
-    svg << "<g class=north><path d='M" << kW - 30 << ",18 l-8,22 l8,-6 l8,6 z' fill='#000'/>"
-        << "<text x=" << kW - 30 << " y=54 text-anchor=middle>北 N</text></g>";
-    if (largest > 0) {
-        svg << "<text class=note x=" << kW - 12 << " y=" << kH - 12
-            << " text-anchor=end>位移箭头放大 " << num(exaggeration, 0)
-            << " 倍 / displacement arrows ×" << num(exaggeration, 0) << "</text>";
-    }
+    svg << map_furniture(kW, kH, s, largest > 0 ? exaggeration : 0);
     svg << "</svg>";
     // In HTML an unquoted value runs up to the '/' of "/>": keep a space before it, or the
     // element is not closed and the elements after it are not drawn.
