@@ -44,38 +44,45 @@ struct PreparedDeleter {
 };
 using PreparedPtr = std::unique_ptr<const GEOSPreparedGeometry, PreparedDeleter>;
 
+/// Calls `f(x, y)` for every vertex of `g`: every ring of a polygon, every part of a
+/// collection.
+inline void for_each_vertex(GEOSContextHandle_t h, const GEOSGeometry* g,
+                            const std::function<void(double, double)>& f) {
+    const int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_POLYGON) {
+        for_each_vertex(h, GEOSGetExteriorRing_r(h, g), f);
+        for (int i = 0; i < GEOSGetNumInteriorRings_r(h, g); ++i)
+            for_each_vertex(h, GEOSGetInteriorRingN_r(h, g, i), f);
+        return;
+    }
+    if (type == GEOS_LINESTRING || type == GEOS_LINEARRING || type == GEOS_POINT) {
+        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, g);
+        unsigned n = 0;
+        if (seq == nullptr || GEOSCoordSeq_getSize_r(h, seq, &n) == 0)
+            return;
+        for (unsigned i = 0; i < n; ++i) {
+            double x = 0, y = 0;
+            GEOSCoordSeq_getXY_r(h, seq, i, &x, &y);
+            f(x, y);
+        }
+        return;
+    }
+    for (int i = 0; i < GEOSGetNumGeometries_r(h, g); ++i)
+        for_each_vertex(h, GEOSGetGeometryN_r(h, g, i), f);
+}
+
 /// The largest distance from a vertex of `g` (every ring, every part) to `a` or `b`,
 /// whichever is farther from it (the same geometry twice: the farthest from it).
 inline double max_vertex_distance(GEOSContextHandle_t h, const GEOSGeometry* g,
                                   const GEOSPreparedGeometry* a, const GEOSPreparedGeometry* b) {
     double worst = 0;
-    std::function<void(const GEOSGeometry*)> walk = [&](const GEOSGeometry* x) {
-        const int type = GEOSGeomTypeId_r(h, x);
-        if (type == GEOS_POLYGON) {
-            walk(GEOSGetExteriorRing_r(h, x));
-            for (int i = 0; i < GEOSGetNumInteriorRings_r(h, x); ++i)
-                walk(GEOSGetInteriorRingN_r(h, x, i));
-            return;
-        }
-        if (type == GEOS_LINESTRING || type == GEOS_LINEARRING) {
-            const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, x);
-            unsigned n = 0;
-            GEOSCoordSeq_getSize_r(h, seq, &n);
-            for (unsigned i = 0; i < n; ++i) {
-                double px = 0, py = 0;
-                GEOSCoordSeq_getXY_r(h, seq, i, &px, &py);
-                GeomPtr pt = own(h, GEOSGeom_createPointFromXY_r(h, px, py));
-                double da = 0, db = 0;
-                GEOSPreparedDistance_r(h, a, pt.get(), &da);
-                GEOSPreparedDistance_r(h, b, pt.get(), &db);
-                worst = std::max(worst, std::max(da, db));
-            }
-            return;
-        }
-        for (int i = 0; i < GEOSGetNumGeometries_r(h, x); ++i)
-            walk(GEOSGetGeometryN_r(h, x, i));
-    };
-    walk(g);
+    for_each_vertex(h, g, [&](double x, double y) {
+        GeomPtr pt = own(h, GEOSGeom_createPointFromXY_r(h, x, y));
+        double da = 0, db = 0;
+        GEOSPreparedDistance_r(h, a, pt.get(), &da);
+        GEOSPreparedDistance_r(h, b, pt.get(), &db);
+        worst = std::max(worst, std::max(da, db));
+    });
     return worst;
 }
 

@@ -28,25 +28,6 @@ GeomPtr multi_line(GEOSContextHandle_t h, const std::vector<std::vector<XY>>& pa
                                               static_cast<unsigned>(lines.size())));
 }
 
-// Calls `f(x, y)` for every vertex of a line or a collection of lines.
-template <typename F>
-void each_vertex(GEOSContextHandle_t h, const GEOSGeometry* g, F&& f) {
-    const int n = GEOSGetNumGeometries_r(h, g);
-    for (int k = 0; k < n; ++k) {
-        const GEOSGeometry* part = GEOSGetGeometryN_r(h, g, k);
-        if (GEOSGeomTypeId_r(h, part) != GEOS_LINESTRING)
-            continue;
-        const GEOSCoordSequence* seq = GEOSGeom_getCoordSeq_r(h, part);
-        unsigned size = 0;
-        GEOSCoordSeq_getSize_r(h, seq, &size);
-        for (unsigned i = 0; i < size; ++i) {
-            double x = 0, y = 0;
-            GEOSCoordSeq_getXY_r(h, seq, i, &x, &y);
-            f(x, y);
-        }
-    }
-}
-
 // The farthest any point of `g` lies from the prepared line, its vertices `step` apart.
 double farthest(GEOSContextHandle_t h, const GEOSGeometry* g, const GEOSPreparedGeometry* from,
                 double step) {
@@ -103,7 +84,7 @@ std::optional<ResurveyComparison> compare_resurvey(const MetricLine& archived,
         // The buffer's arcs are chords: a sliver just outside them is within the tolerance.
         if (stretch.distance <= tolerance * 1.001 || stretch.length <= 0)
             continue;
-        each_vertex(h, piece, [&](double x, double y) {
+        for_each_vertex(h, piece, [&](double x, double y) {
             if (back.transform(x, y))
                 stretch.points.push_back({x, y});
         });
