@@ -529,8 +529,19 @@ TEST_P(ImportTest, KillNineAtTwentyMomentsLeavesTheArchiveAsItWas) {
                         "xmax <= 119.6 AND ymin >= 30.5 AND ymax <= 30.6"),
                   count("SELECT count(*) FROM place_names WHERE ST_X(geom) BETWEEN 119.5 AND "
                         "119.6 AND ST_Y(geom) BETWEEN 30.5 AND 30.6"));
-        EXPECT_EQ(count("SELECT count(*) FROM sqlite_master WHERE name = "
-                        "'gii_place_names_geom'"),
+        // What the batch set aside is back: the geometry's insert triggers, the B-tree
+        // indexes it rebuilt, and an R*Tree SpatiaLite finds consistent with the table.
+        for (const char* name :
+             {"gii_place_names_geom", "ggi_place_names_geom", "tmi_place_names_geom",
+              "place_names_current", "place_names_code"}) {
+            EXPECT_EQ(count(std::string("SELECT count(*) FROM sqlite_master WHERE name = '") +
+                            name + "'"),
+                      1)
+                << name;
+        }
+        EXPECT_EQ(count("SELECT CheckSpatialIndex('place_names', 'geom')"), 1);
+        EXPECT_EQ(count("SELECT count(*) FROM place_names INDEXED BY place_names_current "
+                        "WHERE code = '330523010000' AND valid_to IS NULL"),
                   1);
     }
 }

@@ -16,6 +16,7 @@
 #include <unordered_map>
 
 #include "archive/access.hpp"
+#include "archive/bulk_insert.hpp"
 #include "archive/importer.hpp"
 #include "geoadmin/checks/names.hpp"
 #include "geoadmin/core/error.hpp"
@@ -187,9 +188,6 @@ std::string new_batch_id() {
         t.end());
     return t + "-" + suffix;
 }
-
-// From this many new records on, SpatiaLite's spatial index is filled in bulk.
-constexpr size_t kBulkSpatialIndex = 1000;
 
 // Whether a file's name says it holds records (a table or a layer GDAL reads): one that
 // cannot be read is then an error, where a note or a script beside the data is skipped.
@@ -578,136 +576,71 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
         m_archive.exec(std::string("UPDATE ") + spec.table + " SET valid_to = " + sql_text(m_now) +
                        " WHERE id IN (" + ids + ")");
     }
-    GDALDataset* ds = detail::ArchiveAccess::dataset(m_archive);
-    OGRLayer* layer = ds->GetLayerByName(spec.table);
-    if (layer == nullptr)
-        throw Error(m_archive.display_name() + ": no table " + spec.table);
-    OGRFeatureDefn* defn = layer->GetLayerDefn();
-    std::vector<int> column_fields;
+    // The table's columns: the kind's, the batch's bookkeeping, and what a kind adds (a
+    // marker's position in degrees and in its Gauss–Krüger zone, the document a catalogue
+    // entry describes).
+    std::vector<std::string> columns;
     for (const Column& c : spec.columns)
-        column_fields.push_back(defn->GetFieldIndex(c.column));
-    const std::string trigger_sql = set_spatial_trigger_aside(spec, inserts.size());
-    std::vector<std::pair<GIntBig, const Staged*>> indexed;  // with the trigger set aside
-    detail::GdalCapture capture;  // GDAL's messages become the error's text, not stderr lines
+        columns.emplace_back(c.column);
+    const size_t c_bookkeeping = columns.size();
+    for (const char* c : {"valid_from", "record_hash", "import_id", "attributes"})
+        columns.emplace_back(c);
+    const size_t c_extra = columns.size();
+    if (spec.kind == RecordKind::marker) {
+        for (const char* c : {"lon", "lat", "gk_x", "gk_y", "gk_epsg"})
+            columns.emplace_back(c);
+    } else if (spec.kind == RecordKind::catalogue) {
+        columns.emplace_back("document_id");
+    }
+    const GeometryInput geometry = spec.geometry == nullptr ? GeometryInput::none
+                                   : std::string_view(spec.geometry) == "POINT"
+                                       ? GeometryInput::point
+                                       : GeometryInput::wkb;
+    BulkMode bulk(m_archive, spec.table, inserts.size());
+    BulkInsert insert(m_archive, spec.table, columns, geometry,
+                      spec.geometry == nullptr ? "" : spec.geometry);
     std::int64_t done = 0;
     for (Staged* s : inserts) {
         if (++done % 10000 == 0)
             progress(spec.table, done, static_cast<std::int64_t>(inserts.size()));
-        OGRFeature feature(defn);
-        set_columns(spec, *s, feature, column_fields);
-        if (layer->CreateFeature(&feature) != OGRERR_NONE) {
+        for (size_t i = 0; i < spec.columns.size(); ++i) {
+            if (s->columns[i] && !s->columns[i]->empty())
+                insert.text(i, *s->columns[i]);
+        }
+        insert.text(c_bookkeeping, m_now);
+        insert.text(c_bookkeeping + 1, s->hash);
+        insert.integer(c_bookkeeping + 2, m_import_id);
+        insert.text(c_bookkeeping + 3, s->attributes);
+        const StagedExtra* extra = s->extra.get();
+        if (geometry == GeometryInput::wkb && extra != nullptr && !extra->wkb.empty())
+            insert.wkb(extra->wkb);
+        else if (geometry == GeometryInput::point && s->has_position)
+            insert.point(s->lon, s->lat);
+        if (spec.kind == RecordKind::marker) {
+            if (s->has_position) {
+                insert.real(c_extra, s->lon);
+                insert.real(c_extra + 1, s->lat);
+            }
+            if (extra != nullptr && extra->has_gk) {
+                insert.real(c_extra + 2, extra->gk_x);
+                insert.real(c_extra + 3, extra->gk_y);
+                if (extra->gk_epsg > 0)
+                    insert.integer(c_extra + 4, extra->gk_epsg);
+            }
+        }
+        if (spec.kind == RecordKind::catalogue && extra != nullptr && !extra->file_name.empty()) {
+            const auto line = static_cast<size_t>(column_of(spec, "line_code"));
+            if (const auto id = document_for(extra->file_name, s->columns[line].value_or("")))
+                insert.integer(c_extra, *id);
+        }
+        if (!insert.insert()) {
             throw OutputError(m_archive.display_name(),
                               "cannot add " + m_origins[s->origin].dataset + " #" +
                                   std::to_string(s->row) + " to " + spec.table + ": " +
-                                  capture.last_error());
-        }
-        if (!trigger_sql.empty() && feature.GetGeometryRef() != nullptr)
-            indexed.emplace_back(feature.GetFID(), s);
-    }
-    layer->SyncToDisk();
-    if (!trigger_sql.empty())
-        fill_spatial_index(spec, indexed, trigger_sql);
-}
-
-// The columns of a record's new version: its fields, the batch's bookkeeping, the
-// geometry, and what a kind adds (a marker's Gauss–Krüger position, the document a
-// catalogue entry describes).
-void Importer::set_columns(const KindSpec& spec, const Staged& s, OGRFeature& feature,
-                           const std::vector<int>& column_fields) {
-    for (size_t i = 0; i < column_fields.size(); ++i) {
-        if (column_fields[i] >= 0 && s.columns[i] && !s.columns[i]->empty())
-            feature.SetField(column_fields[i], s.columns[i]->c_str());
-    }
-    feature.SetField("valid_from", m_now.c_str());
-    feature.SetField("record_hash", s.hash.c_str());
-    feature.SetField("import_id", static_cast<GIntBig>(m_import_id));
-    feature.SetField("attributes", s.attributes.c_str());
-    static OGRSpatialReference* const kCgcs2000 = [] {
-        auto* srs = new OGRSpatialReference();  // NOLINT(cppcoreguidelines-owning-memory)
-        srs->importFromEPSG(4490);
-        srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-        return srs;
-    }();
-    const StagedExtra* extra = s.extra.get();
-    if (extra != nullptr && !extra->wkb.empty()) {
-        OGRGeometry* g = nullptr;
-        if (OGRGeometryFactory::createFromWkb(extra->wkb.data(), nullptr, &g, extra->wkb.size()) ==
-                OGRERR_NONE &&
-            g != nullptr) {
-            if (std::string_view(spec.geometry) == "MULTIPOLYGON")
-                g = OGRGeometryFactory::forceToMultiPolygon(g);
-            else if (std::string_view(spec.geometry) == "MULTILINESTRING")
-                g = OGRGeometryFactory::forceToMultiLineString(g);
-            g->assignSpatialReference(kCgcs2000);
-            feature.SetGeometryDirectly(g);
-        }
-    } else if (s.has_position && spec.geometry != nullptr) {
-        OGRPoint point(s.lon, s.lat);
-        point.assignSpatialReference(kCgcs2000);
-        feature.SetGeometry(&point);
-    }
-    if (spec.kind == RecordKind::marker) {
-        if (s.has_position) {
-            feature.SetField("lon", s.lon);
-            feature.SetField("lat", s.lat);
-        }
-        if (extra != nullptr && extra->has_gk) {
-            feature.SetField("gk_x", extra->gk_x);
-            feature.SetField("gk_y", extra->gk_y);
-            if (extra->gk_epsg > 0)
-                feature.SetField("gk_epsg", extra->gk_epsg);
+                                  insert.last_error());
         }
     }
-    if (spec.kind == RecordKind::catalogue && extra != nullptr && !extra->file_name.empty()) {
-        const int line = column_of(spec, "line_code");
-        const auto id =
-            document_for(extra->file_name, s.columns[static_cast<size_t>(line)].value_or(""));
-        if (id)
-            feature.SetField("document_id", static_cast<GIntBig>(*id));
-    }
-}
-
-// SpatiaLite keeps its R*Tree up to date with a trigger per row, which costs ten times the
-// insert itself. For a large batch the trigger is set aside inside the batch's transaction,
-// the index entries are added in bulk (Z-ordered) and the trigger is put back; killed
-// half-way, the transaction restores both. Returns the trigger's SQL, "" when left alone.
-std::string Importer::set_spatial_trigger_aside(const KindSpec& spec, size_t inserts) {
-    if (m_archive.backend() != ArchiveBackend::spatialite || inserts < kBulkSpatialIndex)
-        return {};
-    const std::string trigger = std::string("gii_") + spec.table + "_geom";
-    auto rows = m_archive.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = " +
-                                sql_text(trigger));
-    if (rows.empty() || !rows[0][0])
-        return {};
-    m_archive.exec("DROP TRIGGER \"" + trigger + "\"");
-    return *rows[0][0];
-}
-
-void Importer::fill_spatial_index(const KindSpec& spec,
-                                  const std::vector<std::pair<GIntBig, const Staged*>>& indexed,
-                                  const std::string& trigger_sql) {
-    char value[128];
-    std::string sql;
-    for (size_t i = 0; i < indexed.size(); ++i) {
-        const auto& [fid, s] = indexed[i];
-        Bounds b;
-        if (s->extra && s->extra->bounds.valid) {
-            b = s->extra->bounds;
-        } else {
-            b.expand(s->lon, s->lat);
-        }
-        std::snprintf(value, sizeof value, "(%lld,%.17g,%.17g,%.17g,%.17g)",
-                      static_cast<long long>(fid), b.min_x, b.max_x, b.min_y, b.max_y);
-        sql += sql.empty() ? std::string("INSERT INTO \"idx_") + spec.table +
-                                 "_geom\" (pkid, xmin, xmax, ymin, ymax) VALUES "
-                           : ",";
-        sql += value;
-        if ((i + 1) % 500 == 0 || i + 1 == indexed.size()) {
-            m_archive.exec(sql);
-            sql.clear();
-        }
-    }
-    m_archive.exec(trigger_sql);
+    bulk.restore();
 }
 
 void Importer::write_quarantine(const std::vector<Staged*>& records) {

@@ -160,12 +160,6 @@ class Importer {
     void import_file(const std::string& path);
     void decide_and_load();
     void load_kind(const KindSpec& spec, std::vector<Staged*>& records);
-    void set_columns(const KindSpec& spec, const Staged& s, OGRFeature& feature,
-                     const std::vector<int>& column_fields);
-    std::string set_spatial_trigger_aside(const KindSpec& spec, size_t inserts);
-    void fill_spatial_index(const KindSpec& spec,
-                            const std::vector<std::pair<GIntBig, const Staged*>>& indexed,
-                            const std::string& trigger_sql);
     void write_findings();
     void write_quarantine(const std::vector<Staged*>& records);
     std::int64_t add_file_row(const FileRow& row);

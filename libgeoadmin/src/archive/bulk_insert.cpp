@@ -1,0 +1,273 @@
+#include "archive/bulk_insert.hpp"
+
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
+#include <sqlite3.h>
+
+#include <optional>
+
+#include "archive/access.hpp"
+#include "archive/importer.hpp"
+#include "geoadmin/core/error.hpp"
+#include "io/gdal_util.hpp"
+
+namespace geoadmin::detail {
+
+namespace {
+
+// From this many rows on, a batch sets the table's per-row triggers aside.
+constexpr size_t kBulkTriggers = 1000;
+
+std::string quoted(const std::string& name) {
+    return "\"" + name + "\"";
+}
+
+// The SQL of the geometry a row gets, for SpatiaLite.
+std::string spatialite_geometry(GeometryInput geometry, const std::string& type) {
+    switch (geometry) {
+        case GeometryInput::none:
+            return {};
+        case GeometryInput::point:
+            return "MakePoint(?, ?, 4490)";
+        case GeometryInput::wkb:
+            // 2D, as the columns are; multi where the column is.
+            return type.rfind("MULTI", 0) == 0 ? "CastToMulti(CastToXY(GeomFromWKB(?, 4490)))"
+                                               : "CastToXY(GeomFromWKB(?, 4490))";
+        case GeometryInput::wkt:
+            return "GeomFromText(?, 4490)";
+    }
+    return {};
+}
+
+}  // namespace
+
+struct BulkInsert::Impl {
+    Archive& archive;
+    std::string table;
+    std::vector<std::string> columns;
+    GeometryInput geometry;
+    std::string geometry_type;
+    std::string error;
+
+    // SpatiaLite
+    sqlite3_stmt* stmt = nullptr;
+    // PostGIS
+    OGRLayer* layer = nullptr;
+    std::unique_ptr<OGRFeature> feature;
+    std::vector<int> fields;
+    std::unique_ptr<OGRGeometry> shape;
+
+    Impl(Archive& a, std::string t, std::vector<std::string> c, GeometryInput g, std::string gt)
+        : archive(a),
+          table(std::move(t)),
+          columns(std::move(c)),
+          geometry(g),
+          geometry_type(std::move(gt)) {}
+    ~Impl() {
+        if (stmt != nullptr)
+            sqlite3_finalize(stmt);
+    }
+
+    void prepare_spatialite() {
+        auto* db = static_cast<sqlite3*>(
+            ArchiveAccess::dataset(archive)->GetInternalHandle("SQLITE_HANDLE"));
+        if (db == nullptr)
+            throw Error(archive.display_name() + ": the SQLite connection is not reachable");
+        std::string names, values;
+        for (const auto& c : columns) {
+            names += (names.empty() ? "" : ", ") + quoted(c);
+            values += values.empty() ? "?" : ", ?";
+        }
+        if (geometry != GeometryInput::none) {
+            names += ", geom";
+            values += ", " + spatialite_geometry(geometry, geometry_type);
+        }
+        const std::string sql =
+            "INSERT INTO " + quoted(table) + " (" + names + ") VALUES (" + values + ")";
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK)
+            throw Error(archive.display_name() + ": " + sqlite3_errmsg(db) + " (in: " + sql + ")");
+    }
+
+    void prepare_postgis() {
+        layer = ArchiveAccess::dataset(archive)->GetLayerByName(table.c_str());
+        if (layer == nullptr)
+            throw Error(archive.display_name() + ": no table " + table);
+        OGRFeatureDefn* defn = layer->GetLayerDefn();
+        for (const auto& c : columns) {
+            fields.push_back(defn->GetFieldIndex(c.c_str()));
+            if (fields.back() < 0)
+                throw Error(archive.display_name() + ": no column " + table + "." + c);
+        }
+        feature = std::make_unique<OGRFeature>(defn);
+    }
+
+    int parameter(size_t i) const { return static_cast<int>(i) + 1; }
+    int geometry_parameter() const { return static_cast<int>(columns.size()) + 1; }
+
+    void set_shape(OGRGeometry* g) {
+        static OGRSpatialReference* const kCgcs2000 = [] {
+            auto* srs = new OGRSpatialReference();  // NOLINT(cppcoreguidelines-owning-memory)
+            srs->importFromEPSG(4490);
+            srs->SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+            return srs;
+        }();
+        if (g == nullptr)
+            return;
+        g->flattenTo2D();
+        if (geometry_type == "MULTIPOLYGON")
+            g = OGRGeometryFactory::forceToMultiPolygon(g);
+        else if (geometry_type == "MULTILINESTRING")
+            g = OGRGeometryFactory::forceToMultiLineString(g);
+        g->assignSpatialReference(kCgcs2000);
+        feature->SetGeometryDirectly(g);
+    }
+};
+
+BulkInsert::BulkInsert(Archive& archive, std::string table, std::vector<std::string> columns,
+                       GeometryInput geometry, std::string geometry_type)
+    : m(std::make_unique<Impl>(archive, std::move(table), std::move(columns), geometry,
+                               std::move(geometry_type))) {
+    if (archive.backend() == ArchiveBackend::spatialite)
+        m->prepare_spatialite();
+    else
+        m->prepare_postgis();
+}
+
+BulkInsert::~BulkInsert() = default;
+
+void BulkInsert::text(size_t i, std::string_view value) {
+    if (m->stmt != nullptr)
+        sqlite3_bind_text(m->stmt, m->parameter(i), value.data(), static_cast<int>(value.size()),
+                          SQLITE_TRANSIENT);
+    else
+        m->feature->SetField(m->fields[i], std::string(value).c_str());
+}
+
+void BulkInsert::integer(size_t i, std::int64_t value) {
+    if (m->stmt != nullptr)
+        sqlite3_bind_int64(m->stmt, m->parameter(i), value);
+    else
+        m->feature->SetField(m->fields[i], static_cast<GIntBig>(value));
+}
+
+void BulkInsert::real(size_t i, double value) {
+    if (m->stmt != nullptr)
+        sqlite3_bind_double(m->stmt, m->parameter(i), value);
+    else
+        m->feature->SetField(m->fields[i], value);
+}
+
+void BulkInsert::point(double lon, double lat) {
+    if (m->stmt != nullptr) {
+        sqlite3_bind_double(m->stmt, m->geometry_parameter(), lon);
+        sqlite3_bind_double(m->stmt, m->geometry_parameter() + 1, lat);
+    } else {
+        m->set_shape(new OGRPoint(lon, lat));  // NOLINT(cppcoreguidelines-owning-memory)
+    }
+}
+
+void BulkInsert::wkb(std::string_view bytes) {
+    if (m->stmt != nullptr) {
+        sqlite3_bind_blob(m->stmt, m->geometry_parameter(), bytes.data(),
+                          static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+        return;
+    }
+    OGRGeometry* g = nullptr;
+    if (OGRGeometryFactory::createFromWkb(bytes.data(), nullptr, &g, bytes.size()) == OGRERR_NONE)
+        m->set_shape(g);
+}
+
+void BulkInsert::wkt(std::string_view text) {
+    if (m->stmt != nullptr) {
+        sqlite3_bind_text(m->stmt, m->geometry_parameter(), text.data(),
+                          static_cast<int>(text.size()), SQLITE_TRANSIENT);
+        return;
+    }
+    OGRGeometry* g = nullptr;
+    const std::string s(text);
+    if (OGRGeometryFactory::createFromWkt(s.c_str(), nullptr, &g) == OGRERR_NONE)
+        m->set_shape(g);
+}
+
+bool BulkInsert::insert() {
+    if (m->stmt != nullptr) {
+        const int rc = sqlite3_step(m->stmt);
+        if (rc != SQLITE_DONE)
+            m->error = sqlite3_errmsg(sqlite3_db_handle(m->stmt));
+        sqlite3_reset(m->stmt);
+        sqlite3_clear_bindings(m->stmt);
+        return rc == SQLITE_DONE;
+    }
+    GdalCapture capture;
+    const bool ok = m->layer->CreateFeature(m->feature.get()) == OGRERR_NONE;
+    if (!ok)
+        m->error = capture.last_error();
+    m->feature = std::make_unique<OGRFeature>(m->layer->GetLayerDefn());
+    return ok;
+}
+
+const std::string& BulkInsert::last_error() const {
+    return m->error;
+}
+
+BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
+    : m_archive(archive), m_table(table) {
+    if (archive.backend() != ArchiveBackend::spatialite || inserts < kBulkTriggers)
+        return;
+    // The geometry's triggers on insert: the type/SRID constraint (the rows' geometries
+    // are built as the column declares), the R*Tree's (filled in bulk by restore()) and
+    // the time of the last insert (set once by restore()).
+    for (const auto& row : archive.query(
+             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = " +
+             sql_text(table) +
+             " AND (name LIKE 'ggi!_%' ESCAPE '!' OR name LIKE 'gii!_%' ESCAPE '!' OR "
+             "name LIKE 'tmi!_%' ESCAPE '!')")) {
+        if (!row[0] || !row[1])
+            continue;
+        m_spatial_index = m_spatial_index || row[0]->rfind("gii_", 0) == 0;
+        m_insert_time = m_insert_time || row[0]->rfind("tmi_", 0) == 0;
+        m_triggers.push_back(*row[1]);
+        archive.exec("DROP TRIGGER " + quoted(*row[0]));
+    }
+    // The B-tree indexes: rebuilt by sorting when the batch adds more than a quarter of
+    // the rows the table will hold; otherwise kept, as each row costs little then.
+    const std::int64_t existing =
+        archive.query_int("SELECT max(rowid) FROM " + quoted(table)).value_or(0);
+    if (static_cast<std::int64_t>(inserts) * 4 >= existing + static_cast<std::int64_t>(inserts)) {
+        for (const auto& row :
+             archive.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                           "tbl_name = " +
+                           sql_text(table) + " AND sql IS NOT NULL")) {
+            if (!row[0] || !row[1])
+                continue;
+            m_indexes.push_back(*row[1]);
+            archive.exec("DROP INDEX " + quoted(*row[0]));
+        }
+    }
+    m_first_id = existing;
+}
+
+void BulkMode::restore() {
+    for (const auto& sql : m_indexes)
+        m_archive.exec(sql);
+    if (m_spatial_index) {
+        m_archive.exec("INSERT INTO " + quoted("idx_" + m_table + "_geom") +
+                       " (pkid, xmin, xmax, ymin, ymax) SELECT id, MbrMinX(geom), MbrMaxX(geom), "
+                       "MbrMinY(geom), MbrMaxY(geom) FROM " +
+                       quoted(m_table) + " WHERE id > " + std::to_string(m_first_id) +
+                       " AND geom IS NOT NULL");
+    }
+    if (m_insert_time) {
+        m_archive.exec(
+            "UPDATE geometry_columns_time SET last_insert = strftime('%Y-%m-%dT%H:%M:%fZ', "
+            "'now') WHERE Lower(f_table_name) = Lower(" +
+            sql_text(m_table) + ") AND Lower(f_geometry_column) = 'geom'");
+    }
+    for (const auto& sql : m_triggers)
+        m_archive.exec(sql);
+    m_indexes.clear();
+    m_triggers.clear();
+    m_spatial_index = m_insert_time = false;
+}
+
+}  // namespace geoadmin::detail

@@ -1,0 +1,73 @@
+#pragma once
+
+// Internal: rows added to one archive table in bulk, inside the batch's transaction.
+// SpatiaLite: one prepared INSERT on the database's own SQLite connection, the geometry
+// built by SpatiaLite's functions (MakePoint, GeomFromWKB, GeomFromText). PostGIS: OGR
+// features, which GDAL's driver sends with COPY. The caller sets the columns of a row,
+// then insert(); columns not set are NULL.
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "geoadmin/archive/database.hpp"
+
+namespace geoadmin::detail {
+
+enum class GeometryInput {
+    none,   ///< the table has no geometry column, or rows have none
+    point,  ///< point(lon, lat)
+    wkb,    ///< wkb(bytes), made multi when the column is
+    wkt,    ///< wkt(text)
+};
+
+class BulkInsert {
+  public:
+    /// `geometry_type` as the schema declares the column ("POINT", "MULTILINESTRING",
+    /// "MULTIPOLYGON", "GEOMETRY"); the column is `geom` in CGCS2000 (EPSG:4490).
+    BulkInsert(Archive& archive, std::string table, std::vector<std::string> columns,
+               GeometryInput geometry = GeometryInput::none, std::string geometry_type = {});
+    ~BulkInsert();
+    BulkInsert(const BulkInsert&) = delete;
+    BulkInsert& operator=(const BulkInsert&) = delete;
+
+    /// The value of column `i` (its index in the constructor's list) for the next row.
+    void text(size_t i, std::string_view value);
+    void integer(size_t i, std::int64_t value);
+    void real(size_t i, double value);
+    void point(double lon, double lat);
+    void wkb(std::string_view bytes);
+    void wkt(std::string_view text);
+    /// Adds the row; false with last_error() when the database refuses it. The next row
+    /// starts with every column NULL.
+    bool insert();
+    const std::string& last_error() const;
+
+  private:
+    struct Impl;
+    std::unique_ptr<Impl> m;
+};
+
+/// For a large batch on SpatiaLite: the table's per-row triggers of its geometry (the
+/// R*Tree's and the type/SRID constraint's) and its B-tree indexes set aside inside the
+/// transaction, and put back by restore() (indexes rebuilt, the R*Tree filled from the
+/// rows the batch added). Killed half-way, the transaction's rollback restores both.
+/// PostGIS and small batches: nothing is set aside.
+class BulkMode {
+  public:
+    /// Call before the batch's rows of `table` are inserted (`inserts` of them).
+    BulkMode(Archive& archive, const std::string& table, size_t inserts);
+    /// Puts back what was set aside; the R*Tree gets the rows added since the constructor.
+    void restore();
+
+  private:
+    Archive& m_archive;
+    std::string m_table;
+    std::int64_t m_first_id = 0;                     // rows after this one are the batch's
+    std::vector<std::string> m_triggers, m_indexes;  // their SQL, to run again
+    bool m_spatial_index = false, m_insert_time = false;
+};
+
+}  // namespace geoadmin::detail
