@@ -116,30 +116,39 @@ std::string canonical_number(const std::string& value) {
 }
 
 // The content a record is compared by: every column by its canonical name (a column no
-// alias maps, by its header) with its value (decimals without trailing zeros), the position to 1e-7
-// degree (about a centimetre) or the geometry (geometry_digest), and not the bookkeeping columns an
-// export adds. The same record read from a census table or from the archive's own export hashes the
-// same.
-std::string record_hash(const std::vector<FieldInfo>& fields, const Record& r,
-                        const std::string& geometry) {
+// alias maps, by its header) with its value (decimals without trailing zeros), the position
+// to 1e-7 degree (about a centimetre) or the geometry (geometry_digest), and not the
+// bookkeeping columns an export adds. The same record read from a census table or from the
+// archive's own export hashes the same. Where two columns give one name, the last with a
+// value counts.
+RecordHasher::RecordHasher(const std::vector<FieldInfo>& fields) {
     static const std::set<std::string> kExportColumns = {"版本起始", "版本终止", "valid_from",
                                                          "valid_to", "GK带",     "gk_epsg"};
     static const std::set<std::string> kPosition = {"lon", "lat", "x", "y"};
-    std::map<std::string, std::string> content;
-    for (size_t k = 0; k < fields.size() && k < r.values.size(); ++k) {
+    std::map<std::string, std::vector<size_t>> by_label;
+    for (size_t k = 0; k < fields.size(); ++k) {
         const FieldInfo& f = fields[k];
-        if (!r.values[k] || r.values[k]->empty() || kExportColumns.count(f.name) != 0 ||
-            kPosition.count(f.canonical) != 0)
+        if (kExportColumns.count(f.name) != 0 || kPosition.count(f.canonical) != 0)
             continue;
-        content[f.canonical.empty() ? "column:" + f.name : f.canonical] =
-            canonical_number(*r.values[k]);
+        by_label[f.canonical.empty() ? "column:" + f.name : f.canonical].push_back(k);
     }
+    for (auto& [label, from] : by_label)
+        m_entries.push_back({label + "=", std::move(from)});
+}
+
+std::array<unsigned char, 32> RecordHasher::operator()(const Record& r,
+                                                       const std::string& geometry) const {
     std::string text;
-    for (const auto& [name, value] : content) {
-        text += name;
-        text += '=';
-        text += value;
-        text += '\x1f';
+    text.reserve(256);
+    for (const Entry& e : m_entries) {
+        for (auto k = e.from.rbegin(); k != e.from.rend(); ++k) {
+            if (*k >= r.values.size() || !r.values[*k] || r.values[*k]->empty())
+                continue;
+            text += e.label;
+            text += canonical_number(*r.values[*k]);
+            text += '\x1f';
+            break;
+        }
     }
     if (!geometry.empty()) {
         text += "geometry=" + geometry;
@@ -148,7 +157,67 @@ std::string record_hash(const std::vector<FieldInfo>& fields, const Record& r,
         std::snprintf(pos, sizeof pos, "position=%.7f %.7f", r.lon, r.lat);
         text += pos;
     }
-    return sha256_hex(text);
+    std::array<unsigned char, 32> digest{};
+    unsigned int length = 0;
+    EVP_Digest(text.data(), text.size(), digest.data(), &length, EVP_sha256(), nullptr);
+    return digest;
+}
+
+std::string hex_of(const std::array<unsigned char, 32>& digest) {
+    static const char* const kHex = "0123456789abcdef";
+    std::string out(64, '0');
+    for (size_t i = 0; i < digest.size(); ++i) {
+        out[2 * i] = kHex[digest[i] >> 4U];
+        out[2 * i + 1] = kHex[digest[i] & 15U];
+    }
+    return out;
+}
+
+std::string record_hash(const std::vector<FieldInfo>& fields, const Record& r,
+                        const std::string& geometry) {
+    return hex_of(RecordHasher(fields)(r, geometry));
+}
+
+std::string pack_values(const std::vector<std::optional<std::string>>& values) {
+    size_t size = 0;
+    for (const auto& v : values)
+        size += 1 + (v ? v->size() + 4 : 0);
+    std::string out;
+    out.reserve(size);
+    for (const auto& v : values) {
+        std::uint64_t tag = v ? v->size() + 1 : 0;
+        do {
+            const auto byte = static_cast<unsigned char>(tag & 0x7FU);
+            tag >>= 7U;
+            out += static_cast<char>(tag != 0 ? (byte | 0x80U) : byte);
+        } while (tag != 0);
+        if (v)
+            out += *v;
+    }
+    return out;
+}
+
+std::optional<std::string_view> packed_value(std::string_view packed, size_t k) {
+    size_t at = 0;
+    for (size_t field = 0; at < packed.size(); ++field) {
+        std::uint64_t tag = 0;
+        unsigned shift = 0;
+        while (at < packed.size()) {
+            const auto byte = static_cast<unsigned char>(packed[at++]);
+            tag |= static_cast<std::uint64_t>(byte & 0x7FU) << shift;
+            shift += 7;
+            if ((byte & 0x80U) == 0)
+                break;
+        }
+        const size_t length = tag == 0 ? 0 : static_cast<size_t>(tag - 1);
+        if (field == k) {
+            if (tag == 0)
+                return std::nullopt;
+            return packed.substr(at, length);
+        }
+        at += length;
+    }
+    return std::nullopt;
 }
 
 }  // namespace detail
@@ -559,7 +628,7 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
         if (it == current.end()) {
             ++counts.added;
             inserts.push_back(s);
-        } else if (it->second.second == s->hash) {
+        } else if (it->second.second == hex_of(s->hash)) {
             ++counts.unchanged;
         } else {
             ++counts.changed;
@@ -604,13 +673,14 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
         if (++done % 10000 == 0)
             progress(spec.table, done, static_cast<std::int64_t>(inserts.size()));
         for (size_t i = 0; i < spec.columns.size(); ++i) {
-            if (s->columns[i] && !s->columns[i]->empty())
-                insert.text(i, *s->columns[i]);
+            const auto value = column(*s, i);
+            if (value && !value->empty())
+                insert.text(i, *value);
         }
         insert.text(c_bookkeeping, m_now);
-        insert.text(c_bookkeeping + 1, s->hash);
+        insert.text(c_bookkeeping + 1, hex_of(s->hash));
         insert.integer(c_bookkeeping + 2, m_import_id);
-        insert.text(c_bookkeeping + 3, s->attributes);
+        insert.text(c_bookkeeping + 3, attributes_json(*s));
         const StagedExtra* extra = s->extra.get();
         if (geometry == GeometryInput::wkb && extra != nullptr && !extra->wkb.empty())
             insert.wkb(extra->wkb);
@@ -621,16 +691,17 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
                 insert.real(c_extra, s->lon);
                 insert.real(c_extra + 1, s->lat);
             }
-            if (extra != nullptr && extra->has_gk) {
-                insert.real(c_extra + 2, extra->gk_x);
-                insert.real(c_extra + 3, extra->gk_y);
-                if (extra->gk_epsg > 0)
-                    insert.integer(c_extra + 4, extra->gk_epsg);
+            if (s->has_gk) {
+                insert.real(c_extra + 2, s->gk_x);
+                insert.real(c_extra + 3, s->gk_y);
+                if (s->gk_epsg > 0)
+                    insert.integer(c_extra + 4, s->gk_epsg);
             }
         }
         if (spec.kind == RecordKind::catalogue && extra != nullptr && !extra->file_name.empty()) {
             const auto line = static_cast<size_t>(column_of(spec, "line_code"));
-            if (const auto id = document_for(extra->file_name, s->columns[line].value_or("")))
+            if (const auto id =
+                    document_for(extra->file_name, std::string(column(*s, line).value_or(""))))
                 insert.integer(c_extra, *id);
         }
         if (!insert.insert()) {
@@ -663,7 +734,7 @@ void Importer::write_quarantine(const std::vector<Staged*>& records) {
             sql_text(std::string(to_string(o.spec->kind))) + ", " +
             sql_text(o.dataset + " #" + std::to_string(s->row)) + ", " +
             (s->key.empty() ? std::string("NULL") : sql_text(s->key)) + ", " +
-            sql_text(s->attributes) + ", " + sql_text(findings) + ")");
+            sql_text(attributes_json(*s)) + ", " + sql_text(findings) + ")");
     }
 }
 

@@ -98,49 +98,85 @@ std::uint32_t Importer::add_origin(const KindSpec& spec, const std::string& path
         key >= 0 ? layer.fields()[static_cast<size_t>(key)].name : std::string(spec.key.back());
     for (const Column& c : spec.columns)
         o.column_index.push_back(layer.field_index(c.canonical));
+    for (const FieldInfo& f : layer.fields())
+        o.json_keys.push_back(nlohmann::json(f.name).dump() + ":");
+    o.hasher = std::make_shared<RecordHasher>(layer.fields());
     m_origins.push_back(std::move(o));
     return static_cast<std::uint32_t>(m_origins.size() - 1);
 }
 
-Staged Importer::stage(std::uint32_t origin, const Layer& layer, const Record& r) const {
+Staged Importer::stage(std::uint32_t origin, const Layer& /*layer*/, const Record& r) const {
     Staged s;
     s.origin = origin;
     s.row = r.row;
     s.fid = r.fid;
-    const auto& fields = layer.fields();
-    nlohmann::ordered_json attributes = nlohmann::ordered_json::object();  // the source's order
-    for (size_t k = 0; k < fields.size() && k < r.values.size(); ++k) {
-        if (r.values[k])
-            attributes[fields[k].name] = *r.values[k];
-    }
-    s.attributes = attributes.dump();
-    for (int idx : m_origins[origin].column_index) {
-        s.columns.push_back(idx >= 0 && static_cast<size_t>(idx) < r.values.size()
-                                ? r.values[static_cast<size_t>(idx)]
-                                : std::nullopt);
-    }
+    s.values = pack_values(r.values);
     s.has_position = r.has_position;
     s.lon = r.lon;
     s.lat = r.lat;
     return s;
 }
 
+std::optional<std::string_view> Importer::column(const Staged& s, size_t i) const {
+    for (const auto& [column, value] : s.filled) {
+        if (column == i)
+            return std::string_view(value);
+    }
+    const int field = m_origins[s.origin].column_index[i];
+    if (field < 0)
+        return std::nullopt;
+    return packed_value(s.values, static_cast<size_t>(field));
+}
+
+void Importer::fill_column(Staged& s, size_t i, std::string value) const {
+    s.filled.emplace_back(static_cast<std::uint32_t>(i), std::move(value));
+}
+
+// The record's fields as read, in the source's order, as nlohmann's dump() writes an
+// object (a value with quotes, backslashes or control characters is escaped by it).
+std::string Importer::attributes_json(const Staged& s) const {
+    const Origin& o = m_origins[s.origin];
+    std::string out = "{";
+    for (size_t k = 0; k < o.json_keys.size(); ++k) {
+        const auto value = packed_value(s.values, k);
+        if (!value)
+            continue;
+        if (out.size() > 1)
+            out += ',';
+        out += o.json_keys[k];
+        const bool plain = std::none_of(value->begin(), value->end(), [](char c) {
+            return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+        });
+        if (plain) {
+            out += '"';
+            out += *value;
+            out += '"';
+        } else {
+            out += nlohmann::json(std::string(*value)).dump();
+        }
+    }
+    out += '}';
+    return out;
+}
+
 // The key (its columns' values joined by '\x1f'; "" when one is missing) and the hash.
-void Importer::finish_staged(Staged& s, const Layer& layer, const Record& r,
+void Importer::finish_staged(Staged& s, const Layer& /*layer*/, const Record& r,
                              const std::string& geometry) {
-    const KindSpec& spec = *m_origins[s.origin].spec;
+    const Origin& o = m_origins[s.origin];
+    const KindSpec& spec = *o.spec;
     std::string key;
     for (size_t k = 0; k < spec.key.size(); ++k) {
-        const int i = column_of(spec, spec.key[k]);
-        const auto& value = s.columns[static_cast<size_t>(i)];
+        const auto value = column(s, static_cast<size_t>(column_of(spec, spec.key[k])));
         if (!value || value->empty()) {
             key.clear();
             break;
         }
-        key += (k == 0 ? "" : "\x1f") + *value;
+        if (k != 0)
+            key += '\x1f';
+        key += *value;
     }
     s.key = std::move(key);
-    s.hash = record_hash(layer.fields(), r, geometry);
+    s.hash = (*o.hasher)(r, geometry);
 }
 
 void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t file_id) {
@@ -328,8 +364,8 @@ void Importer::stage_units(const PendingLayer& p, VectorSource& source) {
         Staged s = stage_with_geometry(origin, layer, r);
         AdminUnit unit;
         unit.row = r.row;
-        unit.code = s.columns[static_cast<size_t>(i_code)].value_or("");
-        unit.name = s.columns[static_cast<size_t>(i_name)].value_or("");
+        unit.code = std::string(column(s, static_cast<size_t>(i_code)).value_or(""));
+        unit.name = std::string(column(s, static_cast<size_t>(i_name)).value_or(""));
         unit.wkb = r.wkb;
         m_units.units.push_back(std::move(unit));
         m_staged.push_back(std::move(s));
@@ -369,11 +405,11 @@ void Importer::stage_markers(const PendingLayer& p, VectorSource& source) {
     scan.observe = [&](const Record& r) {
         Staged s = stage(origin, layer, r);
         // A register without a line column: the line is the one the number names.
-        auto& line = s.columns[i_line];
-        const auto& number = s.columns[i_no];
+        const auto line = column(s, i_line);
+        const auto number = column(s, i_no);
         if ((!line || line->empty()) && number) {
-            if (auto parsed = m_numbering->parse(*number))
-                line = parsed->line_code;
+            if (auto parsed = m_numbering->parse(std::string(*number)))
+                fill_column(s, i_line, parsed->line_code);
         }
         finish_staged(s, layer, r, {});
         m_staged.push_back(std::move(s));
@@ -407,11 +443,11 @@ void Importer::stage_markers(const PendingLayer& p, VectorSource& source) {
         auto it = by_row.find(m.row);
         if (it == by_row.end() || !m.has_position)
             continue;
-        auto extra = std::make_unique<StagedExtra>();
+        Staged& s = *it->second;
         if (i < computed.size() && computed[i].zone > 0) {
-            extra->gk_x = computed[i].northing;
-            extra->gk_y = computed[i].easting;
-            extra->gk_epsg = cgcs2000_gk_epsg(GkZone{3, computed[i].zone}, true);
+            s.gk_x = computed[i].northing;
+            s.gk_y = computed[i].easting;
+            s.gk_epsg = cgcs2000_gk_epsg(GkZone{3, computed[i].zone}, true);
         } else {
             auto zone = m.y ? gk_zone_from_prefixed_easting(*m.y) : std::nullopt;
             if (!zone || zone->width != 3)
@@ -419,12 +455,11 @@ void Importer::stage_markers(const PendingLayer& p, VectorSource& source) {
             double x = m.position.lon, y = m.position.lat;
             if (!projector.zone(zone->zone).transform(x, y))
                 continue;
-            extra->gk_x = y;
-            extra->gk_y = x;
-            extra->gk_epsg = cgcs2000_gk_epsg(*zone, true);
+            s.gk_x = y;
+            s.gk_y = x;
+            s.gk_epsg = cgcs2000_gk_epsg(*zone, true);
         }
-        extra->has_gk = true;
-        it->second->extra = std::move(extra);
+        s.has_gk = true;
     }
 }
 
@@ -441,9 +476,9 @@ void Importer::stage_catalogue(const PendingLayer& p, VectorSource& source) {
         m_rules, scan,
         [&](const Record& r) {
             Staged s = stage(origin, layer, r);
-            auto& line = s.columns[i_line];
+            const auto line = column(s, i_line);
             if ((!line || line->empty()) && !folder_line.empty())
-                line = folder_line;
+                fill_column(s, i_line, folder_line);
             if (i_file >= 0 && r.values[static_cast<size_t>(i_file)]) {
                 s.extra = std::make_unique<StagedExtra>();
                 s.extra->file_name = std::filesystem::path(*r.values[static_cast<size_t>(i_file)])

@@ -6,6 +6,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -44,37 +45,67 @@ const KindSpec* spec_of(RecordKind kind);
 /// Index of a table column in spec.columns, or -1.
 int column_of(const KindSpec& spec, const char* column);
 
+/// A record's values in one string: per field a tag (0: no value) or the value's length
+/// plus one as a LEB128 varint, then its bytes. A staged record keeps its fields so,
+/// instead of a string (and its allocation) per field.
+std::string pack_values(const std::vector<std::optional<std::string>>& values);
+/// The value of field `k` of a packed record; nullopt for none or past the end.
+std::optional<std::string_view> packed_value(std::string_view packed, size_t k);
+
+/// The content a record is compared by (see record_hash in import.cpp), worked out once
+/// for a layer's fields: each canonical name with the fields that give it.
+class RecordHasher {
+  public:
+    explicit RecordHasher(const std::vector<FieldInfo>& fields);
+    /// SHA-256 of the record's canonical content and the geometry's digest (or position).
+    std::array<unsigned char, 32> operator()(const Record& r, const std::string& geometry) const;
+
+  private:
+    struct Entry {
+        std::string label;         // "name=" (the canonical name, or "column:" + header)
+        std::vector<size_t> from;  // the fields giving it, in the layer's order
+    };
+    std::vector<Entry> m_entries;  // by label, as a std::map orders them
+};
+
+/// Lowercase hex of a digest.
+std::string hex_of(const std::array<unsigned char, 32>& digest);
+
 // Where staged records come from: one per layer read.
 struct Origin {
     const KindSpec* spec = nullptr;
     std::int64_t file_id = 0;
     std::string dataset, layer;
-    std::string key_field;          // the key's column as the source names it
-    std::vector<int> column_index;  // per spec->columns: the layer's field, or -1
+    std::string key_field;               // the key's column as the source names it
+    std::vector<int> column_index;       // per spec->columns: the layer's field, or -1
+    std::vector<std::string> json_keys;  // per field of the layer: its header as a JSON key
+    std::shared_ptr<const RecordHasher> hasher;
 };
 
-// What only some kinds have: a geometry (lines, units), the position in the marker's
-// Gauss–Krüger zone, the document a catalogue entry describes.
+// What only some kinds have: a geometry (lines, units), the document a catalogue entry
+// describes.
 struct StagedExtra {
     std::string wkb;  // CGCS2000 lon/lat
     Bounds bounds;
-    bool has_gk = false;
-    double gk_x = 0, gk_y = 0;
-    int gk_epsg = 0;
     std::string file_name;  // catalogue: the document's file name
 };
 
-// A record read, checked and waiting for the batch's decision.
+// A record read, checked and waiting for the batch's decision: about 200 bytes and its
+// packed fields (a million markers of 22 columns stay well under a gigabyte).
 struct Staged {
     std::uint32_t origin = 0;  // index into Importer::m_origins
-    std::int64_t row = 0, fid = -1;
-    std::string key;                                  // key columns joined by '\x1f'
-    std::vector<std::optional<std::string>> columns;  // per spec->columns
-    std::string attributes;                           // JSON of every field as read
-    bool has_position = false;
-    double lon = 0, lat = 0;
-    std::string hash;
+    bool has_position = false, has_gk = false;
     bool keyless = false, duplicate = false;
+    int gk_epsg = 0;
+    std::int64_t row = 0, fid = -1;
+    double lon = 0, lat = 0;
+    double gk_x = 0, gk_y = 0;  // the marker's position in its Gauss–Krüger zone
+    std::array<unsigned char, 32> hash{};
+    std::string key;     // key columns joined by '\x1f'
+    std::string values;  // every field as read (pack_values)
+    // Columns the import filled in where the record has no value (a marker's line code
+    // from its number, a catalogue entry's line from its folder): (column, value).
+    std::vector<std::pair<std::uint32_t, std::string>> filled;
     std::unique_ptr<StagedExtra> extra;
 };
 
@@ -179,8 +210,13 @@ class Importer {
     void stage_catalogue(const PendingLayer& p, VectorSource& source);
     std::uint32_t add_origin(const KindSpec& spec, const std::string& path, const Layer& layer,
                              std::int64_t file_id);
-    /// A record as staged: its columns, attributes and position; key and hash are the
-    /// caller's.
+    /// A column of a staged record: what the import filled in, else the record's field.
+    std::optional<std::string_view> column(const Staged& s, size_t i) const;
+    /// Fills in column `i` of a record that has no value there.
+    void fill_column(Staged& s, size_t i, std::string value) const;
+    /// Every field of a staged record as read, as a JSON object (the table's attributes).
+    std::string attributes_json(const Staged& s) const;
+    /// A record as staged: its fields and position; key and hash are the caller's.
     Staged stage(std::uint32_t origin, const Layer& layer, const Record& r) const;
     Staged stage_with_geometry(std::uint32_t origin, const Layer& layer, const Record& r);
     void finish_staged(Staged& s, const Layer& layer, const Record& r, const std::string& geometry);
