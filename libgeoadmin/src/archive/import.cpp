@@ -378,6 +378,7 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
                           .query_int("SELECT id FROM imports WHERE batch_id = " +
                                      sql_text(m_summary.batch_id))
                           .value_or(0);
+        m_sink.keep = [this](const Finding& f) { keep_finding(f); };
         using Clock = std::chrono::steady_clock;
         auto since = [](Clock::time_point t) {
             return std::chrono::duration<double>(Clock::now() - t).count();
@@ -399,10 +400,13 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
         m_summary.findings_warning = m_sink.warnings;
         m_summary.findings_info = m_sink.infos;
         if (m_summary.rejected || m_options.dry_run) {
+            m_sink.keep = nullptr;
+            m_findings.reset();
             m_archive.rollback();
             return m_summary;
         }
         t = Clock::now();
+        m_sink.keep = nullptr;
         write_findings();
         m_summary.seconds_findings = since(t);
         t = Clock::now();
@@ -428,6 +432,8 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
         m_summary.seconds_commit = since(t);
         m_summary.committed = true;
     } catch (...) {
+        m_sink.keep = nullptr;
+        m_findings.reset();
         m_archive.rollback();
         throw;
     }
@@ -717,11 +723,26 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
 void Importer::write_quarantine(const std::vector<Staged*>& records) {
     if (records.empty())
         return;
-    // The findings of each quarantined row, as JSON.
+    // The findings of each quarantined row, as JSON: read back from the batch's findings,
+    // one source at a time.
     std::map<std::pair<std::string, std::int64_t>, nlohmann::json> by_row;
-    for (const Finding& f : m_sink.kept) {
-        if (f.row > 0)
-            by_row[{f.dataset, f.row}].push_back(detail::finding_to_json(f, Lang::zh, m_rules));
+    std::set<std::pair<std::string, std::int64_t>> wanted;
+    std::set<std::string> datasets;
+    for (const Staged* s : records) {
+        wanted.insert({m_origins[s->origin].dataset, s->row});
+        datasets.insert(m_origins[s->origin].dataset);
+    }
+    for (const std::string& dataset : datasets) {
+        for (const auto& row :
+             m_archive.query("SELECT feature, finding FROM import_findings WHERE import_id = " +
+                             std::to_string(m_import_id) + " AND dataset = " + sql_text(dataset) +
+                             " AND feature IS NOT NULL ORDER BY id")) {
+            const std::string feature = row[0].value_or("#0");
+            const std::pair<std::string, std::int64_t> at{
+                dataset, std::strtoll(feature.c_str() + 1, nullptr, 10)};
+            if (wanted.count(at) != 0)
+                by_row[at].push_back(nlohmann::json::parse(row[1].value_or("null")));
+        }
     }
     for (const Staged* s : records) {
         const Origin& o = m_origins[s->origin];
@@ -738,45 +759,47 @@ void Importer::write_quarantine(const std::vector<Staged*>& records) {
     }
 }
 
-void Importer::write_findings() {
-    if (m_sink.kept.empty())
-        return;
-    GDALDataset* ds = detail::ArchiveAccess::dataset(m_archive);
-    OGRLayer* layer = ds->GetLayerByName("import_findings");
-    if (layer == nullptr)
-        throw Error(m_archive.display_name() + ": no table import_findings");
-    OGRFeatureDefn* defn = layer->GetLayerDefn();
-    OGRSpatialReference cgcs2000;
-    cgcs2000.importFromEPSG(4490);
-    cgcs2000.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
-    detail::GdalCapture capture;
-    for (const Finding& f : m_sink.kept) {
-        OGRFeature feature(defn);
-        feature.SetField("import_id", static_cast<GIntBig>(m_import_id));
-        if (auto it = m_file_ids.find(f.dataset); it != m_file_ids.end())
-            feature.SetField("file_id", static_cast<GIntBig>(it->second));
-        feature.SetField("rule", f.rule.c_str());
-        feature.SetField("severity", std::string(to_string(f.severity)).c_str());
-        feature.SetField("dataset", f.dataset.c_str());
-        if (f.row > 0)
-            feature.SetField("feature", ("#" + std::to_string(f.row)).c_str());
-        feature.SetField("record_key", f.key.c_str());
-        feature.SetField("field", f.field.c_str());
-        feature.SetField("message_zh", m_rules.message(f, Lang::zh).c_str());
-        feature.SetField("message_en", m_rules.message(f, Lang::en).c_str());
-        feature.SetField("finding", detail::finding_to_json(f, Lang::zh, m_rules).dump().c_str());
-        if (f.geometry_wkt) {
-            OGRGeometry* g = nullptr;
-            if (OGRGeometryFactory::createFromWkt(f.geometry_wkt->c_str(), &cgcs2000, &g) ==
-                    OGRERR_NONE &&
-                g != nullptr)
-                feature.SetGeometryDirectly(g);
-        }
-        if (layer->CreateFeature(&feature) != OGRERR_NONE)
-            throw OutputError(m_archive.display_name(),
-                              "cannot keep a finding: " + capture.last_error());
+// A finding goes into the archive as it comes: the batch's transaction holds it, and
+// memory does not.
+void Importer::keep_finding(const Finding& f) {
+    if (!m_findings) {
+        m_findings = std::make_unique<BulkInsert>(
+            m_archive, "import_findings",
+            std::vector<std::string>{"import_id", "file_id", "rule", "severity", "dataset",
+                                     "feature", "record_key", "field", "message_zh", "message_en",
+                                     "finding"},
+            GeometryInput::wkt, "GEOMETRY");
     }
-    layer->SyncToDisk();
+    BulkInsert& insert = *m_findings;
+    insert.integer(0, m_import_id);
+    if (auto it = m_file_ids.find(f.dataset); it != m_file_ids.end())
+        insert.integer(1, it->second);
+    insert.text(2, f.rule);
+    insert.text(3, to_string(f.severity));
+    insert.text(4, f.dataset);
+    if (f.row > 0)
+        insert.text(5, "#" + std::to_string(f.row));
+    insert.text(6, f.key);
+    insert.text(7, f.field);
+    insert.text(8, m_rules.message(f, Lang::zh));
+    insert.text(9, m_rules.message(f, Lang::en));
+    insert.text(10, detail::finding_to_json(f, Lang::zh, m_rules).dump());
+    if (f.geometry_wkt)
+        insert.wkt(*f.geometry_wkt);
+    if (!insert.insert())
+        throw OutputError(m_archive.display_name(),
+                          "cannot keep a finding: " + insert.last_error());
+}
+
+// Findings of a file reported before its row in import_files existed (opening it) get
+// the file's id now.
+void Importer::write_findings() {
+    m_findings.reset();
+    m_archive.exec(
+        "UPDATE import_findings SET file_id = (SELECT max(f.id) FROM import_files f WHERE "
+        "f.import_id = import_findings.import_id AND f.path = import_findings.dataset) WHERE "
+        "import_id = " +
+        std::to_string(m_import_id) + " AND file_id IS NULL AND dataset IS NOT NULL");
 }
 
 }  // namespace detail

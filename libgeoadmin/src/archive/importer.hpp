@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "archive/bulk_insert.hpp"
 #include "archive/documents.hpp"
 #include "geoadmin/archive/import.hpp"
 #include "geoadmin/checks/markers.hpp"
@@ -133,10 +135,12 @@ class BatchSink : public FindingSink {
                 ++infos;
                 break;
         }
-        kept.push_back(f);
+        if (keep)
+            keep(f);
         m_report.add(std::move(f));
     }
-    std::vector<Finding> kept;
+    /// Where the batch keeps each finding (the archive's import_findings).
+    std::function<void(const Finding&)> keep;
     std::set<std::pair<std::string, std::int64_t>> error_rows;
     std::int64_t errors = 0, warnings = 0, infos = 0;
 
@@ -191,6 +195,7 @@ class Importer {
     void import_file(const std::string& path);
     void decide_and_load();
     void load_kind(const KindSpec& spec, std::vector<Staged*>& records);
+    void keep_finding(const Finding& f);
     void write_findings();
     void write_quarantine(const std::vector<Staged*>& records);
     std::int64_t add_file_row(const FileRow& row);
@@ -250,6 +255,7 @@ class Importer {
     std::int64_t m_import_id = 0;
     std::vector<Origin> m_origins;
     std::vector<Staged> m_staged;
+    std::unique_ptr<BulkInsert> m_findings;  // import_findings, from the first finding on
     std::unique_ptr<NameChecker> m_names;
     std::map<std::string, std::int64_t> m_file_ids;  // dataset -> import_files id
     std::vector<PendingLayer> m_pending;
