@@ -4,6 +4,7 @@
 #include <ogrsf_frmts.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <optional>
 
 #include "archive/access.hpp"
@@ -206,6 +207,10 @@ bool BulkInsert::insert() {
     return ok;
 }
 
+std::int64_t BulkInsert::last_id() const {
+    return m->stmt != nullptr ? sqlite3_last_insert_rowid(sqlite3_db_handle(m->stmt)) : 0;
+}
+
 const std::string& BulkInsert::last_error() const {
     return m->error;
 }
@@ -214,9 +219,6 @@ BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
     : m_archive(archive), m_table(table) {
     if (archive.backend() != ArchiveBackend::spatialite || inserts < kBulkTriggers)
         return;
-    // The geometry's triggers on insert: the type/SRID constraint (the rows' geometries
-    // are built as the column declares), the R*Tree's (filled in bulk by restore()) and
-    // the time of the last insert (set once by restore()).
     for (const auto& row : archive.query(
              "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = " +
              sql_text(table) +
@@ -229,33 +231,44 @@ BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
         m_triggers.push_back(*row[1]);
         archive.exec("DROP TRIGGER " + quoted(*row[0]));
     }
-    // The B-tree indexes: rebuilt by sorting when the batch adds more than a quarter of
-    // the rows the table will hold; otherwise kept, as each row costs little then.
-    const std::int64_t existing =
-        archive.query_int("SELECT max(rowid) FROM " + quoted(table)).value_or(0);
-    if (static_cast<std::int64_t>(inserts) * 4 >= existing + static_cast<std::int64_t>(inserts)) {
-        for (const auto& row :
-             archive.query("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
-                           "tbl_name = " +
-                           sql_text(table) + " AND sql IS NOT NULL")) {
-            if (!row[0] || !row[1])
-                continue;
-            m_indexes.push_back(*row[1]);
-            archive.exec("DROP INDEX " + quoted(*row[0]));
-        }
+    if (m_spatial_index)
+        m_entries.reserve(inserts);
+}
+
+void BulkMode::add(std::int64_t id, double min_x, double min_y, double max_x, double max_y) {
+    if (!m_spatial_index)
+        return;
+    auto scale = [](double v, double lo, double hi) {
+        return static_cast<std::uint32_t>(std::clamp((v - lo) / (hi - lo), 0.0, 1.0) *
+                                          4294967295.0);
+    };
+    const std::uint32_t x = scale((min_x + max_x) / 2, -180, 180);
+    const std::uint32_t y = scale((min_y + max_y) / 2, -90, 90);
+    std::uint64_t z = 0;
+    for (unsigned bit = 0; bit < 32; ++bit) {
+        z |= (static_cast<std::uint64_t>((x >> bit) & 1U) << (2 * bit)) |
+             (static_cast<std::uint64_t>((y >> bit) & 1U) << (2 * bit + 1));
     }
-    m_first_id = existing;
+    // SQLite's R*Tree rounds minima down and maxima up to its 32-bit floats.
+    m_entries.push_back({z, id, min_x, min_y, max_x, max_y});
 }
 
 void BulkMode::restore() {
-    for (const auto& sql : m_indexes)
-        m_archive.exec(sql);
-    if (m_spatial_index) {
-        m_archive.exec("INSERT INTO " + quoted("idx_" + m_table + "_geom") +
-                       " (pkid, xmin, xmax, ymin, ymax) SELECT id, MbrMinX(geom), MbrMaxX(geom), "
-                       "MbrMinY(geom), MbrMaxY(geom) FROM " +
-                       quoted(m_table) + " WHERE id > " + std::to_string(m_first_id) +
-                       " AND geom IS NOT NULL");
+    if (m_spatial_index && !m_entries.empty()) {
+        std::sort(m_entries.begin(), m_entries.end(),
+                  [](const Entry& a, const Entry& b) { return a.z < b.z; });
+        BulkInsert rtree(m_archive, "idx_" + m_table + "_geom",
+                         {"pkid", "xmin", "xmax", "ymin", "ymax"});
+        for (const Entry& e : m_entries) {
+            rtree.integer(0, e.id);
+            rtree.real(1, e.min_x);
+            rtree.real(2, e.max_x);
+            rtree.real(3, e.min_y);
+            rtree.real(4, e.max_y);
+            if (!rtree.insert())
+                throw Error(m_archive.display_name() + ": the spatial index of " + m_table + ": " +
+                            rtree.last_error());
+        }
     }
     if (m_insert_time) {
         m_archive.exec(
@@ -265,8 +278,8 @@ void BulkMode::restore() {
     }
     for (const auto& sql : m_triggers)
         m_archive.exec(sql);
-    m_indexes.clear();
     m_triggers.clear();
+    m_entries.clear();
     m_spatial_index = m_insert_time = false;
 }
 

@@ -43,6 +43,8 @@ class BulkInsert {
     /// Adds the row; false with last_error() when the database refuses it. The next row
     /// starts with every column NULL.
     bool insert();
+    /// The id of the row insert() added last (SpatiaLite; 0 on PostGIS).
+    std::int64_t last_id() const;
     const std::string& last_error() const;
 
   private:
@@ -50,23 +52,33 @@ class BulkInsert {
     std::unique_ptr<Impl> m;
 };
 
-/// For a large batch on SpatiaLite: the table's per-row triggers of its geometry (the
-/// R*Tree's and the type/SRID constraint's) and its B-tree indexes set aside inside the
-/// transaction, and put back by restore() (indexes rebuilt, the R*Tree filled from the
-/// rows the batch added). Killed half-way, the transaction's rollback restores both.
-/// PostGIS and small batches: nothing is set aside.
+/// For a large batch on SpatiaLite: the table's per-row triggers on insert of its geometry
+/// (the R*Tree's, the type/SRID constraint's, the time of the last insert) set aside inside
+/// the transaction and put back by restore(), which fills the R*Tree with the extents
+/// given to add() in the order of a Z-order curve (neighbours arrive together), and sets
+/// the time once. Killed half-way, the transaction's rollback restores everything.
+/// PostGIS and small batches: nothing is set aside, add() keeps nothing.
 class BulkMode {
   public:
     /// Call before the batch's rows of `table` are inserted (`inserts` of them).
     BulkMode(Archive& archive, const std::string& table, size_t inserts);
-    /// Puts back what was set aside; the R*Tree gets the rows added since the constructor.
+    /// Whether rows need add() (the R*Tree was set aside).
+    bool active() const { return m_spatial_index; }
+    /// The extent of a row added (lon/lat, CGCS2000).
+    void add(std::int64_t id, double min_x, double min_y, double max_x, double max_y);
+    /// Puts back what was set aside.
     void restore();
 
   private:
+    struct Entry {
+        std::uint64_t z;
+        std::int64_t id;
+        double min_x, min_y, max_x, max_y;
+    };
     Archive& m_archive;
     std::string m_table;
-    std::int64_t m_first_id = 0;                     // rows after this one are the batch's
-    std::vector<std::string> m_triggers, m_indexes;  // their SQL, to run again
+    std::vector<std::string> m_triggers;  // their SQL, to run again
+    std::vector<Entry> m_entries;
     bool m_spatial_index = false, m_insert_time = false;
 };
 

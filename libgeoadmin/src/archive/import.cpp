@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "archive/access.hpp"
 #include "archive/bulk_insert.hpp"
@@ -286,38 +287,6 @@ RecordKind classify(const Layer& layer) {
     return by_headers;
 }
 
-// Records in the order of a Z-order curve over their positions (those without one last):
-// neighbours in the spatial index (SpatiaLite's R*Tree, PostGIS's GiST) arrive together.
-void sort_by_z_order(std::vector<Staged*>& inserts) {
-    auto z_order = [](const Staged* s) -> std::uint64_t {
-        const bool has_extent = s->extra && s->extra->bounds.valid;
-        if (!s->has_position && !has_extent)
-            return ~std::uint64_t{0};
-        auto scale = [](double v, double lo, double hi) {
-            return static_cast<std::uint32_t>(std::clamp((v - lo) / (hi - lo), 0.0, 1.0) *
-                                              4294967295.0);
-        };
-        const Bounds* b = has_extent ? &s->extra->bounds : nullptr;
-        const double lon = b ? (b->min_x + b->max_x) / 2 : s->lon;
-        const double lat = b ? (b->min_y + b->max_y) / 2 : s->lat;
-        const std::uint32_t x = scale(lon, -180, 180), y = scale(lat, -90, 90);
-        std::uint64_t z = 0;
-        for (unsigned bit = 0; bit < 32; ++bit) {
-            z |= (static_cast<std::uint64_t>((x >> bit) & 1U) << (2 * bit)) |
-                 (static_cast<std::uint64_t>((y >> bit) & 1U) << (2 * bit + 1));
-        }
-        return z;
-    };
-    std::vector<std::pair<std::uint64_t, Staged*>> ordered;
-    ordered.reserve(inserts.size());
-    for (Staged* s : inserts)
-        ordered.emplace_back(z_order(s), s);
-    std::stable_sort(ordered.begin(), ordered.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    for (size_t i = 0; i < ordered.size(); ++i)
-        inserts[i] = ordered[i].second;
-}
-
 }  // namespace
 
 namespace detail {
@@ -540,9 +509,29 @@ void Importer::import_file(const std::string& path) {
 }
 
 void Importer::decide_and_load() {
-    // Keys: every record needs one, once per batch.
-    std::unordered_map<std::string, const Staged*> first_of_key;  // table + key -> first
-    for (Staged& s : m_staged) {
+    // Keys: every record needs one, once per batch. Records of a table sorted by key (in
+    // batch order within a key): the first of a key is loaded, the others are duplicates.
+    std::map<const KindSpec*, std::vector<Staged*>> by_table;
+    for (Staged& s : m_staged)
+        by_table[m_origins[s.origin].spec].push_back(&s);
+    std::unordered_map<const Staged*, const Staged*> first_of;  // a duplicate -> the first
+    for (auto& [spec, records] : by_table) {
+        std::stable_sort(records.begin(), records.end(),
+                         [](const Staged* a, const Staged* b) { return a->key < b->key; });
+        for (size_t i = 0; i < records.size(); ++i) {
+            Staged& s = *records[i];
+            s.keyless = s.key.empty();
+            if (!s.keyless && i > 0 && records[i - 1]->key == s.key) {
+                s.duplicate = true;
+                first_of[&s] =
+                    records[i - 1]->duplicate ? first_of[records[i - 1]] : records[i - 1];
+            }
+        }
+    }
+    // Their findings in batch order.
+    for (const Staged& s : m_staged) {
+        if (!s.keyless && !s.duplicate)
+            continue;
         const Origin& o = m_origins[s.origin];
         Finding f;
         f.dataset = o.dataset;
@@ -552,25 +541,19 @@ void Importer::decide_and_load() {
         f.key = s.key;
         std::replace(f.key.begin(), f.key.end(), '\x1f', ' ');  // a marker: line and number
         f.field = o.key_field;
-        if (s.key.empty()) {
-            s.keyless = true;
+        f.severity = Severity::error;
+        if (s.keyless) {
             f.rule = "IMPORT-KEY-MISSING";
-            f.severity = Severity::error;
             f.args = {{"field", o.key_field}};
-            add(std::move(f));
-            continue;
-        }
-        auto [it, fresh] = first_of_key.emplace(std::string(o.spec->table) + '\x1f' + s.key, &s);
-        if (!fresh) {
-            s.duplicate = true;
+        } else {
+            const Staged* first = first_of[&s];
             f.rule = "IMPORT-KEY-DUPLICATE";
-            f.severity = Severity::error;
-            f.args = {{"field", o.key_field},
-                      {"value", f.key},
-                      {"first", m_origins[it->second->origin].dataset + " #" +
-                                    std::to_string(it->second->row)}};
-            add(std::move(f));
+            f.args = {
+                {"field", o.key_field},
+                {"value", f.key},
+                {"first", m_origins[first->origin].dataset + " #" + std::to_string(first->row)}};
         }
+        add(std::move(f));
     }
     if (m_options.on_error == OnError::reject && m_sink.errors > 0) {
         m_summary.rejected = true;
@@ -587,30 +570,47 @@ void Importer::decide_and_load() {
         }
         return;
     }
-    std::map<const KindSpec*, std::vector<Staged*>> to_load;
-    std::vector<Staged*> quarantined;
-    for (Staged& s : m_staged) {
-        const Origin& o = m_origins[s.origin];
-        ImportCounts& c = m_summary.records[std::string(to_string(o.spec->kind))];
-        ++c.read;
-        const bool has_error =
-            s.keyless || s.duplicate || m_sink.error_rows.count({o.dataset, s.row}) != 0;
-        if (has_error && m_options.on_error == OnError::quarantine) {
-            ++c.quarantined;
-            quarantined.push_back(&s);
-        } else if (s.keyless || s.duplicate) {
-            ++c.rejected;  // accepted errors still need a key to be versioned
-        } else {
-            to_load[o.spec].push_back(&s);
-        }
+    // Per source: its counts and its rows with errors, looked up once.
+    std::vector<ImportCounts*> counts;
+    std::vector<const std::unordered_set<std::int64_t>*> error_rows;
+    for (const Origin& o : m_origins) {
+        counts.push_back(&m_summary.records[std::string(to_string(o.spec->kind))]);
+        const auto it = m_sink.error_rows.find(o.dataset);
+        error_rows.push_back(it == m_sink.error_rows.end() ? nullptr : &it->second);
     }
+    std::vector<Staged*> quarantined;
+    for (auto& [spec, records] : by_table) {
+        // In key order: the key's indexes grow at their end (see load_kind).
+        std::vector<Staged*> to_load;
+        to_load.reserve(records.size());
+        for (Staged* s : records) {
+            ImportCounts& c = *counts[s->origin];
+            ++c.read;
+            const auto* errors = error_rows[s->origin];
+            const bool has_error =
+                s->keyless || s->duplicate || (errors != nullptr && errors->count(s->row) != 0);
+            if (has_error && m_options.on_error == OnError::quarantine) {
+                ++c.quarantined;
+                quarantined.push_back(s);
+            } else if (s->keyless || s->duplicate) {
+                ++c.rejected;  // accepted errors still need a key to be versioned
+            } else {
+                to_load.push_back(s);
+            }
+        }
+        records = std::move(to_load);
+    }
+    std::sort(quarantined.begin(), quarantined.end(),
+              [](const Staged* a, const Staged* b) { return a < b; });  // batch order
     write_quarantine(quarantined);
     // Documents first: the catalogue's entries name them.
     load_documents();
-    for (auto& [spec, records] : to_load)
+    for (auto& [spec, records] : by_table)
         load_kind(*spec, records);
 }
 
+// `records` come in the order of their keys: the key's B-tree indexes (one current
+// version, every version by time) grow at their end, as when they are built by sorting.
 void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
     ImportCounts& counts = m_summary.records[std::string(to_string(spec.kind))];
     // The current version of every key: id and content hash.
@@ -642,7 +642,6 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
             inserts.push_back(s);
         }
     }
-    sort_by_z_order(inserts);
     // Close the versions that change, then add the new ones (one current version per key).
     for (size_t at = 0; at < closes.size(); at += 500) {
         std::string ids;
@@ -715,6 +714,14 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
                               "cannot add " + m_origins[s->origin].dataset + " #" +
                                   std::to_string(s->row) + " to " + spec.table + ": " +
                                   insert.last_error());
+        }
+        if (bulk.active()) {
+            if (geometry == GeometryInput::wkb && extra != nullptr && extra->bounds.valid) {
+                const Bounds& b = extra->bounds;
+                bulk.add(insert.last_id(), b.min_x, b.min_y, b.max_x, b.max_y);
+            } else if (geometry == GeometryInput::point && s->has_position) {
+                bulk.add(insert.last_id(), s->lon, s->lat, s->lon, s->lat);
+            }
         }
     }
     bulk.restore();

@@ -3,6 +3,7 @@
 // their kind (docs/archive.md) and staged for the batch's decision.
 
 #include <algorithm>
+#include <deque>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -191,8 +192,9 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
     ScanOptions scan;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress(path, done, total); };
     // Records are checked and staged on every thread the checker may use, each into a
-    // list of its own; the lists are put back in input order afterwards.
-    std::vector<std::vector<Staged>> parts(static_cast<size_t>(m_names->threads()));
+    // list of its own (a deque: nothing moves as it grows). A thread takes the parts of the
+    // file in order, so each list is in row order; they are merged into the batch's.
+    std::vector<std::deque<Staged>> parts(static_cast<size_t>(m_names->threads()));
     std::vector<Layer::PartCallback> shards;
     shards.reserve(parts.size());
     for (int i = 0; i < m_names->threads(); ++i) {
@@ -205,18 +207,24 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
     }
     layer.scan_parallel(m_rules, scan, shards, m_sink);
     const size_t first = m_staged.size();
-    size_t staged = first;
+    size_t total = first;
     for (const auto& part : parts)
-        staged += part.size();
-    m_staged.reserve(staged);
-    for (auto& part : parts) {
-        for (auto& s : part)
-            m_staged.push_back(std::move(s));
-        part.clear();
-        part.shrink_to_fit();
+        total += part.size();
+    m_staged.reserve(total);
+    std::vector<size_t> next(parts.size(), 0);
+    while (m_staged.size() < total) {
+        size_t from = parts.size();
+        for (size_t p = 0; p < parts.size(); ++p) {
+            if (next[p] < parts[p].size() &&
+                (from == parts.size() || parts[p][next[p]].row < parts[from][next[from]].row))
+                from = p;
+        }
+        m_staged.push_back(std::move(parts[from][next[from]++]));
     }
-    std::sort(m_staged.begin() + static_cast<std::ptrdiff_t>(first), m_staged.end(),
-              [](const Staged& a, const Staged& b) { return a.row < b.row; });
+    const auto begin = m_staged.end() - static_cast<std::ptrdiff_t>(total - first);
+    auto by_row = [](const Staged& a, const Staged& b) { return a.row < b.row; };
+    if (!std::is_sorted(begin, m_staged.end(), by_row))
+        std::sort(begin, m_staged.end(), by_row);
 }
 
 void Importer::stage_pending() {

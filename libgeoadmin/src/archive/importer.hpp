@@ -14,6 +14,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "archive/bulk_insert.hpp"
@@ -126,7 +128,7 @@ class BatchSink : public FindingSink {
             case Severity::error:
                 ++errors;
                 if (f.row > 0)
-                    error_rows.insert({f.dataset, f.row});
+                    error_rows[f.dataset].insert(f.row);
                 break;
             case Severity::warning:
                 ++warnings;
@@ -141,7 +143,7 @@ class BatchSink : public FindingSink {
     }
     /// Where the batch keeps each finding (the archive's import_findings).
     std::function<void(const Finding&)> keep;
-    std::set<std::pair<std::string, std::int64_t>> error_rows;
+    std::unordered_map<std::string, std::unordered_set<std::int64_t>> error_rows;  // by dataset
     std::int64_t errors = 0, warnings = 0, infos = 0;
 
   private:
