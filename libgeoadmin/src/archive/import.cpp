@@ -6,6 +6,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -154,9 +155,13 @@ std::array<unsigned char, 32> RecordHasher::operator()(const Record& r,
     if (!geometry.empty()) {
         text += "geometry=" + geometry;
     } else if (r.has_position) {
+        // As "%.7f %.7f" prints them (to_chars rounds the same, without the locale).
         char pos[64];
-        std::snprintf(pos, sizeof pos, "position=%.7f %.7f", r.lon, r.lat);
-        text += pos;
+        auto end = std::to_chars(pos, pos + 30, r.lon, std::chars_format::fixed, 7).ptr;
+        *end++ = ' ';
+        end = std::to_chars(end, pos + sizeof pos, r.lat, std::chars_format::fixed, 7).ptr;
+        text += "position=";
+        text.append(pos, end);
     }
     std::array<unsigned char, 32> digest{};
     unsigned int length = 0;
@@ -196,6 +201,29 @@ std::string pack_values(const std::vector<std::optional<std::string>>& values) {
             out += *v;
     }
     return out;
+}
+
+void unpack_values(std::string_view packed, FieldViews& out) {
+    out.clear();
+    size_t at = 0;
+    while (at < packed.size()) {
+        std::uint64_t tag = 0;
+        unsigned shift = 0;
+        while (at < packed.size()) {
+            const auto byte = static_cast<unsigned char>(packed[at++]);
+            tag |= static_cast<std::uint64_t>(byte & 0x7FU) << shift;
+            shift += 7;
+            if ((byte & 0x80U) == 0)
+                break;
+        }
+        if (tag == 0) {
+            out.emplace_back(std::nullopt);
+            continue;
+        }
+        const auto length = std::min(static_cast<size_t>(tag - 1), packed.size() - at);
+        out.emplace_back(packed.substr(at, length));
+        at += length;
+    }
 }
 
 std::optional<std::string_view> packed_value(std::string_view packed, size_t k) {
@@ -674,18 +702,20 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
     BulkInsert insert(m_archive, spec.table, columns, geometry,
                       spec.geometry == nullptr ? "" : spec.geometry);
     std::int64_t done = 0;
+    FieldViews fields;
     for (Staged* s : inserts) {
         if (++done % 10000 == 0)
             progress(spec.table, done, static_cast<std::int64_t>(inserts.size()));
+        unpack_values(s->values, fields);
         for (size_t i = 0; i < spec.columns.size(); ++i) {
-            const auto value = column(*s, i);
+            const auto value = column(*s, fields, i);
             if (value && !value->empty())
                 insert.text(i, *value);
         }
         insert.text(c_bookkeeping, m_now);
         insert.text(c_bookkeeping + 1, hex_of(s->hash));
         insert.integer(c_bookkeeping + 2, m_import_id);
-        insert.text(c_bookkeeping + 3, attributes_json(*s));
+        insert.text(c_bookkeeping + 3, attributes_json(*s, fields));
         const StagedExtra* extra = s->extra.get();
         if (geometry == GeometryInput::wkb && extra != nullptr && !extra->wkb.empty())
             insert.wkb(extra->wkb);
@@ -705,8 +735,8 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
         }
         if (spec.kind == RecordKind::catalogue && extra != nullptr && !extra->file_name.empty()) {
             const auto line = static_cast<size_t>(column_of(spec, "line_code"));
-            if (const auto id =
-                    document_for(extra->file_name, std::string(column(*s, line).value_or(""))))
+            if (const auto id = document_for(extra->file_name,
+                                             std::string(column(*s, fields, line).value_or(""))))
                 insert.integer(c_extra, *id);
         }
         if (!insert.insert()) {
@@ -751,7 +781,9 @@ void Importer::write_quarantine(const std::vector<Staged*>& records) {
                 by_row[at].push_back(nlohmann::json::parse(row[1].value_or("null")));
         }
     }
+    FieldViews fields;
     for (const Staged* s : records) {
+        unpack_values(s->values, fields);
         const Origin& o = m_origins[s->origin];
         auto it = by_row.find({o.dataset, s->row});
         const std::string findings = it == by_row.end() ? "[]" : it->second.dump();
@@ -762,7 +794,7 @@ void Importer::write_quarantine(const std::vector<Staged*>& records) {
             sql_text(std::string(to_string(o.spec->kind))) + ", " +
             sql_text(o.dataset + " #" + std::to_string(s->row)) + ", " +
             (s->key.empty() ? std::string("NULL") : sql_text(s->key)) + ", " +
-            sql_text(attributes_json(*s)) + ", " + sql_text(findings) + ")");
+            sql_text(attributes_json(*s, fields)) + ", " + sql_text(findings) + ")");
     }
 }
 

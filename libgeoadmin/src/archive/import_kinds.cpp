@@ -129,17 +129,29 @@ std::optional<std::string_view> Importer::column(const Staged& s, size_t i) cons
     return packed_value(s.values, static_cast<size_t>(field));
 }
 
+std::optional<std::string_view> Importer::column(const Staged& s, const FieldViews& fields,
+                                                 size_t i) const {
+    for (const auto& [column, value] : s.filled) {
+        if (column == i)
+            return std::string_view(value);
+    }
+    const int field = m_origins[s.origin].column_index[i];
+    if (field < 0 || static_cast<size_t>(field) >= fields.size())
+        return std::nullopt;
+    return fields[static_cast<size_t>(field)];
+}
+
 void Importer::fill_column(Staged& s, size_t i, std::string value) const {
     s.filled.emplace_back(static_cast<std::uint32_t>(i), std::move(value));
 }
 
 // The record's fields as read, in the source's order, as nlohmann's dump() writes an
 // object (a value with quotes, backslashes or control characters is escaped by it).
-std::string Importer::attributes_json(const Staged& s) const {
+std::string Importer::attributes_json(const Staged& s, const FieldViews& fields) const {
     const Origin& o = m_origins[s.origin];
     std::string out = "{";
-    for (size_t k = 0; k < o.json_keys.size(); ++k) {
-        const auto value = packed_value(s.values, k);
+    for (size_t k = 0; k < o.json_keys.size() && k < fields.size(); ++k) {
+        const auto& value = fields[k];
         if (!value)
             continue;
         if (out.size() > 1)

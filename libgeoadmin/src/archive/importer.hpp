@@ -55,6 +55,9 @@ int column_of(const KindSpec& spec, const char* column);
 std::string pack_values(const std::vector<std::optional<std::string>>& values);
 /// The value of field `k` of a packed record; nullopt for none or past the end.
 std::optional<std::string_view> packed_value(std::string_view packed, size_t k);
+/// Every field of a packed record (views into `packed`), in one pass.
+using FieldViews = std::vector<std::optional<std::string_view>>;
+void unpack_values(std::string_view packed, FieldViews& out);
 
 /// The content a record is compared by (see record_hash in import.cpp), worked out once
 /// for a layer's fields: each canonical name with the fields that give it.
@@ -219,10 +222,13 @@ class Importer {
                              std::int64_t file_id);
     /// A column of a staged record: what the import filled in, else the record's field.
     std::optional<std::string_view> column(const Staged& s, size_t i) const;
+    /// The same from the record's fields unpacked.
+    std::optional<std::string_view> column(const Staged& s, const FieldViews& fields,
+                                           size_t i) const;
     /// Fills in column `i` of a record that has no value there.
     void fill_column(Staged& s, size_t i, std::string value) const;
     /// Every field of a staged record as read, as a JSON object (the table's attributes).
-    std::string attributes_json(const Staged& s) const;
+    std::string attributes_json(const Staged& s, const FieldViews& fields) const;
     /// A record as staged: its fields and position; key and hash are the caller's.
     Staged stage(std::uint32_t origin, const Layer& layer, const Record& r) const;
     Staged stage_with_geometry(std::uint32_t origin, const Layer& layer, const Record& r);
