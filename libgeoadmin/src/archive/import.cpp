@@ -100,21 +100,21 @@ std::string geometry_digest(const std::string& wkb) {
 
 // A decimal as a spreadsheet gives it back: "256.90" and "256.9", "98.0" and "98" are the
 // same value (XLSX keeps numbers, not their trailing zeros). Anything else as it is.
-std::string canonical_number(const std::string& value) {
+std::string_view canonical_number(std::string_view value) {
     const size_t dot = value.find('.');
-    if (dot == std::string::npos || dot == 0 || value.find('.', dot + 1) != std::string::npos)
+    if (dot == std::string_view::npos || dot == 0 ||
+        value.find('.', dot + 1) != std::string_view::npos)
         return value;
     for (size_t i = 0; i < value.size(); ++i) {
         const char c = value[i];
         if (!(std::isdigit(static_cast<unsigned char>(c)) != 0 || c == '.' || (c == '-' && i == 0)))
             return value;
     }
-    std::string out = value;
-    while (out.back() == '0')
-        out.pop_back();
-    if (out.back() == '.')
-        out.pop_back();
-    return out;
+    while (value.back() == '0')
+        value.remove_suffix(1);
+    if (value.back() == '.')
+        value.remove_suffix(1);
+    return value;
 }
 
 // The content a record is compared by: every column by its canonical name (a column no
@@ -619,7 +619,7 @@ void Importer::decide_and_load() {
                 s->keyless || s->duplicate || (errors != nullptr && errors->count(s->row) != 0);
             if (has_error && m_options.on_error == OnError::quarantine) {
                 ++c.quarantined;
-                quarantined.push_back(s);
+                s->quarantined = true;
             } else if (s->keyless || s->duplicate) {
                 ++c.rejected;  // accepted errors still need a key to be versioned
             } else {
@@ -628,8 +628,10 @@ void Importer::decide_and_load() {
         }
         records = std::move(to_load);
     }
-    std::sort(quarantined.begin(), quarantined.end(),
-              [](const Staged* a, const Staged* b) { return a < b; });  // batch order
+    for (Staged& s : m_staged) {  // in batch order
+        if (s.quarantined)
+            quarantined.push_back(&s);
+    }
     write_quarantine(quarantined);
     // Documents first: the catalogue's entries name them.
     load_documents();

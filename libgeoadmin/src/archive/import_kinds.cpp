@@ -222,7 +222,6 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
     size_t total = first;
     for (const auto& part : parts)
         total += part.size();
-    m_staged.reserve(total);
     std::vector<size_t> next(parts.size(), 0);
     while (m_staged.size() < total) {
         size_t from = parts.size();

@@ -8,6 +8,7 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -102,7 +103,7 @@ struct StagedExtra {
 struct Staged {
     std::uint32_t origin = 0;  // index into Importer::m_origins
     bool has_position = false, has_gk = false;
-    bool keyless = false, duplicate = false;
+    bool keyless = false, duplicate = false, quarantined = false;
     int gk_epsg = 0;
     std::int64_t row = 0, fid = -1;
     double lon = 0, lat = 0;
@@ -262,7 +263,7 @@ class Importer {
     std::string m_now;
     std::int64_t m_import_id = 0;
     std::vector<Origin> m_origins;
-    std::vector<Staged> m_staged;
+    std::deque<Staged> m_staged;             // a deque: nothing moves as a million records arrive
     std::unique_ptr<BulkInsert> m_findings;  // import_findings, from the first finding on
     std::unique_ptr<NameChecker> m_names;
     std::map<std::string, std::int64_t> m_file_ids;  // dataset -> import_files id
