@@ -543,6 +543,11 @@ TEST_P(ImportTest, KillNineAtTwentyMomentsLeavesTheArchiveAsItWas) {
         EXPECT_EQ(count("SELECT count(*) FROM place_names INDEXED BY place_names_current "
                         "WHERE code = '330523010000' AND valid_to IS NULL"),
                   1);
+    } else {
+        // The GiST index the batch dropped is built again.
+        EXPECT_EQ(count("SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
+                        "AND indexname = 'place_names_geom' AND indexdef LIKE '%USING gist%'"),
+                  1);
     }
 }
 

@@ -57,7 +57,8 @@ class BulkInsert {
 /// the transaction and put back by restore(), which fills the R*Tree with the extents
 /// given to add() in the order of a Z-order curve (neighbours arrive together), and sets
 /// the time once. Killed half-way, the transaction's rollback restores everything.
-/// PostGIS and small batches: nothing is set aside, add() keeps nothing.
+/// PostGIS: a batch of a quarter or more of the table's rows drops its GiST index and
+/// restore() builds it again. Small batches: nothing is set aside, add() keeps nothing.
 class BulkMode {
   public:
     /// Call before the batch's rows of `table` are inserted (`inserts` of them).
@@ -77,7 +78,7 @@ class BulkMode {
     };
     Archive& m_archive;
     std::string m_table;
-    std::vector<std::string> m_triggers;  // their SQL, to run again
+    std::vector<std::string> m_triggers, m_indexes;  // their SQL, to run again
     std::vector<Entry> m_entries;
     bool m_spatial_index = false, m_insert_time = false;
 };
