@@ -5,7 +5,9 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <atomic>
 #include <optional>
+#include <thread>
 
 #include "archive/access.hpp"
 #include "archive/importer.hpp"
@@ -215,8 +217,63 @@ const std::string& BulkInsert::last_error() const {
     return m->error;
 }
 
+// The R*Tree built in a database in memory of its own, on a thread of its own.
+struct BulkMode::Build {
+    sqlite3* db = nullptr;
+    std::thread thread;
+    std::atomic<bool> cancel{false};
+    std::string error;
+    ~Build() {
+        cancel = true;
+        if (thread.joinable())
+            thread.join();
+        if (db != nullptr)
+            sqlite3_close(db);
+    }
+    void run(const std::vector<Entry>& entries, int page_size) {
+        auto exec = [this](const std::string& sql) {
+            char* message = nullptr;
+            if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+                error = message != nullptr ? message : "SQLite error";
+                sqlite3_free(message);
+                return false;
+            }
+            return true;
+        };
+        if (!exec("PRAGMA page_size = " + std::to_string(page_size)) ||
+            !exec("CREATE VIRTUAL TABLE r USING rtree(pkid, xmin, xmax, ymin, ymax)") ||
+            !exec("BEGIN"))
+            return;
+        sqlite3_stmt* insert = nullptr;
+        if (sqlite3_prepare_v2(db, "INSERT INTO r VALUES (?, ?, ?, ?, ?)", -1, &insert, nullptr) !=
+            SQLITE_OK) {
+            error = sqlite3_errmsg(db);
+            return;
+        }
+        for (const Entry& e : entries) {
+            if (cancel)
+                break;
+            sqlite3_bind_int64(insert, 1, e.id);
+            sqlite3_bind_double(insert, 2, e.min_x);
+            sqlite3_bind_double(insert, 3, e.max_x);
+            sqlite3_bind_double(insert, 4, e.min_y);
+            sqlite3_bind_double(insert, 5, e.max_y);
+            if (sqlite3_step(insert) != SQLITE_DONE) {
+                error = sqlite3_errmsg(db);
+                break;
+            }
+            sqlite3_reset(insert);
+        }
+        sqlite3_finalize(insert);
+        if (error.empty())
+            exec("COMMIT");
+    }
+};
+
+BulkMode::~BulkMode() = default;
+
 BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
-    : m_archive(archive), m_table(table) {
+    : m_archive(archive), m_table(table), m_rows(inserts) {
     if (inserts < kBulkTriggers)
         return;
     if (archive.backend() == ArchiveBackend::postgis) {
@@ -250,8 +307,80 @@ BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
         m_triggers.push_back(*row[1]);
         archive.exec("DROP TRIGGER " + quoted(*row[0]));
     }
-    if (m_spatial_index)
-        m_entries.reserve(inserts);
+    m_next_id = archive.query_int("SELECT max(rowid) FROM " + quoted(table)).value_or(0) + 1;
+    if (!m_spatial_index)
+        return;
+    m_entries.reserve(inserts);
+    // An empty R*Tree (the table's first large batch) is built aside and copied in: SQLite
+    // writes the R*Tree's own tables, which the archive's connection may do unless it is
+    // in defensive mode.
+    auto* db =
+        static_cast<sqlite3*>(ArchiveAccess::dataset(archive)->GetInternalHandle("SQLITE_HANDLE"));
+    int defensive = 1;
+    if (db != nullptr)
+        sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
+    m_empty_index =
+        db != nullptr && defensive == 0 &&
+        !archive.query_int("SELECT 1 FROM " + quoted("idx_" + table + "_geom_rowid") + " LIMIT 1");
+}
+
+void BulkMode::start() {
+    if (!m_spatial_index || m_entries.empty())
+        return;
+    std::sort(m_entries.begin(), m_entries.end(),
+              [](const Entry& a, const Entry& b) { return a.z < b.z; });
+    if (!m_empty_index)
+        return;  // added to the R*Tree by restore()
+    const int page_size = static_cast<int>(m_archive.query_int("PRAGMA page_size").value_or(4096));
+    m_build = std::make_unique<Build>();
+    if (sqlite3_open_v2(":memory:", &m_build->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK)
+        throw Error(m_archive.display_name() + ": cannot open a database in memory");
+    m_build->thread = std::thread([this, page_size] { m_build->run(m_entries, page_size); });
+}
+
+// The R*Tree built aside replaces the archive's empty one: its three tables (nodes, the
+// parent of each node, the node of each row) copied as SQLite wrote them.
+void BulkMode::copy_built_index() {
+    m_build->thread.join();
+    if (!m_build->error.empty())
+        throw Error(m_archive.display_name() + ": the spatial index of " + m_table + ": " +
+                    m_build->error);
+    auto* db = static_cast<sqlite3*>(
+        ArchiveAccess::dataset(m_archive)->GetInternalHandle("SQLITE_HANDLE"));
+    for (const char* part : {"node", "parent", "rowid"}) {
+        const std::string target = quoted("idx_" + m_table + "_geom_" + part);
+        m_archive.exec("DELETE FROM " + target);
+        sqlite3_stmt* read = nullptr;
+        sqlite3_stmt* write = nullptr;
+        const std::string select = std::string("SELECT * FROM r_") + part;
+        std::string error;
+        if (sqlite3_prepare_v2(m_build->db, select.c_str(), -1, &read, nullptr) == SQLITE_OK) {
+            const int n = sqlite3_column_count(read);
+            std::string values;
+            for (int i = 0; i < n; ++i)
+                values += i == 0 ? "?" : ", ?";
+            const std::string insert = "INSERT INTO " + target + " VALUES (" + values + ")";
+            if (sqlite3_prepare_v2(db, insert.c_str(), -1, &write, nullptr) != SQLITE_OK)
+                error = sqlite3_errmsg(db);
+            while (error.empty() && sqlite3_step(read) == SQLITE_ROW) {
+                for (int i = 0; i < n; ++i)
+                    sqlite3_bind_value(write, i + 1, sqlite3_column_value(read, i));
+                if (sqlite3_step(write) != SQLITE_DONE)
+                    error = sqlite3_errmsg(db);
+                sqlite3_reset(write);
+            }
+        } else {
+            error = sqlite3_errmsg(m_build->db);
+        }
+        sqlite3_finalize(read);
+        sqlite3_finalize(write);
+        if (!error.empty())
+            throw Error(m_archive.display_name() + ": the spatial index of " + m_table + ": " +
+                        error);
+    }
+    m_build.reset();
 }
 
 void BulkMode::add(std::int64_t id, double min_x, double min_y, double max_x, double max_y) {
@@ -272,21 +401,27 @@ void BulkMode::add(std::int64_t id, double min_x, double min_y, double max_x, do
     m_entries.push_back({z, id, min_x, min_y, max_x, max_y});
 }
 
-void BulkMode::restore() {
+void BulkMode::restore(std::int64_t last_id) {
     if (m_spatial_index && !m_entries.empty()) {
-        std::sort(m_entries.begin(), m_entries.end(),
-                  [](const Entry& a, const Entry& b) { return a.z < b.z; });
-        BulkInsert rtree(m_archive, "idx_" + m_table + "_geom",
-                         {"pkid", "xmin", "xmax", "ymin", "ymax"});
-        for (const Entry& e : m_entries) {
-            rtree.integer(0, e.id);
-            rtree.real(1, e.min_x);
-            rtree.real(2, e.max_x);
-            rtree.real(3, e.min_y);
-            rtree.real(4, e.max_y);
-            if (!rtree.insert())
-                throw Error(m_archive.display_name() + ": the spatial index of " + m_table + ": " +
-                            rtree.last_error());
+        // The extents were given with the ids the rows were to get.
+        if (last_id != m_next_id + static_cast<std::int64_t>(m_rows) - 1)
+            throw Error(m_archive.display_name() + ": the rows of " + m_table +
+                        " did not get the ids their spatial index was built with");
+        if (m_build) {
+            copy_built_index();
+        } else {
+            BulkInsert rtree(m_archive, "idx_" + m_table + "_geom",
+                             {"pkid", "xmin", "xmax", "ymin", "ymax"});
+            for (const Entry& e : m_entries) {
+                rtree.integer(0, e.id);
+                rtree.real(1, e.min_x);
+                rtree.real(2, e.max_x);
+                rtree.real(3, e.min_y);
+                rtree.real(4, e.max_y);
+                if (!rtree.insert())
+                    throw Error(m_archive.display_name() + ": the spatial index of " + m_table +
+                                ": " + rtree.last_error());
+            }
         }
     }
     if (m_insert_time) {

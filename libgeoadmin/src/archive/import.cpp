@@ -703,6 +703,22 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
     BulkMode bulk(m_archive, spec.table, inserts.size());
     BulkInsert insert(m_archive, spec.table, columns, geometry,
                       spec.geometry == nullptr ? "" : spec.geometry);
+    // The spatial index of the rows about to go in (SpatiaLite, a large batch), built while
+    // they go in: each row's extent with the id it will get.
+    if (bulk.active()) {
+        std::int64_t id = bulk.next_id();
+        for (const Staged* s : inserts) {
+            const StagedExtra* extra = s->extra.get();
+            if (geometry == GeometryInput::wkb && extra != nullptr && extra->bounds.valid) {
+                const Bounds& b = extra->bounds;
+                bulk.add(id, b.min_x, b.min_y, b.max_x, b.max_y);
+            } else if (geometry == GeometryInput::point && s->has_position) {
+                bulk.add(id, s->lon, s->lat, s->lon, s->lat);
+            }
+            ++id;
+        }
+        bulk.start();
+    }
     std::int64_t done = 0;
     FieldViews fields;
     for (Staged* s : inserts) {
@@ -747,16 +763,8 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
                                   std::to_string(s->row) + " to " + spec.table + ": " +
                                   insert.last_error());
         }
-        if (bulk.active()) {
-            if (geometry == GeometryInput::wkb && extra != nullptr && extra->bounds.valid) {
-                const Bounds& b = extra->bounds;
-                bulk.add(insert.last_id(), b.min_x, b.min_y, b.max_x, b.max_y);
-            } else if (geometry == GeometryInput::point && s->has_position) {
-                bulk.add(insert.last_id(), s->lon, s->lat, s->lon, s->lat);
-            }
-        }
     }
-    bulk.restore();
+    bulk.restore(insert.last_id());
 }
 
 void Importer::write_quarantine(const std::vector<Staged*>& records) {

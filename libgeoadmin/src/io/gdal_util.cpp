@@ -1,5 +1,7 @@
 #include "io/gdal_util.hpp"
 
+#include <sqlite3.h>
+
 #include <unistd.h>
 
 #include <atomic>
@@ -20,6 +22,10 @@ namespace geoadmin::detail {
 void ensure_gdal() {
     static std::once_flag once;
     std::call_once(once, [] {
+        // SQLite's count of the memory it uses takes one lock for the whole process at every
+        // allocation: two connections working at once (the archive's spatial index built
+        // aside) would wait on each other. Only possible before SQLite starts.
+        sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
         GDALAllRegister();
         // Read GeoJSON rings as they are; geoadmin reports unclosed rings itself.
         CPLSetConfigOption("OGR_GEOMETRY_ACCEPT_UNCLOSED_RING", "YES");
