@@ -104,10 +104,10 @@ struct BulkInsert::Impl {
         feature = std::make_unique<OGRFeature>(defn);
     }
 
-    int parameter(size_t i) const { return static_cast<int>(i) + 1; }
+    static int parameter(size_t i) { return static_cast<int>(i) + 1; }
     int geometry_parameter() const { return static_cast<int>(columns.size()) + 1; }
 
-    void set_shape(OGRGeometry* g) {
+    void set_shape(OGRGeometry* g) const {
         static OGRSpatialReference* const kCgcs2000 = [] {
             auto* srs = new OGRSpatialReference();  // NOLINT(cppcoreguidelines-owning-memory)
             srs->importFromEPSG(4490);

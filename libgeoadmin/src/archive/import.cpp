@@ -157,7 +157,7 @@ std::array<unsigned char, 32> RecordHasher::operator()(const Record& r,
     } else if (r.has_position) {
         // As "%.7f %.7f" prints them (to_chars rounds the same, without the locale).
         char pos[64];
-        auto end = std::to_chars(pos, pos + 30, r.lon, std::chars_format::fixed, 7).ptr;
+        auto* end = std::to_chars(pos, pos + 30, r.lon, std::chars_format::fixed, 7).ptr;
         *end++ = ' ';
         end = std::to_chars(end, pos + sizeof pos, r.lat, std::chars_format::fixed, 7).ptr;
         text += "position=";

@@ -106,7 +106,7 @@ std::uint32_t Importer::add_origin(const KindSpec& spec, const std::string& path
     return static_cast<std::uint32_t>(m_origins.size() - 1);
 }
 
-Staged Importer::stage(std::uint32_t origin, const Layer& /*layer*/, const Record& r) const {
+Staged Importer::stage(std::uint32_t origin, const Record& r) {
     Staged s;
     s.origin = origin;
     s.row = r.row;
@@ -141,7 +141,7 @@ std::optional<std::string_view> Importer::column(const Staged& s, const FieldVie
     return fields[static_cast<size_t>(field)];
 }
 
-void Importer::fill_column(Staged& s, size_t i, std::string value) const {
+void Importer::fill_column(Staged& s, size_t i, std::string value) {
     s.filled.emplace_back(static_cast<std::uint32_t>(i), std::move(value));
 }
 
@@ -212,7 +212,7 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
     for (int i = 0; i < m_names->threads(); ++i) {
         shards.emplace_back([&, i](const Record& r, std::vector<Finding>& findings) {
             m_names->check(i, r, findings);
-            Staged s = stage(origin, layer, r);
+            Staged s = stage(origin, r);
             finish_staged(s, layer, r, {});
             parts[static_cast<size_t>(i)].push_back(std::move(s));
         });
@@ -339,7 +339,7 @@ void Importer::add_archive_context() {
 
 // A line or a unit: its columns, its geometry (CGCS2000 WKB) and the hash over both.
 Staged Importer::stage_with_geometry(std::uint32_t origin, const Layer& layer, const Record& r) {
-    Staged s = stage(origin, layer, r);
+    Staged s = stage(origin, r);
     s.extra = std::make_unique<StagedExtra>();
     s.extra->wkb = r.wkb;
     s.extra->bounds = r.bounds;
@@ -422,7 +422,7 @@ void Importer::stage_markers(const PendingLayer& p, VectorSource& source) {
     ScanOptions scan;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress(p.path, done, total); };
     scan.observe = [&](const Record& r) {
-        Staged s = stage(origin, layer, r);
+        Staged s = stage(origin, r);
         // A register without a line column: the line is the one the number names.
         const auto line = column(s, i_line);
         const auto number = column(s, i_no);
@@ -494,7 +494,7 @@ void Importer::stage_catalogue(const PendingLayer& p, VectorSource& source) {
     layer.scan(
         m_rules, scan,
         [&](const Record& r) {
-            Staged s = stage(origin, layer, r);
+            Staged s = stage(origin, r);
             const auto line = column(s, i_line);
             if ((!line || line->empty()) && !folder_line.empty())
                 fill_column(s, i_line, folder_line);

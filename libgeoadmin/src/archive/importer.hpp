@@ -227,11 +227,11 @@ class Importer {
     std::optional<std::string_view> column(const Staged& s, const FieldViews& fields,
                                            size_t i) const;
     /// Fills in column `i` of a record that has no value there.
-    void fill_column(Staged& s, size_t i, std::string value) const;
+    static void fill_column(Staged& s, size_t i, std::string value);
     /// Every field of a staged record as read, as a JSON object (the table's attributes).
     std::string attributes_json(const Staged& s, const FieldViews& fields) const;
     /// A record as staged: its fields and position; key and hash are the caller's.
-    Staged stage(std::uint32_t origin, const Layer& layer, const Record& r) const;
+    static Staged stage(std::uint32_t origin, const Record& r);
     Staged stage_with_geometry(std::uint32_t origin, const Layer& layer, const Record& r);
     void finish_staged(Staged& s, const Layer& layer, const Record& r, const std::string& geometry);
     void load_documents();
