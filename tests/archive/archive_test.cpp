@@ -585,6 +585,31 @@ TEST_P(ImportTest, TwoLargeBatchesKeepTheSpatialIndexWhole) {
     }
 }
 
+// Every field as read is kept in attributes, a long one (its length takes two bytes in the
+// staged record) and an empty one included, and a column no alias maps.
+TEST_P(ImportTest, EveryFieldIsKeptAsRead) {
+    std::string note;
+    for (int i = 0; i < 100; ++i)
+        note += "界";  // 300 bytes
+    const std::string csv = write(m_dir + "/long.csv",
+                                  "地名代码,标准名称,地名类别,行政区划代码,备注,来源\n"
+                                  "330523001012,桃城社区居委会,村级自治组织,330523001," +
+                                      note + ",\n");
+    import({csv});
+    const std::string sql =
+        GetParam() == ArchiveBackend::spatialite
+            ? "SELECT json_extract(attributes, '$.备注') AS note, json_extract(attributes, "
+              "'$.来源') AS source, name FROM place_names"
+            : "SELECT attributes::json->>'备注' AS note, attributes::json->>'来源' AS source, name "
+              "FROM place_names";
+    const auto rows = Archive::open(m_db).query(sql);
+    ASSERT_EQ(rows.size(), 1U);
+    EXPECT_EQ(rows[0][0].value_or("(null)"), note)
+        << Archive::open(m_db).query("SELECT attributes FROM place_names")[0][0].value_or("");
+    EXPECT_EQ(rows[0][1].value_or("(null)"), "(null)");  // an empty cell is no value
+    EXPECT_EQ(rows[0][2].value_or("(null)"), "桃城社区居委会");
+}
+
 // ---------------------------------------------------------------------------- export
 
 TEST_P(ImportTest, ExportTodayAndAPastDayAndBackAgainAddsNothing) {

@@ -203,48 +203,42 @@ std::string pack_values(const std::vector<std::optional<std::string>>& values) {
     return out;
 }
 
+namespace {
+
+// The field of a packed record starting at `at` (pack_values); `at` moves past it.
+std::optional<std::string_view> next_packed(std::string_view packed, size_t& at) {
+    std::uint64_t tag = 0;
+    unsigned shift = 0;
+    while (at < packed.size()) {
+        const auto byte = static_cast<unsigned char>(packed[at++]);
+        tag |= static_cast<std::uint64_t>(byte & 0x7FU) << shift;
+        shift += 7;
+        if ((byte & 0x80U) == 0)
+            break;
+    }
+    if (tag == 0)
+        return std::nullopt;
+    const auto length = std::min(static_cast<size_t>(tag - 1), packed.size() - at);
+    const std::string_view value = packed.substr(at, length);
+    at += length;
+    return value;
+}
+
+}  // namespace
+
 void unpack_values(std::string_view packed, FieldViews& out) {
     out.clear();
     size_t at = 0;
-    while (at < packed.size()) {
-        std::uint64_t tag = 0;
-        unsigned shift = 0;
-        while (at < packed.size()) {
-            const auto byte = static_cast<unsigned char>(packed[at++]);
-            tag |= static_cast<std::uint64_t>(byte & 0x7FU) << shift;
-            shift += 7;
-            if ((byte & 0x80U) == 0)
-                break;
-        }
-        if (tag == 0) {
-            out.emplace_back(std::nullopt);
-            continue;
-        }
-        const auto length = std::min(static_cast<size_t>(tag - 1), packed.size() - at);
-        out.emplace_back(packed.substr(at, length));
-        at += length;
-    }
+    while (at < packed.size())
+        out.push_back(next_packed(packed, at));
 }
 
 std::optional<std::string_view> packed_value(std::string_view packed, size_t k) {
     size_t at = 0;
     for (size_t field = 0; at < packed.size(); ++field) {
-        std::uint64_t tag = 0;
-        unsigned shift = 0;
-        while (at < packed.size()) {
-            const auto byte = static_cast<unsigned char>(packed[at++]);
-            tag |= static_cast<std::uint64_t>(byte & 0x7FU) << shift;
-            shift += 7;
-            if ((byte & 0x80U) == 0)
-                break;
-        }
-        const size_t length = tag == 0 ? 0 : static_cast<size_t>(tag - 1);
-        if (field == k) {
-            if (tag == 0)
-                return std::nullopt;
-            return packed.substr(at, length);
-        }
-        at += length;
+        auto value = next_packed(packed, at);
+        if (field == k)
+            return value;
     }
     return std::nullopt;
 }
