@@ -349,4 +349,11 @@ class PluginTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main()
+    # Run as a script (ctest does): the result is the exit code, and the process ends
+    # without Python's own teardown, which destroys Qt objects in an order QGIS does not
+    # expect and crashed after every test had passed (once in a busy CI run).
+    RESULT = unittest.main(exit=False, verbosity=2).result
+    QgsProject.instance().removeAllMapLayers()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0 if RESULT.wasSuccessful() else 1)
