@@ -280,8 +280,8 @@ BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
         // The GiST index: built again by sorting (PostgreSQL 15 sorts points) when the batch
         // brings a quarter or more of the rows the table will hold; row by row it costs
         // several times the insert. Dropping it locks the table until the batch ends.
-        const std::int64_t existing =
-            archive.query_int("SELECT count(*) FROM " + quoted(table)).value_or(0);
+        const std::int64_t existing =  // ids count the rows, read from the key's index
+            archive.query_int("SELECT max(id) FROM " + quoted(table)).value_or(0);
         if (static_cast<std::int64_t>(inserts) * 4 < existing + static_cast<std::int64_t>(inserts))
             return;
         for (const auto& row : archive.query(

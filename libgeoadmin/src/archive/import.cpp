@@ -398,7 +398,7 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
         }
         t = Clock::now();
         m_sink.keep = nullptr;
-        write_findings();
+        link_findings_to_files();
         m_summary.seconds_findings = since(t);
         t = Clock::now();
         std::int64_t added = 0, changed = 0, unchanged = 0, rejected = 0, quarantined = 0;
@@ -836,7 +836,7 @@ void Importer::keep_finding(const Finding& f) {
 
 // Findings of a file reported before its row in import_files existed (opening it) get
 // the file's id now.
-void Importer::write_findings() {
+void Importer::link_findings_to_files() {
     m_findings.reset();
     m_archive.exec(
         "UPDATE import_findings SET file_id = (SELECT max(f.id) FROM import_files f WHERE "

@@ -173,8 +173,7 @@ std::string Importer::attributes_json(const Staged& s, const FieldViews& fields)
 }
 
 // The key (its columns' values joined by '\x1f'; "" when one is missing) and the hash.
-void Importer::finish_staged(Staged& s, const Layer& /*layer*/, const Record& r,
-                             const std::string& geometry) {
+void Importer::finish_staged(Staged& s, const Record& r, const std::string& geometry) {
     const Origin& o = m_origins[s.origin];
     const KindSpec& spec = *o.spec;
     std::string key;
@@ -213,7 +212,7 @@ void Importer::stage_names(const std::string& path, Layer& layer, std::int64_t f
         shards.emplace_back([&, i](const Record& r, std::vector<Finding>& findings) {
             m_names->check(i, r, findings);
             Staged s = stage(origin, r);
-            finish_staged(s, layer, r, {});
+            finish_staged(s, r, {});
             parts[static_cast<size_t>(i)].push_back(std::move(s));
         });
     }
@@ -338,12 +337,12 @@ void Importer::add_archive_context() {
 }
 
 // A line or a unit: its columns, its geometry (CGCS2000 WKB) and the hash over both.
-Staged Importer::stage_with_geometry(std::uint32_t origin, const Layer& layer, const Record& r) {
+Staged Importer::stage_with_geometry(std::uint32_t origin, const Record& r) {
     Staged s = stage(origin, r);
     s.extra = std::make_unique<StagedExtra>();
     s.extra->wkb = r.wkb;
     s.extra->bounds = r.bounds;
-    finish_staged(s, layer, r, geometry_digest(r.wkb));
+    finish_staged(s, r, geometry_digest(r.wkb));
     return s;
 }
 
@@ -355,7 +354,7 @@ void Importer::stage_lines(const PendingLayer& p, VectorSource& source) {
     scan.wkb = true;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress(p.path, done, total); };
     scan.observe = [&](const Record& r) {
-        Staged s = stage_with_geometry(origin, layer, r);
+        Staged s = stage_with_geometry(origin, r);
         m_staged.push_back(std::move(s));
     };
     LineLayer lines = read_boundary_lines(source, m_rules, m_sink, scan);
@@ -380,7 +379,7 @@ void Importer::stage_units(const PendingLayer& p, VectorSource& source) {
     scan.wkb = true;
     scan.progress = [&](std::int64_t done, std::int64_t total) { progress(p.path, done, total); };
     scan.observe = [&](const Record& r) {
-        Staged s = stage_with_geometry(origin, layer, r);
+        Staged s = stage_with_geometry(origin, r);
         AdminUnit unit;
         unit.row = r.row;
         unit.code = std::string(column(s, static_cast<size_t>(i_code)).value_or(""));
@@ -430,7 +429,7 @@ void Importer::stage_markers(const PendingLayer& p, VectorSource& source) {
             if (auto parsed = m_numbering->parse(std::string(*number)))
                 fill_column(s, i_line, parsed->line_code);
         }
-        finish_staged(s, layer, r, {});
+        finish_staged(s, r, {});
         m_staged.push_back(std::move(s));
     };
     const MarkerRegister reg = read_marker_register(source, m_rules, m_sink, scan);
@@ -504,7 +503,7 @@ void Importer::stage_catalogue(const PendingLayer& p, VectorSource& source) {
                                          .filename()
                                          .string();
             }
-            finish_staged(s, layer, r, {});
+            finish_staged(s, r, {});
             m_staged.push_back(std::move(s));
         },
         m_sink);

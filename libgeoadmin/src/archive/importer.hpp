@@ -202,7 +202,8 @@ class Importer {
     void decide_and_load();
     void load_kind(const KindSpec& spec, std::vector<Staged*>& records);
     void keep_finding(const Finding& f);
-    void write_findings();
+    /// Findings reported before their file's row existed get its id.
+    void link_findings_to_files();
     void write_quarantine(const std::vector<Staged*>& records);
     std::int64_t add_file_row(const FileRow& row);
     /// A file not read: listed as skipped, with IMPORT-FILE-SKIPPED saying why.
@@ -232,8 +233,8 @@ class Importer {
     std::string attributes_json(const Staged& s, const FieldViews& fields) const;
     /// A record as staged: its fields and position; key and hash are the caller's.
     static Staged stage(std::uint32_t origin, const Record& r);
-    Staged stage_with_geometry(std::uint32_t origin, const Layer& layer, const Record& r);
-    void finish_staged(Staged& s, const Layer& layer, const Record& r, const std::string& geometry);
+    Staged stage_with_geometry(std::uint32_t origin, const Record& r);
+    void finish_staged(Staged& s, const Record& r, const std::string& geometry);
     void load_documents();
     /// Line codes a document's folder may name: the batch's lines and the archive's.
     const std::set<std::string>& known_line_codes();
