@@ -555,33 +555,44 @@ TEST_P(ImportTest, KillNineAtTwentyMomentsLeavesTheArchiveAsItWas) {
 
 // Two large batches: the first builds the empty spatial index aside and copies it in, the
 // second adds to it; both leave an index that matches the table.
-TEST_P(ImportTest, TwoLargeBatchesKeepTheSpatialIndexWhole) {
-    // 1,500 points a batch on a grid of 0.004 by 0.002 degrees, 50 to a row.
-    auto batch = [&](int from, const std::string& name) {
+TEST_P(ImportTest, LargeBatchesKeepTheSpatialIndexWhole) {
+    // Points on a grid of 0.004 by 0.002 degrees, 50 to a row, in three large batches: the
+    // first (the index written whole), a second of a fifth of the table (added to it), a
+    // third of more than a quarter (the index written whole again, with what it held).
+    auto batch = [&](int from, int n, const std::string& name) {
         std::string csv = "地名代码,标准名称,地名类别,行政区划代码,经度,纬度\n";
-        for (int i = from; i < from + 1500; ++i) {
+        for (int i = from; i < from + n; ++i) {
             csv += "3305230" + std::to_string(10000 + i) + ",测试村" + std::to_string(i) +
                    ",村级自治组织,330523001," + std::to_string(119.5 + (i % 50) * 0.004) + "," +
                    std::to_string(30.5 + (i / 50) * 0.002) + "\n";
         }
         return write(m_dir + "/" + name, csv);
     };
-    for (const auto& [from, name] : {std::pair{0, "first.csv"}, std::pair{1500, "second.csv"}})
-        import({batch(from, name), "--on-error", "accept", "--fail-on", "never"});
-    EXPECT_EQ(count("SELECT count(*) FROM current_place_names WHERE geom IS NOT NULL"), 3000);
-    // A window across both batches (rows 26-29 of the first, 30-34 of the second), its edges
-    // between the grid's points: 24 columns by 9 rows.
+    import({batch(0, 4000, "first.csv"), "--on-error", "accept", "--fail-on", "never"});
+    import({batch(4000, 1000, "second.csv"), "--on-error", "accept", "--fail-on", "never"});
+    import({batch(5000, 3000, "third.csv"), "--on-error", "accept", "--fail-on", "never"});
+    EXPECT_EQ(count("SELECT count(*) FROM current_place_names WHERE geom IS NOT NULL"), 8000);
+    // A window across the three batches (grid rows 78-79 of the first, 80-99 of the second,
+    // 100-101 of the third), its edges between the grid's points: 24 columns by 24 rows.
     const std::string window =
-        "ST_GeomFromText('POLYGON((119.501 30.551, 119.599 30.551, "
-        "119.599 30.569, 119.501 30.569, 119.501 30.551))', 4490)";
+        "ST_GeomFromText('POLYGON((119.501 30.655, 119.599 30.655, "
+        "119.599 30.703, 119.501 30.703, 119.501 30.655))', 4490)";
     EXPECT_EQ(count("SELECT count(*) FROM place_names WHERE ST_Intersects(geom, " + window + ")"),
-              24 * 9);
+              24 * 24);
     if (GetParam() == ArchiveBackend::spatialite) {
         EXPECT_EQ(count("SELECT CheckSpatialIndex('place_names', 'geom')"), 1);
-        EXPECT_EQ(count("SELECT count(*) FROM idx_place_names_geom"), 3000);
+        const auto check = Archive::open(m_db).query("SELECT rtreecheck('idx_place_names_geom')");
+        ASSERT_EQ(check.size(), 1U);
+        EXPECT_EQ(check[0][0].value_or("(null)"), "ok");
+        EXPECT_EQ(count("SELECT count(*) FROM idx_place_names_geom"), 8000);
         EXPECT_EQ(count("SELECT count(*) FROM idx_place_names_geom WHERE xmin >= 119.501 AND "
-                        "xmax <= 119.599 AND ymin >= 30.551 AND ymax <= 30.569"),
-                  24 * 9);
+                        "xmax <= 119.599 AND ymin >= 30.655 AND ymax <= 30.703"),
+                  24 * 24);
+        // Each row once in the index, under its own id.
+        EXPECT_EQ(count("SELECT count(*) FROM place_names p JOIN idx_place_names_geom r ON "
+                        "r.pkid = p.rowid WHERE r.xmin <= ST_X(p.geom) AND r.xmax >= ST_X(p.geom) "
+                        "AND r.ymin <= ST_Y(p.geom) AND r.ymax >= ST_Y(p.geom)"),
+                  8000);
     }
 }
 

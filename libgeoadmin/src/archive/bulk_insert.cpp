@@ -5,9 +5,10 @@
 #include <sqlite3.h>
 
 #include <algorithm>
-#include <atomic>
+#include <cmath>
+#include <cstring>
+#include <limits>
 #include <optional>
-#include <thread>
 
 #include "archive/access.hpp"
 #include "archive/importer.hpp"
@@ -217,59 +218,6 @@ const std::string& BulkInsert::last_error() const {
     return m->error;
 }
 
-// The R*Tree built in a database in memory of its own, on a thread of its own.
-struct BulkMode::Build {
-    sqlite3* db = nullptr;
-    std::thread thread;
-    std::atomic<bool> cancel{false};
-    std::string error;
-    ~Build() {
-        cancel = true;
-        if (thread.joinable())
-            thread.join();
-        if (db != nullptr)
-            sqlite3_close(db);
-    }
-    void run(const std::vector<Entry>& entries, int page_size) {
-        auto exec = [this](const std::string& sql) {
-            char* message = nullptr;
-            if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-                error = message != nullptr ? message : "SQLite error";
-                sqlite3_free(message);
-                return false;
-            }
-            return true;
-        };
-        if (!exec("PRAGMA page_size = " + std::to_string(page_size)) ||
-            !exec("CREATE VIRTUAL TABLE r USING rtree(pkid, xmin, xmax, ymin, ymax)") ||
-            !exec("BEGIN"))
-            return;
-        sqlite3_stmt* insert = nullptr;
-        if (sqlite3_prepare_v2(db, "INSERT INTO r VALUES (?, ?, ?, ?, ?)", -1, &insert, nullptr) !=
-            SQLITE_OK) {
-            error = sqlite3_errmsg(db);
-            return;
-        }
-        for (const Entry& e : entries) {
-            if (cancel)
-                break;
-            sqlite3_bind_int64(insert, 1, e.id);
-            sqlite3_bind_double(insert, 2, e.min_x);
-            sqlite3_bind_double(insert, 3, e.max_x);
-            sqlite3_bind_double(insert, 4, e.min_y);
-            sqlite3_bind_double(insert, 5, e.max_y);
-            if (sqlite3_step(insert) != SQLITE_DONE) {
-                error = sqlite3_errmsg(db);
-                break;
-            }
-            sqlite3_reset(insert);
-        }
-        sqlite3_finalize(insert);
-        if (error.empty())
-            exec("COMMIT");
-    }
-};
-
 BulkMode::~BulkMode() = default;
 
 BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
@@ -311,78 +259,205 @@ BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
     if (!m_spatial_index)
         return;
     m_entries.reserve(inserts);
-    // An empty R*Tree (the table's first large batch) is built aside and copied in: SQLite
-    // writes the R*Tree's own tables, which the archive's connection may do unless it is
-    // in defensive mode.
+    // The R*Tree is written whole (packed) when it is empty or the batch brings a quarter or
+    // more of the table's rows, as on PostGIS: the archive's connection may write the
+    // R*Tree's own tables unless it is in defensive mode.
     auto* db =
         static_cast<sqlite3*>(ArchiveAccess::dataset(archive)->GetInternalHandle("SQLITE_HANDLE"));
     int defensive = 1;
     if (db != nullptr)
         sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
-    m_empty_index =
-        db != nullptr && defensive == 0 &&
-        !archive.query_int("SELECT 1 FROM " + quoted("idx_" + table + "_geom_rowid") + " LIMIT 1");
+    const auto batch = static_cast<std::int64_t>(inserts);
+    m_pack = db != nullptr && defensive == 0 && batch * 4 >= m_next_id - 1 + batch;
 }
 
-void BulkMode::start() {
-    if (!m_spatial_index || m_entries.empty())
-        return;
-    std::sort(m_entries.begin(), m_entries.end(),
-              [](const Entry& a, const Entry& b) { return a.z < b.z; });
-    if (!m_empty_index)
-        return;  // added to the R*Tree by restore()
-    const int page_size = static_cast<int>(m_archive.query_int("PRAGMA page_size").value_or(4096));
-    m_build = std::make_unique<Build>();
-    if (sqlite3_open_v2(":memory:", &m_build->db,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        nullptr) != SQLITE_OK)
-        throw Error(m_archive.display_name() + ": cannot open a database in memory");
-    m_build->thread = std::thread([this, page_size] { m_build->run(m_entries, page_size); });
+namespace {
+
+// A cell of an R*Tree node: a row's id (leaves) or a child node's number, and its box in
+// the 32-bit floats of SQLite's R*Tree, minima rounded down and maxima up.
+struct Cell {
+    std::int64_t id;
+    float min_x, max_x, min_y, max_y;
+};
+
+float float_down(double v) {
+    auto f = static_cast<float>(v);
+    return static_cast<double>(f) > v ? std::nextafter(f, -std::numeric_limits<float>::infinity())
+                                      : f;
 }
 
-// The R*Tree built aside replaces the archive's empty one: its three tables (nodes, the
-// parent of each node, the node of each row) copied as SQLite wrote them.
-void BulkMode::copy_built_index() {
-    m_build->thread.join();
-    if (!m_build->error.empty())
-        throw Error(m_archive.display_name() + ": the spatial index of " + m_table + ": " +
-                    m_build->error);
+float float_up(double v) {
+    auto f = static_cast<float>(v);
+    return static_cast<double>(f) < v ? std::nextafter(f, std::numeric_limits<float>::infinity())
+                                      : f;
+}
+
+// Sort-tile-recursive order: the cells in vertical slices by x, each slice by y, so that
+// each run of `per_node` cells is a compact tile.
+void tile_order(std::vector<Cell>& cells, size_t per_node) {
+    auto cx = [](const Cell& c) { return static_cast<double>(c.min_x) + c.max_x; };
+    auto cy = [](const Cell& c) { return static_cast<double>(c.min_y) + c.max_y; };
+    std::sort(cells.begin(), cells.end(),
+              [&](const Cell& a, const Cell& b) { return cx(a) < cx(b); });
+    const size_t nodes = (cells.size() + per_node - 1) / per_node;
+    const auto slices = static_cast<size_t>(std::ceil(std::sqrt(static_cast<double>(nodes))));
+    const size_t per_slice = slices * per_node;
+    for (size_t i = 0; i < cells.size(); i += per_slice) {
+        const auto end =
+            cells.begin() + static_cast<std::ptrdiff_t>(std::min(cells.size(), i + per_slice));
+        std::sort(cells.begin() + static_cast<std::ptrdiff_t>(i), end,
+                  [&](const Cell& a, const Cell& b) { return cy(a) < cy(b); });
+    }
+}
+
+std::uint32_t float_bits(float f) {
+    std::uint32_t bits = 0;
+    std::memcpy(&bits, &f, sizeof bits);
+    return bits;
+}
+
+void put_be(std::string& out, std::uint64_t v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i)
+        out.push_back(static_cast<char>((v >> (8 * i)) & 0xFFU));
+}
+
+// One node as SQLite's R*Tree stores it: the tree's depth (root only) and the number of
+// cells, two bytes each, then each cell's 64-bit number and four 32-bit floats, all
+// big-endian, padded with zeros to the node size.
+std::string node_blob(const Cell* cells, size_t n, int depth, size_t node_size) {
+    std::string blob;
+    blob.reserve(node_size);
+    put_be(blob, static_cast<std::uint64_t>(depth), 2);
+    put_be(blob, n, 2);
+    for (size_t i = 0; i < n; ++i) {
+        put_be(blob, static_cast<std::uint64_t>(cells[i].id), 8);
+        for (float f : {cells[i].min_x, cells[i].max_x, cells[i].min_y, cells[i].max_y})
+            put_be(blob, float_bits(f), 4);
+    }
+    blob.resize(node_size, '\0');
+    return blob;
+}
+
+// A prepared statement on the archive's connection, run with integer or blob parameters.
+class Statement {
+  public:
+    Statement(sqlite3* db, const std::string& sql, const std::string& where)
+        : m_db(db), m_where(where) {
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &m_stmt, nullptr) != SQLITE_OK)
+            throw Error(where + ": " + sqlite3_errmsg(db));
+    }
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+    void run(std::int64_t a, std::int64_t b) {
+        sqlite3_bind_int64(m_stmt, 1, a);
+        sqlite3_bind_int64(m_stmt, 2, b);
+        step();
+    }
+    void run(std::int64_t a, const std::string& blob) {
+        sqlite3_bind_int64(m_stmt, 1, a);
+        sqlite3_bind_blob(m_stmt, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_STATIC);
+        step();
+    }
+
+  private:
+    void step() {
+        const int rc = sqlite3_step(m_stmt);
+        sqlite3_reset(m_stmt);
+        if (rc != SQLITE_DONE)
+            throw Error(m_where + ": " + sqlite3_errmsg(m_db));
+    }
+    sqlite3* m_db;
+    std::string m_where;
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+}  // namespace
+
+// The R*Tree written whole: SQLite offers no bulk load, and its module costs about 9 µs a
+// row inserted. Its cells (those it holds and the batch's) are packed sort-tile-recursive
+// into full nodes, bottom up, and written into its three tables as the module keeps them
+// (the nodes; the node of each row; the parent of each node but the root, node 1). Their
+// checks (SQLite's rtreecheck, SpatiaLite's CheckSpatialIndex) find it whole.
+void BulkMode::write_packed_index() {
     auto* db = static_cast<sqlite3*>(
         ArchiveAccess::dataset(m_archive)->GetInternalHandle("SQLITE_HANDLE"));
-    for (const char* part : {"node", "parent", "rowid"}) {
-        const std::string target = quoted("idx_" + m_table + "_geom_" + part);
-        m_archive.exec("DELETE FROM " + target);
+    const std::string index = "idx_" + m_table + "_geom";
+    const std::string where = m_archive.display_name() + ": the spatial index of " + m_table;
+    const auto node_size = static_cast<size_t>(
+        m_archive
+            .query_int("SELECT length(data) FROM " + quoted(index + "_node") + " WHERE nodeno = 1")
+            .value_or(0));
+    constexpr size_t kCellBytes = 8 + 4 * 4;
+    constexpr size_t kMaxCells = 51;  // the module's most per node
+    const size_t per_node = std::min(kMaxCells, node_size < 4 ? 0 : (node_size - 4) / kCellBytes);
+    if (per_node < 2)
+        throw Error(where + ": its nodes have an unexpected size (" + std::to_string(node_size) +
+                    " bytes)");
+    std::vector<Cell> cells;
+    cells.reserve(m_entries.size());
+    {  // the cells it holds (a later batch), as stored
         sqlite3_stmt* read = nullptr;
-        sqlite3_stmt* write = nullptr;
-        const std::string select = std::string("SELECT * FROM r_") + part;
-        std::string error;
-        if (sqlite3_prepare_v2(m_build->db, select.c_str(), -1, &read, nullptr) == SQLITE_OK) {
-            const int n = sqlite3_column_count(read);
-            std::string values;
-            for (int i = 0; i < n; ++i)
-                values += i == 0 ? "?" : ", ?";
-            const std::string insert = "INSERT INTO " + target + " VALUES (" + values + ")";
-            if (sqlite3_prepare_v2(db, insert.c_str(), -1, &write, nullptr) != SQLITE_OK)
-                error = sqlite3_errmsg(db);
-            while (error.empty() && sqlite3_step(read) == SQLITE_ROW) {
-                for (int i = 0; i < n; ++i)
-                    sqlite3_bind_value(write, i + 1, sqlite3_column_value(read, i));
-                if (sqlite3_step(write) != SQLITE_DONE)
-                    error = sqlite3_errmsg(db);
-                sqlite3_reset(write);
-            }
-        } else {
-            error = sqlite3_errmsg(m_build->db);
+        const std::string sql = "SELECT pkid, xmin, xmax, ymin, ymax FROM " + quoted(index);
+        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &read, nullptr) != SQLITE_OK)
+            throw Error(where + ": " + sqlite3_errmsg(db));
+        int rc = 0;
+        while ((rc = sqlite3_step(read)) == SQLITE_ROW) {
+            auto f = [read](int i) { return static_cast<float>(sqlite3_column_double(read, i)); };
+            cells.push_back({sqlite3_column_int64(read, 0), f(1), f(2), f(3), f(4)});
         }
         sqlite3_finalize(read);
-        sqlite3_finalize(write);
-        if (!error.empty())
-            throw Error(m_archive.display_name() + ": the spatial index of " + m_table + ": " +
-                        error);
+        if (rc != SQLITE_DONE)
+            throw Error(where + ": " + sqlite3_errmsg(db));
     }
-    m_build.reset();
+    for (const Entry& e : m_entries) {
+        cells.push_back(
+            {e.id, float_down(e.min_x), float_up(e.max_x), float_down(e.min_y), float_up(e.max_y)});
+    }
+    for (const char* part : {"node", "parent", "rowid"})
+        m_archive.exec("DELETE FROM " + quoted(index + "_" + part));
+    Statement node(db, "INSERT INTO " + quoted(index + "_node") + " (nodeno, data) VALUES (?, ?)",
+                   where);
+    std::vector<std::pair<std::int64_t, std::int64_t>> rows, parents;  // (row or node, node)
+    rows.reserve(cells.size());
+    std::int64_t next_node = 2;  // the root is node 1
+    int depth = 0;
+    while (cells.size() > per_node) {
+        tile_order(cells, per_node);
+        std::vector<Cell> upper;
+        upper.reserve((cells.size() + per_node - 1) / per_node);
+        for (size_t i = 0; i < cells.size(); i += per_node) {
+            const size_t n = std::min(per_node, cells.size() - i);
+            const Cell* first = cells.data() + i;
+            Cell box{next_node++, first->min_x, first->max_x, first->min_y, first->max_y};
+            for (size_t k = 0; k < n; ++k) {
+                box.min_x = std::min(box.min_x, first[k].min_x);
+                box.max_x = std::max(box.max_x, first[k].max_x);
+                box.min_y = std::min(box.min_y, first[k].min_y);
+                box.max_y = std::max(box.max_y, first[k].max_y);
+                (depth == 0 ? rows : parents).emplace_back(first[k].id, box.id);
+            }
+            node.run(box.id, node_blob(first, n, 0, node_size));
+            upper.push_back(box);
+        }
+        cells = std::move(upper);
+        ++depth;
+    }
+    node.run(1, node_blob(cells.data(), cells.size(), depth, node_size));
+    for (const Cell& c : cells)
+        (depth == 0 ? rows : parents).emplace_back(c.id, 1);
+    std::sort(rows.begin(), rows.end());
+    std::sort(parents.begin(), parents.end());
+    Statement row(db, "INSERT INTO " + quoted(index + "_rowid") + " (rowid, nodeno) VALUES (?, ?)",
+                  where);
+    for (const auto& [id, n] : rows)
+        row.run(id, n);
+    Statement parent(
+        db, "INSERT INTO " + quoted(index + "_parent") + " (nodeno, parentnode) VALUES (?, ?)",
+        where);
+    for (const auto& [id, n] : parents)
+        parent.run(id, n);
 }
-
 void BulkMode::add(std::int64_t id, double min_x, double min_y, double max_x, double max_y) {
     if (!m_spatial_index)
         return;
@@ -407,9 +482,12 @@ void BulkMode::restore(std::int64_t last_id) {
         if (last_id != m_next_id + static_cast<std::int64_t>(m_rows) - 1)
             throw Error(m_archive.display_name() + ": the rows of " + m_table +
                         " did not get the ids their spatial index was built with");
-        if (m_build) {
-            copy_built_index();
+        if (m_pack) {
+            write_packed_index();
         } else {
+            // Added one by one through the module, neighbours together (Z-order).
+            std::sort(m_entries.begin(), m_entries.end(),
+                      [](const Entry& a, const Entry& b) { return a.z < b.z; });
             BulkInsert rtree(m_archive, "idx_" + m_table + "_geom",
                              {"pkid", "xmin", "xmax", "ymin", "ymax"});
             for (const Entry& e : m_entries) {

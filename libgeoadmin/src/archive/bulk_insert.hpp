@@ -54,13 +54,14 @@ class BulkInsert {
 
 /// For a large batch on SpatiaLite: the table's per-row triggers on insert of its geometry
 /// (the R*Tree's, the type/SRID constraint's, the time of the last insert) set aside inside
-/// the transaction and put back by restore(), which also sets the time once. The R*Tree is
-/// filled with the extents given to add() in the order of a Z-order curve (neighbours
-/// arrive together): when it is empty, built by SQLite in a database in memory on a thread
-/// of its own while the rows go in, and its tables copied into the archive's; otherwise
-/// added to it. Killed half-way, the transaction's rollback restores everything.
-/// PostGIS: a batch of a quarter or more of the table's rows drops its GiST index and
-/// restore() builds it again. Small batches: nothing is set aside, add() keeps nothing.
+/// the transaction and put back by restore(), which also sets the time once and fills the
+/// R*Tree with the extents given to add(). When the batch brings a quarter or more of the
+/// table's rows (its first batch, always), the R*Tree is written whole, packed
+/// sort-tile-recursive, into the module's own tables; otherwise the extents are added
+/// through the module in Z-order (neighbours together). Killed half-way, the transaction's
+/// rollback restores everything. PostGIS: a batch of a quarter or more of the table's rows
+/// drops its GiST index and restore() builds it again. Small batches: nothing is set aside,
+/// add() keeps nothing.
 class BulkMode {
   public:
     /// Call before the batch's rows of `table` are inserted (`inserts` of them).
@@ -74,8 +75,6 @@ class BulkMode {
     std::int64_t next_id() const { return m_next_id; }
     /// The extent of a row about to be added (lon/lat, CGCS2000), with the id it will get.
     void add(std::int64_t id, double min_x, double min_y, double max_x, double max_y);
-    /// Starts the R*Tree's build, once every extent is added.
-    void start();
     /// Puts back what was set aside. `last_id`: the id the batch's last row got.
     void restore(std::int64_t last_id);
 
@@ -85,16 +84,15 @@ class BulkMode {
         std::int64_t id;
         double min_x, min_y, max_x, max_y;
     };
-    struct Build;
-    void copy_built_index();
+    void write_packed_index();
     Archive& m_archive;
     std::string m_table;
     std::vector<std::string> m_triggers, m_indexes;  // their SQL, to run again
     std::vector<Entry> m_entries;
     std::int64_t m_next_id = 0;
     size_t m_rows = 0;  // the batch's rows of the table
-    bool m_spatial_index = false, m_insert_time = false, m_empty_index = false;
-    std::unique_ptr<Build> m_build;  // the R*Tree built aside
+    bool m_spatial_index = false, m_insert_time = false;
+    bool m_pack = false;  // the R*Tree written whole
 };
 
 }  // namespace geoadmin::detail

@@ -697,8 +697,8 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
     BulkMode bulk(m_archive, spec.table, inserts.size());
     BulkInsert insert(m_archive, spec.table, columns, geometry,
                       spec.geometry == nullptr ? "" : spec.geometry);
-    // The spatial index of the rows about to go in (SpatiaLite, a large batch), built while
-    // they go in: each row's extent with the id it will get.
+    // The spatial index of the rows about to go in (SpatiaLite, a large batch), filled at
+    // the end: each row's extent with the id it will get.
     if (bulk.active()) {
         std::int64_t id = bulk.next_id();
         for (const Staged* s : inserts) {
@@ -711,7 +711,6 @@ void Importer::load_kind(const KindSpec& spec, std::vector<Staged*>& records) {
             }
             ++id;
         }
-        bulk.start();
     }
     std::int64_t done = 0;
     FieldViews fields;
