@@ -550,6 +550,15 @@ TEST_P(ImportTest, KillNineAtTwentyMomentsLeavesTheArchiveAsItWas) {
         EXPECT_EQ(count("SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
                         "AND indexname = 'place_names_geom' AND indexdef LIKE '%USING gist%'"),
                   1);
+        // And the foreign key to the imports it dropped: a row of an import that does not
+        // exist is refused.
+        EXPECT_EQ(count("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = "
+                        "'place_names'::regclass"),
+                  1);
+        EXPECT_THROW(Archive::open(m_db).exec(
+                         "INSERT INTO place_names (code, valid_from, record_hash, import_id) "
+                         "VALUES ('x', '2026-01-01', 'h', 999999)"),
+                     Error);
     }
 }
 

@@ -60,8 +60,9 @@ class BulkInsert {
 /// sort-tile-recursive, into the module's own tables; otherwise the extents are added
 /// through the module in Z-order (neighbours together). Killed half-way, the transaction's
 /// rollback restores everything. PostGIS: a batch of a quarter or more of the table's rows
-/// drops its GiST index and restore() builds it again. Small batches: nothing is set aside,
-/// add() keeps nothing.
+/// drops its GiST index and its foreign keys, and restore() adds them again (each key
+/// checked once for the whole table). Small batches: nothing is set aside, add() keeps
+/// nothing.
 class BulkMode {
   public:
     /// Call before the batch's rows of `table` are inserted (`inserts` of them).
@@ -87,7 +88,8 @@ class BulkMode {
     void write_packed_index();
     Archive& m_archive;
     std::string m_table;
-    std::vector<std::string> m_triggers, m_indexes;  // their SQL, to run again
+    std::vector<std::string> m_triggers;  // SpatiaLite: their SQL, to run again
+    std::vector<std::string> m_put_back;  // PostGIS: the indexes and keys set aside
     std::vector<Entry> m_entries;
     std::int64_t m_next_id = 0;
     size_t m_rows = 0;  // the batch's rows of the table
