@@ -546,10 +546,18 @@ TEST_P(ImportTest, KillNineAtTwentyMomentsLeavesTheArchiveAsItWas) {
                         "WHERE code = '330523010000' AND valid_to IS NULL"),
                   1);
     } else {
-        // The GiST index the batch dropped is built again.
+        // The indexes the batch dropped are built again: the GiST index and the key's
+        // B-trees, the unique one on current versions refusing a second current version.
         EXPECT_EQ(count("SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
                         "AND indexname = 'place_names_geom' AND indexdef LIKE '%USING gist%'"),
                   1);
+        EXPECT_EQ(count("SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() "
+                        "AND indexname IN ('place_names_current', 'place_names_code')"),
+                  2);
+        EXPECT_THROW(Archive::open(m_db).exec(
+                         "INSERT INTO place_names (code, valid_from, record_hash, import_id) "
+                         "SELECT code, '2026-01-01', 'h', import_id FROM place_names LIMIT 1"),
+                     Error);
         // And the foreign key to the imports it dropped: a row of an import that does not
         // exist is refused.
         EXPECT_EQ(count("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND conrelid = "

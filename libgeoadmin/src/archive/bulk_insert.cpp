@@ -225,9 +225,11 @@ BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
     if (inserts < kBulkTriggers)
         return;
     if (archive.backend() == ArchiveBackend::postgis) {
-        // The GiST index: built again by sorting (PostgreSQL 15 sorts points) when the batch
-        // brings a quarter or more of the rows the table will hold; row by row it costs
-        // several times the insert. Dropping it locks the table until the batch ends.
+        // When the batch brings a quarter or more of the rows the table will hold, its
+        // indexes but the primary key are built again at the end by sorting: row by row the
+        // GiST index costs several times the insert, and each text key's B-tree (compared
+        // in the database's collation) about as much as the insert. Dropping them locks
+        // the table until the batch ends.
         const std::int64_t existing =  // ids count the rows, read from the key's index
             archive.query_int("SELECT max(id) FROM " + quoted(table)).value_or(0);
         if (static_cast<std::int64_t>(inserts) * 4 < existing + static_cast<std::int64_t>(inserts))
@@ -235,7 +237,9 @@ BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
         for (const auto& row : archive.query(
                  "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
                  "AND tablename = " +
-                 sql_text(table) + " AND indexdef LIKE '%USING gist%'")) {
+                 sql_text(table) +
+                 " AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = " +
+                 sql_text(quoted(table)) + "::regclass)")) {
             if (!row[0] || !row[1])
                 continue;
             m_put_back.push_back(*row[1]);

@@ -60,8 +60,9 @@ class BulkInsert {
 /// sort-tile-recursive, into the module's own tables; otherwise the extents are added
 /// through the module in Z-order (neighbours together). Killed half-way, the transaction's
 /// rollback restores everything. PostGIS: a batch of a quarter or more of the table's rows
-/// drops its GiST index and its foreign keys, and restore() adds them again (each key
-/// checked once for the whole table). Small batches: nothing is set aside, add() keeps
+/// drops its indexes but the primary key (the GiST index and the keys' B-trees) and its
+/// foreign keys, and restore() builds them again by sorting (each foreign key checked once
+/// for the whole table). Small batches: nothing is set aside, add() keeps
 /// nothing.
 class BulkMode {
   public:
