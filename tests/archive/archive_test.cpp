@@ -3,6 +3,7 @@
 // pg_server.sh, in the folder GEOADMIN_TEST_PG_DIR).
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <iconv.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +22,7 @@
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
+#include <zip.h>
 
 #include "geoadmin/archive/database.hpp"
 #include "geoadmin/core/error.hpp"
@@ -739,6 +741,116 @@ TEST_P(ImportTest, TheExampleSurveyArchiveLoadsWholeAndOnce) {
     EXPECT_EQ(count("SELECT count(*) FROM markers"), 148);
     EXPECT_EQ(count("SELECT count(*) FROM documents"), 39);
     EXPECT_TRUE(Archive::open(m_db).check().empty());
+}
+
+namespace {
+
+// `text` (UTF-8) in GB18030, as Chinese Windows names files.
+std::string to_gb18030(const std::string& text) {
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    std::string in = text, out(text.size() * 2 + 4, '\0');
+    char* src = in.data();
+    char* dst = out.data();
+    size_t src_left = in.size(), dst_left = out.size();
+    const size_t rc = iconv(cd, &src, &src_left, &dst, &dst_left);
+    iconv_close(cd);
+    EXPECT_NE(rc, static_cast<size_t>(-1)) << text;
+    out.resize(out.size() - dst_left);
+    return out;
+}
+
+// A zip of the files under `dir` (their paths relative to `under`), the names as the bytes
+// `name` gives, and none marked UTF-8: as zips made on Windows or by Linux's zip are.
+void write_zip(const std::string& zip_path, const std::vector<std::string>& dirs,
+               const std::string& under, std::string (*name)(const std::string&)) {
+    zipFile zip = zipOpen64(zip_path.c_str(), APPEND_STATUS_CREATE);
+    ASSERT_NE(zip, nullptr);
+    for (const auto& dir : dirs) {
+        for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+            if (!e.is_regular_file())
+                continue;
+            const std::string relative = std::filesystem::relative(e.path(), under).string();
+            std::ifstream in(e.path(), std::ios::binary);
+            const std::string bytes((std::istreambuf_iterator<char>(in)),
+                                    std::istreambuf_iterator<char>());
+            zip_fileinfo info{};
+            ASSERT_EQ(zipOpenNewFileInZip(zip, name(relative).c_str(), &info, nullptr, 0, nullptr,
+                                          0, nullptr, Z_DEFLATED, Z_DEFAULT_COMPRESSION),
+                      ZIP_OK);
+            ASSERT_EQ(zipWriteInFileInZip(zip, bytes.data(), static_cast<unsigned>(bytes.size())),
+                      ZIP_OK);
+            zipCloseFileInZip(zip);
+        }
+    }
+    zipClose(zip, nullptr);
+}
+
+std::string as_is(const std::string& name) {
+    return name;
+}
+
+}  // namespace
+
+// The example archive handed over as zips, in a folder: one made on Chinese Windows (names
+// in GBK), one in a subfolder made on Linux (names in UTF-8, not marked as such). Every
+// file is read as from the folder, spreadsheets in the zips included, and each catalogue
+// entry finds its scanned document by its file name.
+TEST_P(ImportTest, TheExampleSurveyArchiveLoadsFromZipsAsFromItsFolder) {
+    std::vector<std::string> folders;
+    for (const auto& e : std::filesystem::directory_iterator(kArchive))
+        folders.push_back(e.path().string());
+    std::sort(folders.begin(), folders.end());
+    const std::string zips = m_dir + "/交接";
+    std::filesystem::create_directories(zips + "/第二批");
+    const auto half = folders.begin() + static_cast<std::ptrdiff_t>(folders.size() / 2);
+    write_zip(zips + "/第一批.zip", {folders.begin(), half}, kArchive, to_gb18030);
+    write_zip(zips + "/第二批/档案.zip", {half, folders.end()}, kArchive, as_is);
+    auto s = import({zips, "--scheme", "township"});
+    ASSERT_EQ(s["committed"], true) << s;
+    EXPECT_EQ(s["findings"]["error"], 0) << s;
+    EXPECT_EQ(s["records"]["line"]["new"], 29);
+    EXPECT_EQ(s["records"]["marker"]["new"], 148);
+    EXPECT_EQ(s["records"]["unit"]["new"], 15);
+    EXPECT_EQ(s["records"]["catalogue"]["new"], 68);
+    EXPECT_EQ(s["records"]["document"]["new"], 39);
+    EXPECT_EQ(count("SELECT count(*) FROM catalogue WHERE document_id IS NOT NULL"), 39);
+    // The names as they were, in both zips.
+    EXPECT_EQ(count("SELECT count(*) FROM import_files WHERE path LIKE '%界桩成果表.csv'"), 29);
+    // The same files from the folder: all known, nothing added.
+    s = import({kArchive, "--scheme", "township"});
+    EXPECT_EQ(s["files_unchanged"], s["files"]) << s;
+    EXPECT_EQ(count("SELECT count(*) FROM markers"), 148);
+    // A file whose name on disk is GBK (unzipped on Linux as it was): named, as it reads in
+    // GBK, and not opened.
+    const std::string gbk_dir = m_dir + "/unzipped";
+    std::filesystem::create_directories(gbk_dir);
+    std::filesystem::copy_file(folders.back() + "/界桩成果表.csv",
+                               gbk_dir + "/" + to_gb18030("界桩成果表.csv"));
+    s = import({gbk_dir, "--on-error", "quarantine"}, 1);
+    EXPECT_EQ(s["files_unreadable"], 1) << s;
+    EXPECT_EQ(count("SELECT count(*) FROM import_findings WHERE rule = 'IMPORT-FILE-UNREADABLE' "
+                    "AND dataset LIKE '%/界桩成果表.csv'"),
+              1);
+    // A zip of one file (GDAL takes it for that file) is read; a zip cut short is named as
+    // unreadable; a zip inside a zip is named and skipped.
+    const std::string one = m_dir + "/one", more = m_dir + "/more";
+    std::filesystem::create_directories(one + "/登记表");
+    std::filesystem::create_directories(more);
+    std::filesystem::copy_file(folders.back() + "/界桩成果表.csv", one + "/登记表/成果表.csv");
+    write_zip(more + "/一个文件.zip", {one + "/登记表"}, one, as_is);
+    write_zip(m_dir + "/外层.zip", {more}, m_dir, as_is);  // holds more/一个文件.zip
+    std::filesystem::rename(m_dir + "/外层.zip", more + "/外层.zip");
+    {
+        std::ifstream in(more + "/一个文件.zip", std::ios::binary);
+        std::string head(100, '\0');
+        in.read(head.data(), 100);
+        std::ofstream(more + "/截断.zip", std::ios::binary) << head;
+    }
+    s = import({more, "--scheme", "township", "--on-error", "quarantine"}, 1);
+    EXPECT_EQ(s["files"], 3) << s;
+    EXPECT_EQ(s["files_unreadable"], 1) << s;
+    EXPECT_EQ(s["files_skipped"], 1) << s;
+    EXPECT_EQ(s["files_unchanged"], 1) << s;  // the register, read from the zip of one file
 }
 
 TEST_P(ImportTest, OneLineFolderAtATimeLoadsWithoutFalseErrors) {

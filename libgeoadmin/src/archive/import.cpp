@@ -4,6 +4,7 @@
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
 #include <openssl/evp.h>
+#include <unzip.h>
 
 #include <algorithm>
 #include <charconv>
@@ -25,6 +26,7 @@
 #include "geoadmin/core/version.hpp"
 #include "geoadmin/io/aliases.hpp"
 #include "geoadmin/text/romanize.hpp"
+#include "geoadmin/text/text.hpp"
 #include "io/finding_json.hpp"
 #include "io/gdal_util.hpp"
 
@@ -335,6 +337,15 @@ std::int64_t Importer::add_file_row(const FileRow& r) {
         .value_or(0);
 }
 
+// A file name as text: as it is when UTF-8, else as it reads in GBK (or with its invalid
+// bytes replaced), for messages and the archive's records.
+static std::string name_as_text(const std::string& name) {
+    if (is_valid_utf8(name))
+        return name;
+    const auto gbk = to_utf8(name, "GB18030");
+    return gbk ? *gbk : make_valid_utf8(name);
+}
+
 ImportSummary Importer::run(const std::vector<std::string>& sources) {
     m_now = utc_now_iso();
     m_summary.batch_id = new_batch_id();
@@ -345,7 +356,7 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
     }
     std::string all_sources;
     for (const auto& s : sources)
-        all_sources += (all_sources.empty() ? "" : "\n") + s;
+        all_sources += (all_sources.empty() ? "" : "\n") + name_as_text(s);
 
     m_archive.begin();
     try {
@@ -433,6 +444,18 @@ ImportSummary Importer::run(const std::vector<std::string>& sources) {
 
 void Importer::import_file(const std::string& path) {
     ++m_summary.files;
+    if (!is_valid_utf8(path)) {
+        // A name in another encoding (unzipped on Linux from a zip made on Chinese Windows,
+        // copied from a share mounted without UTF-8): shown as it reads in GBK, not opened.
+        ++m_summary.files_unreadable;
+        add(file_finding(
+            "IMPORT-FILE-UNREADABLE", Severity::error, name_as_text(path),
+            {{"reason", "its name is not UTF-8" +
+                            std::string(to_utf8(path, "GB18030") ? " (it reads as GBK)" : "") +
+                            ": rename it, or copy it with its names in UTF-8 "
+                            "(convmv -f gbk -t utf-8)"}}));
+        return;
+    }
     FileRow row;
     row.path = path;
     // Files a system leaves in folders (Thumbs.db, desktop.ini, .DS_Store, Office's ~$
@@ -441,6 +464,20 @@ void Importer::import_file(const std::string& path) {
     if (name == "Thumbs.db" || name == "desktop.ini" || name == ".DS_Store" ||
         name.rfind("~$", 0) == 0) {
         skip_file(row, "a file the system keeps, not a record");
+        return;
+    }
+    if (lower_extension(path) == ".zip") {
+        // Zips are opened as folders (expand_source): one here is inside another zip, or
+        // one GDAL could not open.
+        if (path.rfind("/vsi", 0) == 0) {
+            skip_file(row, "a zip inside a zip: unzip the outer one first");
+        } else {
+            ++m_summary.files_unreadable;
+            add(file_finding("IMPORT-FILE-UNREADABLE", Severity::error, path,
+                             {{"reason",
+                               "not a zip archive that can be read (damaged, "
+                               "incomplete or encrypted)"}}));
+        }
         return;
     }
     std::string bytes;
@@ -846,35 +883,86 @@ void Importer::link_findings_to_files() {
 
 }  // namespace detail
 
-std::vector<std::string> expand_source(const std::string& source) {
-    detail::ensure_gdal();
-    detail::check_input_file(source);  // a SOURCE that is missing or a pipe: InputError
+namespace {
+
+// The encoding GDAL is to read a zip's file names in, for the names that do not declare
+// UTF-8 (bit 11 of their flags): UTF-8 when they all are valid UTF-8 (zips made on Linux),
+// else GB18030 (zips made on Chinese Windows name their files in its code page, GBK).
+// Empty when no name needs it, or the zip cannot be read (GDAL then says so).
+std::string zip_name_encoding(const std::string& path) {
+    unzFile zip = unzOpen64(path.c_str());
+    if (zip == nullptr)
+        return {};
+    bool undeclared = false, utf8 = true;
+    std::vector<char> name(65536);
+    for (int rc = unzGoToFirstFile(zip); rc == UNZ_OK; rc = unzGoToNextFile(zip)) {
+        unz_file_info64 info{};
+        if (unzGetCurrentFileInfo64(zip, &info, name.data(), static_cast<uLong>(name.size()),
+                                    nullptr, 0, nullptr, 0) != UNZ_OK)
+            break;
+        if ((info.flag & (1U << 11U)) != 0)
+            continue;
+        const std::string_view raw(name.data(),
+                                   std::min<size_t>(info.size_filename, name.size() - 1));
+        if (std::all_of(raw.begin(), raw.end(),
+                        [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
+            continue;
+        undeclared = true;
+        utf8 = utf8 && is_valid_utf8(raw);
+    }
+    unzClose(zip);
+    return !undeclared ? std::string() : utf8 ? "UTF-8" : "GB18030";
+}
+
+// The files of a folder tree or a zip (and of the zips in a folder tree), sorted, without
+// a shapefile's parts beside its .shp.
+void expand_into(const std::string& source, std::vector<std::string>& out) {
+    if (!is_valid_utf8(source)) {
+        out.push_back(source);  // named once, as not UTF-8, when imported
+        return;
+    }
     std::string root = source;
-    const std::string ext = lower_extension(source);
-    std::error_code ec;
-    if (ext == ".zip" && std::filesystem::is_regular_file(source, ec))
+    const detail::FileStat st = detail::stat_file(source);
+    if (lower_extension(source) == ".zip" && st.exists && !st.directory &&
+        source.rfind("/vsi", 0) != 0) {
+        // GDAL reads the names once, when the zip is first listed, in this encoding.
+        if (const std::string encoding = zip_name_encoding(source); !encoding.empty())
+            CPLSetConfigOption("CPL_ZIP_ENCODING", encoding.c_str());
         root = "/vsizip/" + source;
-    VSIStatBufL stat;
-    if (VSIStatL(root.c_str(), &stat) != 0)
-        return {source};  // reported as unreadable when imported
-    if (!VSI_ISDIR(stat.st_mode))
-        return {source};
+    }
+    // GDAL takes a zip of one file for that file, but lists it as a folder all the same.
+    const detail::FileStat root_stat = detail::stat_file(root);
+    char** entries =
+        root_stat.directory || root != source ? VSIReadDirRecursive(root.c_str()) : nullptr;
+    if (entries == nullptr) {
+        if (!root_stat.directory)
+            out.push_back(source);  // reported (unreadable, or a file) when imported
+        return;                     // an empty folder
+    }
     std::vector<std::string> files;
-    char** entries = VSIReadDirRecursive(root.c_str());
     for (char** e = entries; e != nullptr && *e != nullptr; ++e) {
         const std::string path = root + "/" + *e;
-        VSIStatBufL st;
-        if (VSIStatL(path.c_str(), &st) == 0 && !VSI_ISDIR(st.st_mode))
+        if (!detail::stat_file(path).directory)
             files.push_back(path);
     }
     CSLDestroy(entries);
     std::sort(files.begin(), files.end());
     const std::set<std::string> all(files.begin(), files.end());
-    std::vector<std::string> out;
     for (const auto& f : files) {
-        if (!is_shapefile_sidecar(f, all))
+        if (lower_extension(f) == ".zip" && f.rfind("/vsi", 0) != 0)
+            expand_into(f, out);  // a zip in a folder: its files
+        else if (!is_shapefile_sidecar(f, all))
             out.push_back(f);
     }
+}
+
+}  // namespace
+
+std::vector<std::string> expand_source(const std::string& source) {
+    detail::ensure_gdal();
+    detail::check_input_file(source);  // a SOURCE that is missing or a pipe: InputError
+    std::vector<std::string> out;
+    expand_into(source, out);
     return out;
 }
 

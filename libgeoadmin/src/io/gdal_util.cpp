@@ -19,6 +19,79 @@
 
 namespace geoadmin::detail {
 
+FileStat stat_file(const std::string& path) {
+    FileStat st;
+    VSIStatBufL buf;
+    if (VSIStatL(path.c_str(), &buf) != 0)
+        return st;
+    st.exists = true;
+    st.directory = VSI_ISDIR(buf.st_mode);
+    st.size = static_cast<std::uint64_t>(buf.st_size);
+    return st;
+}
+
+std::string read_head(const std::string& path, std::size_t n) {
+    FileReader in(path);
+    std::string head(n, '\0');
+    head.resize(in.read(head.data(), n));
+    return head;
+}
+
+std::optional<std::string> read_whole(const std::string& path) {
+    FileReader in(path);
+    if (!in.is_open())
+        return std::nullopt;
+    std::string text;
+    constexpr std::size_t kChunk = 1U << 20;
+    while (true) {
+        const std::size_t old = text.size();
+        text.resize(old + kChunk);
+        const std::size_t got = in.read(text.data() + old, kChunk);
+        text.resize(old + got);
+        if (got == 0)
+            return text;
+    }
+}
+
+std::string sibling_file(const std::string& path, const std::string& extension) {
+    const std::size_t slash = path.find_last_of('/');
+    const std::size_t dot = path.find_last_of('.');
+    const std::string stem = dot == std::string::npos || (slash != std::string::npos && dot < slash)
+                                 ? path
+                                 : path.substr(0, dot);
+    std::string upper = extension;
+    for (auto& c : upper)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (const std::string& e : {extension, upper}) {
+        const FileStat st = stat_file(stem + e);
+        if (st.exists && !st.directory)
+            return stem + e;
+    }
+    return {};
+}
+
+FileReader::FileReader(const std::string& path) : m_file(VSIFOpenL(path.c_str(), "rb")) {}
+
+FileReader::~FileReader() {
+    if (m_file != nullptr)
+        VSIFCloseL(m_file);
+}
+
+std::size_t FileReader::read(char* into, std::size_t n) {
+    return m_file == nullptr ? 0 : VSIFReadL(into, 1, n, m_file);
+}
+
+bool FileReader::at_end() {
+    if (m_file == nullptr)
+        return true;
+    const vsi_l_offset at = VSIFTellL(m_file);
+    char c = 0;
+    if (VSIFReadL(&c, 1, 1, m_file) != 1)
+        return true;
+    VSIFSeekL(m_file, at, SEEK_SET);
+    return false;
+}
+
 void ensure_gdal() {
     static std::once_flag once;
     std::call_once(once, [] {

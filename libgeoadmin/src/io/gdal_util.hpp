@@ -3,9 +3,12 @@
 // Internal: GDAL set-up and the one place GDAL's error messages are captured.
 
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 #include <gdal_priv.h>
 #include <ogr_spatialref.h>
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +21,39 @@ void ensure_gdal();
 /// refused (InputError saying why) before anything opens them: opening a FIFO with no
 /// writer would wait for ever. Defined in source.cpp.
 void check_input_file(const std::string& path);
+
+/// A file on disk or inside what GDAL's virtual file systems open (/vsizip/ for a file in
+/// a zip, and the others): every read of an input goes through these.
+struct FileStat {
+    bool exists = false;
+    bool directory = false;
+    std::uint64_t size = 0;
+};
+FileStat stat_file(const std::string& path);
+/// The first `n` bytes of a file (all of it when shorter; "" when it cannot be read).
+std::string read_head(const std::string& path, std::size_t n);
+/// The whole file, or nullopt when it cannot be read.
+std::optional<std::string> read_whole(const std::string& path);
+/// The same file with another extension ("x.shp" → "x.dbf"), as is and in capitals, the
+/// first that exists, or "".
+std::string sibling_file(const std::string& path, const std::string& extension);
+
+/// Reads a file from start to end.
+class FileReader {
+  public:
+    explicit FileReader(const std::string& path);
+    ~FileReader();
+    FileReader(const FileReader&) = delete;
+    FileReader& operator=(const FileReader&) = delete;
+    bool is_open() const { return m_file != nullptr; }
+    /// Up to `n` bytes into `into`; how many were read (0 at the end).
+    std::size_t read(char* into, std::size_t n);
+    /// Whether no byte is left.
+    bool at_end();
+
+  private:
+    VSILFILE* m_file = nullptr;
+};
 
 /// While alive, GDAL (and PROJ, through GDAL) messages on this thread are collected
 /// instead of printed. Nests: an inner capture hides messages from an outer one.

@@ -5,6 +5,7 @@
 #include "geoadmin/core/rules.hpp"
 #include "geoadmin/io/readers.hpp"
 #include "geoadmin/text/values.hpp"
+#include "io/gdal_util.hpp"
 
 namespace geoadmin {
 
@@ -47,11 +48,11 @@ MarkerRegister read_marker_register(VectorSource& source, const RuleSet& rules, 
     // Room for every row up front (growing a vector of a million markers copies them all
     // again and again): the count when the driver knows it, else an upper estimate from the
     // file's size (untouched reserved memory costs no resident memory).
-    std::error_code size_error;
-    const auto bytes = std::filesystem::file_size(source.path(), size_error);
+    const detail::FileStat file = detail::stat_file(source.path());
+    const std::uint64_t bytes = file.directory ? 0 : file.size;
     if (layer.feature_count() > 0) {
         reg.markers.reserve(static_cast<std::size_t>(layer.feature_count()));
-    } else if (!size_error) {
+    } else if (bytes > 0) {
         reg.markers.reserve(static_cast<std::size_t>(bytes / 100 + 16));
     }
     layer.scan(

@@ -263,46 +263,33 @@ struct DeclaredCrsProblem {
     std::string declared, where, reason;
 };
 
-// The first `n` bytes of a file.
-std::string file_head(const std::string& path, std::size_t n) {
-    std::ifstream in(path, std::ios::binary);
-    std::string head(n, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(n));
-    head.resize(static_cast<std::size_t>(std::max<std::streamsize>(in.gcount(), 0)));
-    return head;
-}
-
 // A shapefile's .prj that GDAL read no CRS from; a GeoJSON "crs" member PROJ does not know.
 DeclaredCrsProblem unreadable_declared_crs(const std::string& path, const std::string& ext,
                                            const detail::GdalCapture& capture) {
     constexpr std::size_t kShown = 80;
     DeclaredCrsProblem p;
     if (ext == ".shp") {
-        for (const char* prj_ext : {".prj", ".PRJ"}) {
-            const std::string prj = std::filesystem::path(path).replace_extension(prj_ext).string();
-            std::error_code ec;
-            if (!std::filesystem::is_regular_file(prj, ec))
-                continue;
-            OGRSpatialReference srs;
-            std::string text = file_head(prj, 1U << 20);
-            const bool blank = trim(text).empty();
-            if (!blank &&
-                srs.SetFromUserInput(text.c_str(),
-                                     OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) ==
-                    OGRERR_NONE)
-                return p;
-            std::string shown = make_valid_utf8(text.substr(0, kShown));
-            for (char& c : shown) {
-                if (static_cast<unsigned char>(c) < 0x20)
-                    c = ' ';
-            }
-            while (!shown.empty() && shown.back() == ' ')
-                shown.pop_back();
-            p.declared = blank ? std::filesystem::path(prj).filename().string() : shown;
-            p.where = std::filesystem::path(prj).filename().string();
-            p.reason = blank ? "the file is empty" : "not a CRS definition (WKT)";
+        const std::string prj = detail::sibling_file(path, ".prj");
+        if (prj.empty())
             return p;
+        OGRSpatialReference srs;
+        std::string text = detail::read_head(prj, 1U << 20);
+        const bool blank = trim(text).empty();
+        if (!blank &&
+            srs.SetFromUserInput(text.c_str(),
+                                 OGRSpatialReference::SET_FROM_USER_INPUT_LIMITATIONS_get()) ==
+                OGRERR_NONE)
+            return p;
+        std::string shown = make_valid_utf8(text.substr(0, kShown));
+        for (char& c : shown) {
+            if (static_cast<unsigned char>(c) < 0x20)
+                c = ' ';
         }
+        while (!shown.empty() && shown.back() == ' ')
+            shown.pop_back();
+        p.declared = blank ? std::filesystem::path(prj).filename().string() : shown;
+        p.where = std::filesystem::path(prj).filename().string();
+        p.reason = blank ? "the file is empty" : "not a CRS definition (WKT)";
         return p;
     }
     if (ext == ".geojson" || ext == ".json") {
@@ -310,7 +297,7 @@ DeclaredCrsProblem unreadable_declared_crs(const std::string& path, const std::s
         if (why.empty())
             return p;
         // The "crs" member's name, from the start of the file.
-        const std::string head = file_head(path, 1U << 16);
+        const std::string head = detail::read_head(path, 1U << 16);
         const auto crs = head.find("\"crs\"");
         // The key "name" (followed by a colon), not the value "name" of "type".
         auto name = crs;
@@ -388,16 +375,16 @@ void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, c
     // memory, so headers and values reach GDAL as UTF-8. The file is read in chunks: the
     // encoding is decided on its start (until enough non-ASCII text is seen), and the
     // whole file is held in memory only when it must be transcoded.
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
+    detail::FileReader in(path);
+    if (!in.is_open())
         throw InputError(path, "cannot read the file");
     constexpr std::size_t kChunk = 8U << 20;
     auto read_chunk = [&](std::string& into) {
         std::size_t old = into.size();
         into.resize(old + kChunk);
-        in.read(into.data() + old, static_cast<std::streamsize>(kChunk));
-        into.resize(old + static_cast<std::size_t>(in.gcount()));
-        return in.gcount() > 0;
+        const std::size_t got = in.read(into.data() + old, kChunk);
+        into.resize(old + got);
+        return got > 0;
     };
     std::string prefix;
     std::size_t non_ascii = 0;
@@ -407,7 +394,7 @@ void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, c
                 return static_cast<unsigned char>(c) >= 0x80;
             }));
     }
-    bool at_end = in.peek() == std::char_traits<char>::eof();
+    bool at_end = in.at_end();
     bool had_bom = strip_bom(prefix).size() != prefix.size();
     std::string encoding = options.encoding;
     if (encoding.empty()) {
@@ -495,7 +482,9 @@ void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, c
     if (wide_rows->damage().any()) {
         // Damage GDAL would pass over in silence: read a repaired copy, each repair a finding.
         if (!in_memory)
-            in_memory = detail::read_text_file(path);
+            in_memory = detail::read_whole(path);
+        if (!in_memory)
+            throw InputError(path, "cannot read the file again");
         in_memory = repaired_text(strip_bom(*in_memory), delim, kPartBytes,
                                   wide_rows->damage().stray_quotes, rules, impl, wide);
     }
@@ -519,31 +508,18 @@ void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, c
 // A shapefile's parts beside its .shp: the index must be there, and the attribute table,
 // when there is one, must be a dBASE table (GDAL would read the shapes without a word).
 void check_shapefile_parts(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    if (lower_extension(path) != ".shp" || fs::is_directory(path, ec))
+    if (lower_extension(path) != ".shp" || detail::stat_file(path).directory)
         return;
-    auto sidecar = [&](const char* ext) -> std::string {
-        std::string upper_ext = ext;
-        for (auto& c : upper_ext)
-            c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        for (const std::string& e : {std::string(ext), upper_ext}) {
-            std::string p = fs::path(path).replace_extension(e).string();
-            if (fs::exists(p, ec))
-                return p;
-        }
-        return {};
-    };
-    if (sidecar(".shx").empty()) {
-        throw InputError(fs::path(path).replace_extension(".shx").string(),
+    if (detail::sibling_file(path, ".shx").empty()) {
+        throw InputError(path.substr(0, path.size() - 4) + ".shx",
                          "missing: a shapefile's index (.shx) must lie beside its .shp");
     }
-    const std::string dbf = sidecar(".dbf");
+    const std::string dbf = detail::sibling_file(path, ".dbf");
     if (dbf.empty())
         return;
-    const std::string head = file_head(dbf, 32);
+    const std::string head = detail::read_head(dbf, 32);
     const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
-    const std::uintmax_t size = fs::file_size(dbf, ec);
+    const std::uintmax_t size = detail::stat_file(dbf).size;
     bool valid = head.size() == 32;
     if (valid) {
         const unsigned version = byte(0) & 0x07U;  // dBASE III to 5 (the low bits)
@@ -563,16 +539,8 @@ void check_shapefile_parts(const std::string& path) {
 
 // The text of a .cpg beside a shapefile, trimmed, or "".
 std::string cpg_text(const std::string& path) {
-    namespace fs = std::filesystem;
-    std::error_code ec;
-    for (const char* ext : {".cpg", ".CPG"}) {
-        const std::string p = fs::path(path).replace_extension(ext).string();
-        if (fs::is_regular_file(p, ec)) {
-            const std::string t = file_head(p, 256);
-            return make_valid_utf8(trim(t));
-        }
-    }
-    return {};
+    const std::string p = detail::sibling_file(path, ".cpg");
+    return p.empty() ? std::string() : make_valid_utf8(trim(detail::read_head(p, 256)));
 }
 
 // The first text of a layer (field names, then string values of up to 200 features) that
@@ -714,6 +682,13 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         open_delimited_text(impl, options, rules, capture);
     } else if (ext == ".shp" || ext == ".dbf") {
         open_shapefile(impl, options, rules, capture);
+    } else if (path.rfind("/vsizip/", 0) == 0 && (ext == ".xlsx" || ext == ".ods")) {
+        // A spreadsheet is a zip itself, and GDAL does not open a zip inside a zip: it is
+        // read from a copy in memory.
+        const auto bytes = detail::read_whole(path);
+        if (!bytes)
+            throw InputError(path, "cannot read the file");
+        impl.dataset = open_dataset(in_memory_copy(path, *bytes, impl), {}, capture, path);
     } else {
         impl.dataset = open_dataset(path, {}, capture, path);
         // A folder of shapefiles: its encoding is declared or detected as for one.
