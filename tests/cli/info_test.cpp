@@ -1,4 +1,5 @@
 // `geoadmin info` run as a user runs it, on the fixtures and on ../shared/data.
+#include <cpl_conv.h>
 #include <gtest/gtest.h>
 #include <proj.h>
 
@@ -192,4 +193,36 @@ TEST(Info, SharedTaiwanTownships) {
     for (const auto& f : gdal)
         named = named || (f["row"].get<int>() > 0 && !f["key"].get<std::string>().empty());
     EXPECT_TRUE(named);
+}
+
+// Files in a zip are read in place (/vsizip/), a spreadsheet in it too (GDAL does not open
+// a zip in a zip: it is read from a copy in memory); the zip itself names its files.
+TEST(Info, FilesInAZipAreReadInPlace) {
+    const std::string dir = geoadmin::test::temp_dir();
+    const std::string zip = dir + "/交接.zip";
+    void* handle = CPLCreateZip(zip.c_str(), nullptr);
+    ASSERT_NE(handle, nullptr);
+    auto add = [&](const std::string& name, const std::string& bytes) {
+        ASSERT_EQ(CPLCreateFileInZip(handle, name.c_str(), nullptr), CE_None);
+        ASSERT_EQ(CPLWriteFileInZip(handle, bytes.data(), static_cast<int>(bytes.size())), CE_None);
+        ASSERT_EQ(CPLCloseFileInZip(handle), CE_None);
+    };
+    std::ifstream in(std::string(GEOADMIN_SOURCE_DIR) + "/examples/anji/place_names.xlsx",
+                     std::ios::binary);
+    add("地名/地名.xlsx",
+        std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+    add("地名/补充.csv",
+        "地名代码,标准名称,地名类别,行政区划代码\n330523001012,桃城社区,村级自治组织,330523001\n");
+    ASSERT_EQ(CPLCloseZip(handle), CE_None);
+
+    auto r = run_geoadmin({"info", "/vsizip/" + zip + "/地名/补充.csv"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("1 features"), std::string::npos) << r.out;
+    r = run_geoadmin({"info", "/vsizip/" + zip + "/地名/地名.xlsx"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("209 features"), std::string::npos) << r.out;
+    r = run_geoadmin({"info", zip});
+    EXPECT_EQ(r.exit_code, 3);
+    EXPECT_NE(r.err.find("a zip of 2 files (地名/地名.xlsx, 地名/补充.csv)"), std::string::npos)
+        << r.err;
 }

@@ -194,6 +194,26 @@ GDALDatasetUniquePtr open_dataset(const std::string& opened,
                                               nullptr, oo.data(), nullptr));
     if (!ds) {
         std::string why = capture.last_error();
+        if (lower_extension(opened) == ".zip" && opened.rfind("/vsi", 0) != 0) {
+            // A zip GDAL does not read as one dataset (a zipped shapefile it does): its files.
+            std::string files;
+            int n = 0;
+            char** entries = VSIReadDirRecursive(("/vsizip/" + opened).c_str());
+            for (char** e = entries; e != nullptr && *e != nullptr; ++e) {
+                const std::string entry = *e;
+                if (entry.empty() || entry.back() == '/')
+                    continue;  // a folder
+                if (++n <= 5)
+                    files += (n == 1 ? "" : ", ") + entry;
+            }
+            CSLDestroy(entries);
+            if (n > 0) {
+                throw InputError(named, "a zip of " + std::to_string(n) + " files (" + files +
+                                            (n > 5 ? ", ..." : "") + "): name one as /vsizip/" +
+                                            opened +
+                                            "/FILE, or import the whole zip with geoadmin import");
+            }
+        }
         throw InputError(named, why.empty() ? "not a vector data source GDAL can read" : why);
     }
     return ds;
@@ -684,7 +704,10 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         open_shapefile(impl, options, rules, capture);
     } else if (path.rfind("/vsizip/", 0) == 0 && (ext == ".xlsx" || ext == ".ods")) {
         // A spreadsheet is a zip itself, and GDAL does not open a zip inside a zip: it is
-        // read from a copy in memory.
+        // read from a copy in memory, up to 1 GiB (a zip can claim any size).
+        constexpr std::uint64_t kMaxInMemory = 1ULL << 30;
+        if (detail::stat_file(path).size > kMaxInMemory)
+            throw InputError(path, "a spreadsheet of more than 1 GiB inside a zip: unzip it first");
         const auto bytes = detail::read_whole(path);
         if (!bytes)
             throw InputError(path, "cannot read the file");
