@@ -276,6 +276,16 @@ class ImportTest : public ArchiveTest {
     std::int64_t count(const std::string& sql) {
         return Archive::open(m_db).query_int(sql).value_or(-1);
     }
+    // The summary of the example archive (examples/anji/archive) loaded whole, once.
+    static void expect_the_whole_example(const nlohmann::json& s) {
+        ASSERT_EQ(s["committed"], true) << s;
+        EXPECT_EQ(s["findings"]["error"], 0) << s;
+        EXPECT_EQ(s["records"]["line"]["new"], 29);
+        EXPECT_EQ(s["records"]["marker"]["new"], 148);
+        EXPECT_EQ(s["records"]["unit"]["new"], 15);
+        EXPECT_EQ(s["records"]["catalogue"]["new"], 68);
+        EXPECT_EQ(s["records"]["document"]["new"], 39);
+    }
     std::string m_dir, m_db;
 };
 
@@ -710,13 +720,7 @@ std::int64_t rows_of(const std::string& path, const std::string& layer,
 
 TEST_P(ImportTest, TheExampleSurveyArchiveLoadsWholeAndOnce) {
     auto s = import({kArchive, "--scheme", "township", "--operator", "档案室"});
-    ASSERT_EQ(s["committed"], true) << s;
-    EXPECT_EQ(s["findings"]["error"], 0) << s;
-    EXPECT_EQ(s["records"]["line"]["new"], 29);
-    EXPECT_EQ(s["records"]["marker"]["new"], 148);
-    EXPECT_EQ(s["records"]["unit"]["new"], 15);
-    EXPECT_EQ(s["records"]["catalogue"]["new"], 68);
-    EXPECT_EQ(s["records"]["document"]["new"], 39);
+    expect_the_whole_example(s);
     // Every line's agreement, a PDF of two pages, filed under its line.
     EXPECT_EQ(count("SELECT count(*) FROM documents d JOIN document_links l ON l.document_id = "
                     "d.id WHERE l.kind = 'agreement' AND d.media_type = 'application/pdf' AND "
@@ -806,13 +810,7 @@ TEST_P(ImportTest, TheExampleSurveyArchiveLoadsFromZipsAsFromItsFolder) {
     write_zip(zips + "/第一批.zip", {folders.begin(), half}, kArchive, to_gb18030);
     write_zip(zips + "/第二批/档案.zip", {half, folders.end()}, kArchive, as_is);
     auto s = import({zips, "--scheme", "township"});
-    ASSERT_EQ(s["committed"], true) << s;
-    EXPECT_EQ(s["findings"]["error"], 0) << s;
-    EXPECT_EQ(s["records"]["line"]["new"], 29);
-    EXPECT_EQ(s["records"]["marker"]["new"], 148);
-    EXPECT_EQ(s["records"]["unit"]["new"], 15);
-    EXPECT_EQ(s["records"]["catalogue"]["new"], 68);
-    EXPECT_EQ(s["records"]["document"]["new"], 39);
+    expect_the_whole_example(s);
     EXPECT_EQ(count("SELECT count(*) FROM catalogue WHERE document_id IS NOT NULL"), 39);
     // The names as they were, in both zips.
     EXPECT_EQ(count("SELECT count(*) FROM import_files WHERE path LIKE '%界桩成果表.csv'"), 29);
