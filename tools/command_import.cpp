@@ -18,7 +18,7 @@ std::string CommandImport::examples() const {
            "  geoadmin import archive/ --db anji.sqlite --on-error quarantine -o findings.gpkg\n"
            "      a folder tree: records with errors wait in the quarantine table\n"
            "  geoadmin import 2019-survey.zip --db 'PG:dbname=archive host=db' --dry-run\n"
-           "      what would load, and nothing loads\n"
+           "      what would load from a zip (made on Windows or Linux), and nothing loads\n"
            "  geoadmin import names.csv --db anji.sqlite     # again: nothing added twice\n"
            "  geoadmin import examples/anji/archive --db anji.sqlite\n"
            "      a survey archive: lines, marker registers, units, catalogue sheets and the\n"
@@ -30,7 +30,8 @@ std::string CommandImport::examples() const {
 void CommandImport::declare(po::options_description& options,
                             po::positional_options_description& positional) {
     options.add_options()("source", po::value(&m_sources)->value_name("SOURCE")->composing(),
-                          "a file, a folder (every file under it) or a .zip (also positional)")(
+                          "a file, a folder (every file under it, and in its zips) or a .zip "
+                          "(names in UTF-8 or GBK; also positional)")(
         "db", po::value(&m_db)->value_name("DB")->default_value("geoadmin.sqlite"),
         "the archive: a SpatiaLite file or PG:... / postgresql://... (create it with geoadmin "
         "db init)")("on-error",
