@@ -69,6 +69,14 @@ std::optional<std::int64_t> document_pages(const std::string& path, const Docume
     return entries > 0 ? entries / 2 : 1;
 }
 
+bool pages_countable(const DocumentType& type) {
+    if (!type.paged)
+        return false;
+    ensure_gdal();
+    return GetGDALDriverManager()->GetDriverByName(
+               type.media_type == "application/pdf" ? "PDF" : "GTiff") != nullptr;
+}
+
 std::string document_kind(const std::string& path, const DocumentType& type) {
     const std::string name = lower(std::filesystem::path(path).filename().string());
     // The most specific first: 协议书附图 is a map, not the agreement.

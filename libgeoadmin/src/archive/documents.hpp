@@ -24,6 +24,9 @@ std::optional<DocumentType> sniff_document(std::string_view head);
 /// Pages of a PDF or multi-page TIFF GDAL can read at `path`; 1 for a picture; nullopt when
 /// unknown.
 std::optional<std::int64_t> document_pages(const std::string& path, const DocumentType& type);
+/// Whether this GDAL can count the pages of `type` (its driver is there): a paged document
+/// it cannot count is then damaged.
+bool pages_countable(const DocumentType& type);
 
 /// The document kind of the archive schema (agreement, agreement_map, line_description,
 /// marker_register, marker_results, photo, inspection, catalogue, other) from the file's
