@@ -211,6 +211,9 @@ TEST(Info, FilesInAZipAreReadInPlace) {
                      std::ios::binary);
     add("地名/地名.xlsx",
         std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>()));
+    std::ifstream xls(data_path("io/places.xls"), std::ios::binary);
+    add("地名/旧表.xls",
+        std::string((std::istreambuf_iterator<char>(xls)), std::istreambuf_iterator<char>()));
     add("地名/补充.csv",
         "地名代码,标准名称,地名类别,行政区划代码\n330523001012,桃城社区,村级自治组织,330523001\n");
     ASSERT_EQ(CPLCloseZip(handle), CE_None);
@@ -221,8 +224,13 @@ TEST(Info, FilesInAZipAreReadInPlace) {
     r = run_geoadmin({"info", "/vsizip/" + zip + "/地名/地名.xlsx"});
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("209 features"), std::string::npos) << r.out;
+    r = run_geoadmin({"info", "/vsizip/" + zip + "/地名/旧表.xls"});  // read from a copy
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.out.find("12 features"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("6/6 fields mapped"), std::string::npos) << r.out;
     r = run_geoadmin({"info", zip});
     EXPECT_EQ(r.exit_code, 3);
-    EXPECT_NE(r.err.find("a zip of 2 files (地名/地名.xlsx, 地名/补充.csv)"), std::string::npos)
+    EXPECT_NE(r.err.find("a zip of 3 files (地名/地名.xlsx, 地名/旧表.xls, 地名/补充.csv)"),
+              std::string::npos)
         << r.err;
 }

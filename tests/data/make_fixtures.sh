@@ -2,7 +2,8 @@
 # Regenerates the I/O test fixtures in tests/data/io/ from a few rows of real data:
 # village names and points of 安吉县 (Anji county, Zhejiang) from the 2016 statistics
 # division codes (../shared/data/nbs-codes-2016, CC BY 4.0). The outputs are committed;
-# run this only to change them. Needs gdal-bin (ogr2ogr, gdaltransform) and iconv.
+# run this only to change them. Needs gdal-bin (ogr2ogr, gdaltransform), iconv and
+# python3-xlwt.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out="$here/io"
@@ -20,8 +21,19 @@ cd "$out"
 # 2. The same in GBK (no BOM), as exported by older Chinese software.
 iconv -f UTF-8 -t GBK places_utf8.csv > places_gbk.csv
 
-# 3. A spreadsheet with the same columns.
+# 3. A spreadsheet with the same columns, and an old Excel 97-2003 one (.xls, written by
+#    python3-xlwt: GDAL reads XLS but does not write it).
 ogr2ogr -f XLSX places.xlsx places_utf8.csv -nln 地名 -oo AUTODETECT_TYPE=NO
+python3 - <<'PY'
+import csv, xlwt
+book = xlwt.Workbook(encoding="utf-8")
+sheet = book.add_sheet("地名")
+with open("places_utf8.csv", encoding="utf-8") as f:
+    for i, row in enumerate(csv.reader(f)):
+        for j, value in enumerate(row):
+            sheet.write(i, j, value)
+book.save("places.xls")
+PY
 
 # 4. GBK shapefile with .cpg, and a copy without .cpg and with the DBF language id
 #    cleared (byte 29), the way many shapefiles from Chinese desktop GIS arrive.

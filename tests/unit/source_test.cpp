@@ -151,12 +151,15 @@ TEST(VectorSource, UnknownEncodingCsvIsAnInputError) {
 }
 
 TEST(VectorSource, Spreadsheet) {
-    Scanned s = scan(data_path("io/places.xlsx"));
-    ASSERT_EQ(s.records.size(), 12u);
-    EXPECT_EQ(s.fields[1].canonical, "name");
-    EXPECT_EQ(s.records[0].values[1], kFirstName);
-    EXPECT_EQ(s.records[0].values[0], "330523001018");  // a code stays text, not a number
-    EXPECT_TRUE(s.records[0].has_position);
+    // XLSX and the old Excel 97-2003 .xls alike: the first row is the header.
+    for (const char* file : {"io/places.xlsx", "io/places.xls"}) {
+        Scanned s = scan(data_path(file));
+        ASSERT_EQ(s.records.size(), 12u) << file;
+        EXPECT_EQ(s.fields[1].canonical, "name") << file;
+        EXPECT_EQ(s.records[0].values[1], kFirstName) << file;
+        EXPECT_EQ(s.records[0].values[0], "330523001018") << file;  // a code stays text
+        EXPECT_TRUE(s.records[0].has_position) << file;
+    }
 }
 
 TEST(VectorSource, ZonePrefixedRegisterIsInferredAndNormalised) {

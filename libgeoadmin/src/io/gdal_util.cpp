@@ -107,7 +107,7 @@ void ensure_gdal() {
         // Spreadsheets: the first row is the header and every cell is text, so that
         // geoadmin, not a type guesser, decides what a value means. (The drivers read
         // these lazily, after open, so they are set for the whole process.)
-        for (const char* driver : {"OGR_XLSX_", "OGR_ODS_"}) {
+        for (const char* driver : {"OGR_XLSX_", "OGR_ODS_", "OGR_XLS_"}) {
             CPLSetConfigOption((std::string(driver) + "HEADERS").c_str(), "FORCE");
             CPLSetConfigOption((std::string(driver) + "FIELD_TYPES").c_str(), "STRING");
         }

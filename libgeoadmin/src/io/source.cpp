@@ -6,6 +6,8 @@
 #include <unicode/normalizer2.h>
 #include <unicode/unistr.h>
 
+#include <unistd.h>
+
 #include <atomic>
 #include <charconv>
 #include <cmath>
@@ -382,6 +384,28 @@ std::string in_memory_copy(const std::string& path, const std::string& text,
     return impl.vsimem_path;
 }
 
+// A copy of `bytes` in a temporary file on disk named like `path`, removed when the source
+// closes (SourceImpl removes its vsimem_path).
+std::string temporary_copy(const std::string& path, const std::string& bytes,
+                           detail::SourceImpl& impl) {
+    std::error_code ec;
+    const std::filesystem::path dir = std::filesystem::temp_directory_path(ec);
+    impl.vsimem_path = (dir / ("geoadmin-" + std::to_string(::getpid()) + "-" +
+                               std::to_string(g_vsimem_counter++) +
+                               std::filesystem::path(path).extension().string()))
+                           .string();
+    VSILFILE* f = VSIFOpenL(impl.vsimem_path.c_str(), "wb");
+    const bool written =
+        f != nullptr && VSIFWriteL(bytes.data(), 1, bytes.size(), f) == bytes.size();
+    if (f != nullptr)
+        VSIFCloseL(f);
+    if (!written) {
+        VSIUnlink(impl.vsimem_path.c_str());
+        throw InputError(path, "cannot copy it to a temporary file in " + dir.string());
+    }
+    return impl.vsimem_path;
+}
+
 // A delimited text: transcoded to UTF-8 in memory when it is in another encoding, its
 // rows with extra fields found, the byte offsets of its parts noted, then opened by GDAL.
 void open_delimited_text(detail::SourceImpl& impl, const OpenOptions& options, const RuleSet& rules,
@@ -702,16 +726,20 @@ VectorSource VectorSource::open(const std::string& path, const OpenOptions& opti
         open_delimited_text(impl, options, rules, capture);
     } else if (ext == ".shp" || ext == ".dbf") {
         open_shapefile(impl, options, rules, capture);
-    } else if (path.rfind("/vsizip/", 0) == 0 && (ext == ".xlsx" || ext == ".ods")) {
-        // A spreadsheet is a zip itself, and GDAL does not open a zip inside a zip: it is
-        // read from a copy in memory, up to 1 GiB (a zip can claim any size).
-        constexpr std::uint64_t kMaxInMemory = 1ULL << 30;
-        if (detail::stat_file(path).size > kMaxInMemory)
+    } else if (path.rfind("/vsizip/", 0) == 0 &&
+               (ext == ".xlsx" || ext == ".ods" || ext == ".xls")) {
+        // A spreadsheet in a zip is read from a copy, up to 1 GiB (a zip can claim any
+        // size): GDAL does not open an XLSX or ODS (a zip itself) inside a zip, and its XLS
+        // reader (FreeXL) reads files on disk only, so an XLS is copied to a temporary file.
+        constexpr std::uint64_t kMaxCopy = 1ULL << 30;
+        if (detail::stat_file(path).size > kMaxCopy)
             throw InputError(path, "a spreadsheet of more than 1 GiB inside a zip: unzip it first");
         const auto bytes = detail::read_whole(path);
         if (!bytes)
             throw InputError(path, "cannot read the file");
-        impl.dataset = open_dataset(in_memory_copy(path, *bytes, impl), {}, capture, path);
+        impl.dataset = open_dataset(
+            ext == ".xls" ? temporary_copy(path, *bytes, impl) : in_memory_copy(path, *bytes, impl),
+            {}, capture, path);
     } else {
         impl.dataset = open_dataset(path, {}, capture, path);
         // A folder of shapefiles: its encoding is declared or detected as for one.
