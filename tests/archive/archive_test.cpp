@@ -851,6 +851,18 @@ TEST_P(ImportTest, TheExampleSurveyArchiveLoadsFromZipsAsFromItsFolder) {
     EXPECT_EQ(s["files_unchanged"], 1) << s;  // the register, read from the zip of one file
 }
 
+// An old Excel 97-2003 workbook is an OLE compound file like a Word document: by its name
+// it is a table, read as records, not archived as a document.
+TEST_P(ImportTest, AnOldExcelWorkbookIsReadAsRecords) {
+    const std::string dir = m_dir + "/xls";
+    std::filesystem::create_directories(dir);
+    std::filesystem::copy_file(std::string(GEOADMIN_SOURCE_DIR) + "/tests/data/io/places.xls",
+                               dir + "/地名普查.xls");
+    const auto s = import({dir});
+    EXPECT_EQ(s["records"]["place_name"]["new"], 12) << s;
+    EXPECT_EQ(count("SELECT count(*) FROM documents"), 0);
+}
+
 TEST_P(ImportTest, OneLineFolderAtATimeLoadsWithoutFalseErrors) {
     // Archive staff file one line's folder after another: each batch is checked against
     // what the archive holds (the other lines, the units), and none is rejected.

@@ -251,13 +251,6 @@ namespace {
 
 using namespace detail;
 
-std::string lower_extension(const std::string& path) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext;
-}
-
 // Files that belong to a shapefile and are read with it.
 bool is_shapefile_sidecar(const std::string& path, const std::set<std::string>& all) {
     static const std::set<std::string> kSidecars = {".dbf", ".shx", ".prj", ".cpg", ".qix",

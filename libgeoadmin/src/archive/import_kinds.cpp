@@ -513,6 +513,11 @@ bool Importer::stage_document(const std::string& path, const std::string& head, 
     const auto type = sniff_document(head);
     if (!type)
         return false;
+    // An Excel 97-2003 workbook is an OLE compound file, as a Word document is: by its
+    // name, a table of records, read as one.
+    const std::string ext = lower_extension(path);
+    if (type->media_type == "application/msword" && (ext == ".xls" || ext == ".et"))
+        return false;
     row.kind = "document";
     row.status = "loaded";
     row.records = 1;

@@ -53,6 +53,13 @@ std::optional<std::string> read_whole(const std::string& path) {
     }
 }
 
+std::string lower_extension(const std::string& path) {
+    std::string ext = std::filesystem::path(path).extension().string();
+    for (auto& c : ext)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ext;
+}
+
 std::string sibling_file(const std::string& path, const std::string& extension) {
     const std::size_t slash = path.find_last_of('/');
     const std::size_t dot = path.find_last_of('.');

@@ -34,6 +34,8 @@ FileStat stat_file(const std::string& path);
 std::string read_head(const std::string& path, std::size_t n);
 /// The whole file, or nullopt when it cannot be read.
 std::optional<std::string> read_whole(const std::string& path);
+/// A path's extension in lower case, with its dot (".csv"), or "".
+std::string lower_extension(const std::string& path);
 /// The same file with another extension ("x.shp" → "x.dbf"), as is and in capitals, the
 /// first that exists, or "".
 std::string sibling_file(const std::string& path, const std::string& extension);

@@ -35,12 +35,7 @@ namespace geoadmin {
 
 namespace {
 
-std::string lower_extension(const std::string& path) {
-    std::string ext = std::filesystem::path(path).extension().string();
-    for (auto& c : ext)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return ext;
-}
+using detail::lower_extension;
 
 bool is_connection(const std::string& path) {
     return path.rfind("PG:", 0) == 0 || path.rfind("/vsi", 0) == 0 ||
