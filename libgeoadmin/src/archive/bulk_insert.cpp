@@ -22,6 +22,13 @@ namespace {
 // From this many rows on, a batch sets the table's per-row triggers aside.
 constexpr size_t kBulkTriggers = 1000;
 
+// Whether a batch of `batch` rows is a quarter or more of the rows the table will hold
+// (`existing` before it): then its indexes are built whole rather than added to.
+bool quarter_or_more(size_t batch, std::int64_t existing) {
+    const auto n = static_cast<std::int64_t>(batch);
+    return n * 4 >= existing + n;
+}
+
 std::string quoted(const std::string& name) {
     return "\"" + name + "\"";
 }
@@ -232,7 +239,7 @@ BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
         // the table until the batch ends.
         const std::int64_t existing =  // ids count the rows, read from the key's index
             archive.query_int("SELECT max(id) FROM " + quoted(table)).value_or(0);
-        if (static_cast<std::int64_t>(inserts) * 4 < existing + static_cast<std::int64_t>(inserts))
+        if (!quarter_or_more(inserts, existing))
             return;
         for (const auto& row : archive.query(
                  "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
@@ -275,16 +282,15 @@ BulkMode::BulkMode(Archive& archive, const std::string& table, size_t inserts)
     if (!m_spatial_index)
         return;
     m_entries.reserve(inserts);
-    // The R*Tree is written whole (packed) when it is empty or the batch brings a quarter or
-    // more of the table's rows, as on PostGIS: the archive's connection may write the
-    // R*Tree's own tables unless it is in defensive mode.
+    // The R*Tree is written whole (packed) when the batch brings a quarter or more of the
+    // table's rows (its first large batch always), as on PostGIS: the archive's connection
+    // may write the R*Tree's own tables unless it is in defensive mode.
     auto* db =
         static_cast<sqlite3*>(ArchiveAccess::dataset(archive)->GetInternalHandle("SQLITE_HANDLE"));
     int defensive = 1;
     if (db != nullptr)
         sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, -1, &defensive);
-    const auto batch = static_cast<std::int64_t>(inserts);
-    m_pack = db != nullptr && defensive == 0 && batch * 4 >= m_next_id - 1 + batch;
+    m_pack = db != nullptr && defensive == 0 && quarter_or_more(inserts, m_next_id - 1);
 }
 
 namespace {

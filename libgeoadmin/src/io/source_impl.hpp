@@ -16,8 +16,9 @@
 namespace geoadmin::detail {
 
 struct SourceImpl {
-    std::string path;         // as the user named it
-    std::string vsimem_path;  // transcoded copy, removed on close
+    std::string path;  // as the user named it
+    std::string
+        vsimem_path;  // a copy read instead (in memory or a temporary file), removed on close
     GDALDatasetUniquePtr dataset;
     std::string encoding = "UTF-8";
     std::string encoding_origin = "the format is always UTF-8";
